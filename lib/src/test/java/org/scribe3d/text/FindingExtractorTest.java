@@ -1,0 +1,155 @@
+package org.scribe3d.text;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.scribe3d.data.Finding;
+import org.scribe3d.data.FindingType;
+import org.scribe3d.data.Region;
+import org.scribe3d.phantom.report.RandomFindings;
+import org.scribe3d.phantom.report.ReportWriter;
+
+class FindingExtractorTest {
+
+  static final Path LABELLED = Path.of("src/test/resources/text/labelled_sentences.tsv");
+
+  private static Finding one(String sentence) {
+    List<Finding> f = FindingExtractor.extract(sentence);
+    assertEquals(1, f.size(), sentence + " -> " + f);
+    return f.get(0);
+  }
+
+  @Test
+  void sizesSidesLocations() {
+    Finding f = one("A 1.2 x 0.9 cm nodule in the upper lobe of the left lung.");
+    assertEquals(FindingType.LUNG_NODULE, f.type());
+    assertEquals(12.0, f.sizeMm(), 1e-9);
+    assertEquals("left upper lobe", f.location());
+    assertEquals("left", f.side());
+    f = one("Hypodense lesion in hepatic segment IV, 23 x 18 x 15 mm.");
+    assertEquals(FindingType.LIVER_LESION, f.type());
+    assertEquals("segment 4", f.location());
+    assertEquals(23.0, f.sizeMm(), 1e-9);
+    f = one("Small bilateral pleural effusions.");
+    assertEquals("bilateral", f.side());
+    assertEquals("mild", f.severity());
+    f = one("Enlarged left hilar lymph node, 1.4 cm.");
+    assertEquals(FindingType.MEDIASTINAL_LYMPHADENOPATHY, f.type());
+    assertEquals("left hilar", f.location());
+    f = one("Right nephrolithiasis, 4 mm, in the interpolar region.");
+    assertEquals(FindingType.KIDNEY_STONE, f.type());
+    assertEquals("interpolar region", f.location());
+    assertEquals("right", f.side());
+    f = one("Markedly enlarged spleen measuring 19 cm.");
+    assertEquals(FindingType.SPLENOMEGALY, f.type());
+    assertEquals("severe", f.severity());
+    assertEquals(190.0, f.sizeMm(), 1e-9);
+    assertEquals(null, f.side());
+  }
+
+  @Test
+  void negation() {
+    assertTrue(one("No pleural effusion.").negated());
+    assertTrue(one("Pleural effusion was not detected.").negated());
+    assertTrue(one("The spleen is not enlarged.").negated());
+    assertTrue(one("The previously seen LLL nodule has resolved.").negated());
+    assertFalse(one("No change in the size of the 5 mm RUL nodule.").negated());
+    assertFalse(one("A small pericardial effusion cannot be excluded.").negated());
+    List<Finding> f = FindingExtractor.extract("No pleural effusion, but a 7 mm nodule in the RLL.");
+    assertEquals(2, f.size(), f.toString());
+    assertTrue(f.get(0).negated());
+    assertFalse(f.get(1).negated());
+    assertEquals(7.0, f.get(1).sizeMm(), 1e-9);
+    f = FindingExtractor.extract("No renal calculi, cysts or hydronephrosis.");
+    assertEquals(2, f.size(), f.toString());
+    assertTrue(f.stream().allMatch(Finding::negated));
+    assertTrue(FindingExtractor.extract("The gallbladder is normal without calculi.").isEmpty());
+    assertTrue(FindingExtractor.extract("A 2 cm cystic lesion in the pancreatic tail.").isEmpty());
+  }
+
+  /** ReportWriter → extractor must give back the findings (type, side, size ±0.5 mm, location). */
+  @Test
+  void recoversReportWriterFindings() {
+    FindingMatcher.Score total = new FindingMatcher.Score(0, 0, 0);
+    List<String> errors = new ArrayList<>();
+    int cases = 3000;
+    for (int seed = 0; seed < cases; seed++) {
+      List<Finding> gold = RandomFindings.draw(new Random(seed));
+      Map<Region, String> report = ReportWriter.write(gold, new Random(seed + 1_000_000L));
+      List<Finding> got = new ArrayList<>();
+      for (Region r : Region.values()) {
+        got.addAll(FindingExtractor.extractPositive(report.get(r)));
+      }
+      FindingMatcher.Score s = FindingMatcher.score(gold, got, 0.5);
+      if (s.falseNegatives() + s.falsePositives() > 0 && errors.size() < 15) {
+        errors.add("seed " + seed + "\n  gold " + gold + "\n  got  " + got + "\n  text " + report);
+      }
+      total = total.plus(s);
+    }
+    System.out.printf(Locale.ROOT, "finding extraction on ReportWriter output (%d cases): P %.4f R %.4f F1 %.4f (tp %d fp %d fn %d)%n",
+        cases, total.precision(), total.recall(), total.f1(), total.truePositives(), total.falsePositives(),
+        total.falseNegatives());
+    errors.forEach(System.out::println);
+    assertTrue(total.f1() >= 0.98, "F1 " + total.f1());
+  }
+
+  /** Types and negation on the hand-labelled sentences. */
+  @Test
+  void labelledSetTypesAndNegation() throws Exception {
+    int tp = 0;
+    int fp = 0;
+    int fn = 0;
+    int negOk = 0;
+    int negTotal = 0;
+    for (LabelledSentences.Item it : LabelledSentences.read(LABELLED)) {
+      Set<String> gold = new HashSet<>();
+      Set<FindingType> goldTypes = new HashSet<>();
+      for (LabelledSentences.Label l : it.findings()) {
+        gold.add(l.type() + (l.negated() ? "-" : "+"));
+        goldTypes.add(l.type());
+      }
+      Set<String> got = new HashSet<>();
+      for (Finding f : FindingExtractor.extract(it.sentence())) {
+        got.add(f.type() + (f.negated() ? "-" : "+"));
+        if (goldTypes.contains(f.type())) {
+          negTotal++;
+          if (gold.contains(f.type() + (f.negated() ? "-" : "+"))) {
+            negOk++;
+          }
+        }
+      }
+      for (String g : gold) {
+        if (got.contains(g)) {
+          tp++;
+        } else {
+          fn++;
+        }
+      }
+      for (String g : got) {
+        if (!gold.contains(g)) {
+          fp++;
+        }
+      }
+      if (!gold.equals(got)) {
+        System.out.println("labelled line " + it.line() + ": gold " + gold + " got " + got + " | " + it.sentence());
+      }
+    }
+    double p = tp / (double) (tp + fp);
+    double r = tp / (double) (tp + fn);
+    double negAcc = negOk / (double) negTotal;
+    System.out.printf(Locale.ROOT, "labelled set: type+polarity P %.3f R %.3f; negation accuracy on detected types %.3f (%d/%d)%n",
+        p, r, negAcc, negOk, negTotal);
+    assertTrue(p >= 0.9 && r >= 0.9, "P " + p + " R " + r);
+    assertTrue(negAcc >= 0.95, "negation accuracy " + negAcc);
+  }
+}
