@@ -56,7 +56,7 @@ public final class Negation {
       "a", "an", "the", "there", "mild", "mildly", "moderate", "moderately", "small", "large",
       "severe", "severely", "marked", "markedly", "minimal", "trace", "extensive", "massive");
 
-  private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9]+|[,;:()]");
+  private static final Pattern TOKEN = Pattern.compile("\\d+(?:\\.\\d+)?|[A-Za-z0-9]+|[,;:()]|\\.(?=\\s+[A-Z])");
 
   private record Tok(String w, int start, int end) {
     boolean punct() {
@@ -82,7 +82,9 @@ public final class Negation {
     List<Tok> toks = new ArrayList<>();
     Matcher m = TOKEN.matcher(sentence);
     while (m.find()) {
-      toks.add(new Tok(m.group().toLowerCase(Locale.ROOT), m.start(), m.end()));
+      // a period before a capital ends a sentence (text passed in whole): treat it like ';'
+      String w = m.group().equals(".") ? ";" : m.group().toLowerCase(Locale.ROOT);
+      toks.add(new Tok(w, m.start(), m.end()));
     }
     int n = toks.size();
     // label every token: 0 plain, 1 pre-trigger, 2 post-trigger, 3 pseudo, 4 terminator

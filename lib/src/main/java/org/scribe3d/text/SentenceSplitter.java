@@ -197,14 +197,19 @@ public final class SentenceSplitter {
     return s.substring(from, e);
   }
 
+  /** Section headers that carry no content of their own ("FINDINGS:", "Impression:"). */
+  private static final Pattern SECTION_HEADER = Pattern.compile(
+      "^(?:findings|impressions?|conclusions?|report|results?|summary)\\s*:\\s*", Pattern.CASE_INSENSITIVE);
+
   private static void add(List<String> out, String raw) {
-    String t = raw.strip();
+    String t = SECTION_HEADER.matcher(raw.strip()).replaceFirst("");
     // drop list markers and bullets at the start ("1. ", "2) ", "- ")
     Matcher m = LIST_MARKER.matcher(t);
     while (m.lookingAt() && m.end() > 0) {
       t = t.substring(m.end()).strip();
       m = LIST_MARKER.matcher(t);
     }
+    t = SECTION_HEADER.matcher(t).replaceFirst("");
     if (!t.isEmpty() && t.chars().anyMatch(Character::isLetterOrDigit)) {
       out.add(t);
     }

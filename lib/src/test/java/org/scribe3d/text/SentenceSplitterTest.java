@@ -50,8 +50,8 @@ class SentenceSplitterTest {
         "Small left pleural effusion.", "Hepatic cyst in segment 7.", "No ascites.");
     check("1.Small left pleural effusion.2.Hepatic cyst.3.No ascites.",
         "Small left pleural effusion.", "Hepatic cyst.", "No ascites.");
-    check("IMPRESSION: 1. Nodule in segment 7. 2. Splenomegaly.", "IMPRESSION:", "Nodule in segment 7.",
-        "Splenomegaly.");
+    check("IMPRESSION: 1. Nodule in segment 7. 2. Splenomegaly.", "Nodule in segment 7.", "Splenomegaly.");
+    check("FINDINGS: Lungs are clear. Technique: axial images.", "Lungs are clear.", "Technique: axial images.");
     check("Lesion in segment 7. The spleen is normal.", "Lesion in segment 7.", "The spleen is normal.");
   }
 
