@@ -22,6 +22,7 @@ import org.scribe3d.phantom.report.ReportWriter;
 class FindingExtractorTest {
 
   static final Path LABELLED = Path.of("src/test/resources/text/labelled_sentences.tsv");
+  static final Path HOLDOUT = Path.of("src/test/resources/text/labelled_sentences_holdout.tsv");
 
   private static Finding one(String sentence) {
     List<Finding> f = FindingExtractor.extract(sentence);
@@ -106,12 +107,22 @@ class FindingExtractorTest {
   /** Types and negation on the hand-labelled sentences. */
   @Test
   void labelledSetTypesAndNegation() throws Exception {
+    typesAndNegation(LABELLED, 0.9, 0.95);
+  }
+
+  /** The held-out sentences (written after the extractor was frozen): a looser bar. */
+  @Test
+  void heldOutSetTypesAndNegation() throws Exception {
+    typesAndNegation(HOLDOUT, 0.85, 0.9);
+  }
+
+  private static void typesAndNegation(Path file, double minPR, double minNeg) throws Exception {
     int tp = 0;
     int fp = 0;
     int fn = 0;
     int negOk = 0;
     int negTotal = 0;
-    for (LabelledSentences.Item it : LabelledSentences.read(LABELLED)) {
+    for (LabelledSentences.Item it : LabelledSentences.read(file)) {
       Set<String> gold = new HashSet<>();
       Set<FindingType> goldTypes = new HashSet<>();
       for (LabelledSentences.Label l : it.findings()) {
@@ -147,9 +158,9 @@ class FindingExtractorTest {
     double p = tp / (double) (tp + fp);
     double r = tp / (double) (tp + fn);
     double negAcc = negOk / (double) negTotal;
-    System.out.printf(Locale.ROOT, "labelled set: type+polarity P %.3f R %.3f; negation accuracy on detected types %.3f (%d/%d)%n",
-        p, r, negAcc, negOk, negTotal);
-    assertTrue(p >= 0.9 && r >= 0.9, "P " + p + " R " + r);
-    assertTrue(negAcc >= 0.95, "negation accuracy " + negAcc);
+    System.out.printf(Locale.ROOT, "%s: type+polarity P %.3f R %.3f (tp %d fp %d fn %d); negation accuracy on "
+        + "detected labelled types %.3f (%d/%d)%n", file.getFileName(), p, r, tp, fp, fn, negAcc, negOk, negTotal);
+    assertTrue(p >= minPR && r >= minPR, "P " + p + " R " + r);
+    assertTrue(negAcc >= minNeg, "negation accuracy " + negAcc);
   }
 }
