@@ -167,8 +167,10 @@ public final class SentenceSplitter {
     return word.matches("([A-Za-z]\\.)+[A-Za-z]");
   }
 
+  private static final Pattern INLINE_MARKER = Pattern.compile("\\d{1,2}[.)](?!\\d)\\s*(?=[A-Z])");
+
   private static boolean listMarkerAt(String s, int k) {
-    Matcher m = Pattern.compile("\\d{1,2}[.)](?!\\d)\\s*(?=[A-Z])").matcher(s);
+    Matcher m = INLINE_MARKER.matcher(s);
     m.region(k, s.length());
     if (!m.lookingAt()) {
       return false;

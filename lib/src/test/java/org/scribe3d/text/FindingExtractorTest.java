@@ -104,6 +104,75 @@ class FindingExtractorTest {
     assertTrue(total.f1() >= 0.98, "F1 " + total.f1());
   }
 
+  /**
+   * A second, harsher generator: every type with every location of the vocabulary, sizes with one
+   * decimal from 2 to 80 mm, any side, several findings of one type, and explicitly negated findings.
+   */
+  @Test
+  void recoversHarsherFindingLists() {
+    FindingMatcher.Score total = new FindingMatcher.Score(0, 0, 0);
+    List<String> errors = new ArrayList<>();
+    for (int seed = 0; seed < 1500; seed++) {
+      Random r = new Random(seed * 31L + 7);
+      List<Finding> gold = new ArrayList<>();
+      int n = 1 + r.nextInt(6);
+      for (int i = 0; i < n; i++) {
+        FindingType t = FindingType.values()[r.nextInt(FindingType.values().length)];
+        List<String> locs = org.scribe3d.phantom.report.ReportVocabulary.locationsFor(t);
+        String loc = locs.isEmpty() || r.nextInt(3) == 0 ? null : locs.get(r.nextInt(locs.size()));
+        String side = org.scribe3d.phantom.report.ReportVocabulary.sideOf(loc);
+        if (side == null && loc == null && r.nextBoolean()) {
+          side = List.of("left", "right", "bilateral").get(r.nextInt(3));
+        }
+        boolean lateral = switch (t) {
+          case LUNG_NODULE, PLEURAL_EFFUSION, CONSOLIDATION, RENAL_CYST, KIDNEY_STONE,
+              PELVIC_LYMPHADENOPATHY -> true;
+          case LIVER_LESION -> !"bilateral".equals(side);
+          default -> false;
+        };
+        if (!lateral || (t == FindingType.RENAL_CYST || t == FindingType.KIDNEY_STONE) && loc != null
+            && side == null) {
+          side = lateral ? List.of("left", "right").get(r.nextInt(2)) : null;
+        }
+        if ((t == FindingType.RENAL_CYST || t == FindingType.KIDNEY_STONE) && "bilateral".equals(side)) {
+          loc = null;
+        }
+        Double size = r.nextInt(4) == 0 ? null : Math.round((2 + r.nextDouble() * 78) * 10) / 10.0;
+        if ((t == FindingType.MEDIASTINAL_LYMPHADENOPATHY || t == FindingType.PELVIC_LYMPHADENOPATHY) && size == null) {
+          size = 12.0;
+        }
+        String sev = r.nextBoolean() ? null : List.of("mild", "moderate", "severe").get(r.nextInt(3));
+        gold.add(new Finding(t, side, size, sev, loc, false));
+      }
+      FindingType absent = FindingType.values()[r.nextInt(FindingType.values().length)];
+      boolean addNegated = r.nextBoolean() && gold.stream().noneMatch(f -> f.type() == absent);
+      if (addNegated) {
+        gold.add(new Finding(absent, null, null, null, null, true));
+      }
+      Map<Region, String> report = ReportWriter.write(gold, new Random(seed));
+      List<Finding> got = new ArrayList<>();
+      List<Finding> all = new ArrayList<>();
+      for (Region reg : Region.values()) {
+        got.addAll(FindingExtractor.extractPositive(report.get(reg)));
+        all.addAll(FindingExtractor.extract(report.get(reg)));
+      }
+      if (addNegated) {
+        assertTrue(all.stream().anyMatch(f -> f.type() == absent && f.negated()),
+            "negated " + absent + " not found in " + report);
+        assertTrue(got.stream().noneMatch(f -> f.type() == absent), "negated " + absent + " came out positive");
+      }
+      FindingMatcher.Score sc = FindingMatcher.score(gold, got, 0.5);
+      if (sc.falseNegatives() + sc.falsePositives() > 0 && errors.size() < 10) {
+        errors.add("seed " + seed + "\n  gold " + gold + "\n  got  " + got + "\n  text " + report);
+      }
+      total = total.plus(sc);
+    }
+    System.out.printf(Locale.ROOT, "finding extraction, harsher generator (1500 cases): P %.4f R %.4f F1 %.4f%n",
+        total.precision(), total.recall(), total.f1());
+    errors.forEach(System.out::println);
+    assertTrue(total.f1() >= 0.98, "F1 " + total.f1());
+  }
+
   /** Types and negation on the hand-labelled sentences. */
   @Test
   void labelledSetTypesAndNegation() throws Exception {

@@ -400,7 +400,11 @@ public final class ReportWriter {
           cap(st) + " lymphadenopathy.",
           cap(art(enlarged)) + " " + enlarged + " lymph node is seen in " + chainly + ".");
     }
-    return switch (r.nextInt(5)) {
+    int variant = r.nextInt(5);
+    if (variant == 2 && f.sizeMm() < 10) {
+      variant = 0; // a sub-centimetre node is only a finding when called enlarged
+    }
+    return switch (variant) {
       case 0 -> cap(art(enlarged)) + " " + enlarged + " " + st + " lymph node" + sa + ".";
       case 1 -> cap(st) + " lymphadenopathy, up to " + size + " in short axis.";
       case 2 -> "There is " + art(size) + " " + size + " " + st + " lymph node.";
