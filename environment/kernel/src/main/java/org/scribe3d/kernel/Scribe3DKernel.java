@@ -296,8 +296,12 @@ public final class Scribe3DKernel extends BaseKernel {
     if (p < code.length() && code.charAt(p) == '(') {
       pos = p + 1;
     }
-    List<SourceCodeAnalysis.Documentation> docs =
-        evaluator.shell().sourceCodeAnalysis().documentation(code, pos, true);
+    SourceCodeAnalysis sca = evaluator.shell().sourceCodeAnalysis();
+    List<SourceCodeAnalysis.Documentation> docs = sca.documentation(code, pos, true);
+    if ((docs == null || docs.isEmpty()) && pos > 0 && Character.isJavaIdentifierPart(code.charAt(pos - 1))) {
+      // JShell documents a method only as a call: retry "Math.max" as "Math.max("
+      docs = sca.documentation(code.substring(0, pos) + "(" + code.substring(pos), pos + 1, true);
+    }
     if (docs == null || docs.isEmpty()) {
       return null;
     }
