@@ -358,7 +358,7 @@ public final class FigurePng {
         int py = top + (int) Math.round((rows - 1 - r) * ch);
         int cwi = (int) Math.round((c + 1) * cw) - (int) Math.round(c * cw);
         int chi = (int) Math.round((rows - r) * ch) - (int) Math.round((rows - 1 - r) * ch);
-        Color col = Double.isFinite(v) ? viridis((v - lo) / (hi - lo)) : Color.LIGHT_GRAY;
+        Color col = Double.isFinite(v) ? heatColor((v - lo) / (hi - lo)) : Color.LIGHT_GRAY;
         g.setColor(col);
         g.fillRect(px, py, cwi, chi);
         if (annotate && Double.isFinite(v)) {
@@ -387,7 +387,7 @@ public final class FigurePng {
     // colour bar
     int bx = w - right + 20;
     for (int i = 0; i < ph; i++) {
-      g.setColor(viridis(1.0 - (double) i / Math.max(1, ph - 1)));
+      g.setColor(heatColor(1.0 - (double) i / Math.max(1, ph - 1)));
       g.drawLine(bx, top + i, bx + 14, top + i);
     }
     g.setColor(Color.DARK_GRAY);
@@ -395,16 +395,19 @@ public final class FigurePng {
     g.drawString(fmt(lo), bx + 18, top + ph);
   }
 
-  /** The Viridis colour map (Plotly's default for heatmaps), linear between 5 stops. */
-  static Color viridis(double t) {
-    double[][] stops = {{68, 1, 84}, {59, 82, 139}, {33, 145, 140}, {94, 201, 98}, {253, 231, 37}};
+  /** Plotly's default heatmap colour scale (blue - grey - red), linear between its stops. */
+  static Color heatColor(double t) {
+    double[] pos = {0, 0.35, 0.5, 0.6, 0.7, 1};
+    int[][] rgb = {{5, 10, 172}, {106, 137, 247}, {190, 190, 190}, {220, 170, 132}, {230, 145, 90}, {178, 10, 28}};
     t = Math.max(0, Math.min(1, Double.isFinite(t) ? t : 0));
-    double p = t * (stops.length - 1);
-    int i = Math.min(stops.length - 2, (int) Math.floor(p));
-    double f = p - i;
-    return new Color((int) Math.round(stops[i][0] + f * (stops[i + 1][0] - stops[i][0])),
-        (int) Math.round(stops[i][1] + f * (stops[i + 1][1] - stops[i][1])),
-        (int) Math.round(stops[i][2] + f * (stops[i + 1][2] - stops[i][2])));
+    int i = 0;
+    while (i < pos.length - 2 && t > pos[i + 1]) {
+      i++;
+    }
+    double f = (t - pos[i]) / (pos[i + 1] - pos[i]);
+    return new Color((int) Math.round(rgb[i][0] + f * (rgb[i + 1][0] - rgb[i][0])),
+        (int) Math.round(rgb[i][1] + f * (rgb[i + 1][1] - rgb[i][1])),
+        (int) Math.round(rgb[i][2] + f * (rgb[i + 1][2] - rgb[i][2])));
   }
 
   private static double luminance(Color c) {

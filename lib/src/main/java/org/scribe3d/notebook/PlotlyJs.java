@@ -84,9 +84,16 @@ public final class PlotlyJs {
     return s;
   }
 
-  /** An inline {@code <script>} defining {@code window.Plotly}. */
+  /**
+   * Inline scripts defining {@code window.Plotly}. plotly.js registers itself as an anonymous AMD
+   * module when require.js is on the page (the classic notebook loads it), which would leave
+   * {@code window.Plotly} unset; {@code define} is hidden while it loads.
+   */
   public static String scriptTag() {
-    // "</script" inside the source would end the tag early; the current release has none
-    return "<script type=\"text/javascript\">" + source().replace("</script", "<\\/script") + "</script>";
+    // "</script" inside the source would end the tag early; the pinned release has none
+    return "<script type=\"text/javascript\">window.__scribe3dDefine = window.define; window.define = undefined;</script>\n"
+        + "<script type=\"text/javascript\" data-scribe3d-plotly-js=\"embedded\">"
+        + source().replace("</script", "<\\/script") + "</script>\n"
+        + "<script type=\"text/javascript\">window.define = window.__scribe3dDefine;</script>";
   }
 }

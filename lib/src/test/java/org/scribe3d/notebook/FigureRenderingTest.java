@@ -72,8 +72,8 @@ class FigureRenderingTest {
 
     Figure cm = Charts.confusionMatrix("cm", List.of("chest", "abdomen"), new long[][] {{9, 1}, {0, 5}});
     BufferedImage h = FigurePng.render(cm);
-    assertTrue(count(h, FigurePng.viridis(1.0)) > 1000, "max cell (9) in yellow");
-    assertTrue(count(h, FigurePng.viridis(0.0)) > 1000, "min cell (0) in purple");
+    assertTrue(count(h, FigurePng.heatColor(1.0)) > 1000, "max cell (9) in red");
+    assertTrue(count(h, FigurePng.heatColor(0.0)) > 1000, "min cell (0) in blue");
 
     Figure hist = new Figure(HistogramTrace.builder(new double[] {1, 1, 2, 3, 3, 3}).build());
     assertTrue(count(FigurePng.render(hist), FigurePng.PALETTE[0]) > 100);
@@ -83,12 +83,12 @@ class FigureRenderingTest {
   void heatmapShowsFirstRowAtTop() {
     Figure f = Charts.heatmap("h", List.of("c0"), List.of("r0", "r1"), new double[][] {{10}, {0}}, "", "");
     BufferedImage img = FigurePng.render(f);
-    // the top half of the plot area holds row 0 (value 10 -> yellow)
+    // the top half of the plot area holds row 0 (value 10 -> red)
     int x = 110 + (img.getWidth() - 110 - 80) / 2;
     Color top = new Color(img.getRGB(x, 40 + 20));
     Color bottom = new Color(img.getRGB(x, img.getHeight() - 70 - 20));
-    assertEquals(FigurePng.viridis(1.0), top);
-    assertEquals(FigurePng.viridis(0.0), bottom);
+    assertEquals(FigurePng.heatColor(1.0), top);
+    assertEquals(FigurePng.heatColor(0.0), bottom);
   }
 
   @Test
@@ -96,8 +96,10 @@ class FigureRenderingTest {
     Figure f = Charts.bar("t", List.of("a"), new double[] {1}, "", "");
     String with = FigureHtml.html(f, true);
     String without = FigureHtml.html(f, false);
-    assertTrue(with.contains("window.Plotly = Plotly"), "plotly.js source embedded");
-    assertFalse(without.contains("window.Plotly = Plotly"));
+    assertTrue(with.contains("data-scribe3d-plotly-js"), "plotly.js source embedded");
+    assertTrue(with.contains(PlotlyJs.source().substring(0, 2000)));
+    assertTrue(with.indexOf("window.define = undefined") < with.indexOf("data-scribe3d-plotly-js"));
+    assertFalse(without.contains("data-scribe3d-plotly-js"));
     assertTrue(without.length() < 200_000);
     for (String h : List.of(with, without)) {
       assertTrue(h.contains("Plotly.newPlot("));
@@ -125,12 +127,12 @@ class FigureRenderingTest {
     Figure f = Charts.bar("t", List.of("a"), new double[] {1}, "", "");
     Map<String, Object> first = once.bundle(f);
     Map<String, Object> second = once.bundle(f);
-    assertTrue(((String) first.get("text/html")).contains("window.Plotly = Plotly"));
-    assertFalse(((String) second.get("text/html")).contains("window.Plotly = Plotly"));
+    assertTrue(((String) first.get("text/html")).contains("data-scribe3d-plotly-js"));
+    assertFalse(((String) second.get("text/html")).contains("data-scribe3d-plotly-js"));
     assertNotNull(second.get("image/png"));
     RichOutput each = new RichOutput(RichOutput.PlotlyEmbed.EACH);
     each.bundle(f);
-    assertTrue(((String) each.bundle(f).get("text/html")).contains("window.Plotly = Plotly"));
+    assertTrue(((String) each.bundle(f).get("text/html")).contains("data-scribe3d-plotly-js"));
 
     assertTrue(once.bundle("plain string").isEmpty());
     Map<String, Object> conv = once.bundle(new Object() {

@@ -243,9 +243,9 @@ class KernelProtocolTest {
   void displaysFiguresAsPlotlyHtmlWithEmbeddedLibraryAndPng() {
     JsonObject first = outputs(figure1, "display_data").get(0);
     JsonObject second = outputs(figure2, "display_data").get(0);
-    assertTrue(text(first, "text/html").contains("plotly.js v"), "plotly.js embedded in the first figure");
+    assertTrue(text(first, "text/html").contains("data-scribe3d-plotly-js"), "plotly.js embedded in the first figure");
     assertTrue(text(first, "text/html").contains("Plotly.newPlot("));
-    assertFalse(text(second, "text/html").contains("plotly.js v"), "embedded once per session");
+    assertFalse(text(second, "text/html").contains("data-scribe3d-plotly-js"), "embedded once per session");
     assertTrue(text(second, "text/html").contains("Plotly.newPlot("));
     for (JsonObject o : List.of(first, second)) {
       byte[] bytes = Base64.getDecoder().decode(text(o, "image/png").replace("\n", ""));
