@@ -1,7 +1,8 @@
 """Drives a Jupyter kernel through jupyter_client for the kernel tests.
 
 Usage: /usr/bin/python3 kernel_driver.py <kernel_name> <cwd> < steps.json > results.json
-Each step is {"op": "execute"|"complete"|"inspect"|"is_complete", "code": ..., "cursor": n}.
+Each step is {"op": "execute"|"execute_interrupt"|"complete"|"inspect"|"is_complete", "code": ...,
+"cursor": n}; execute_interrupt sends an interrupt request 2 s after the code starts.
 Each result holds the shell reply's content and, for execute, the iopub outputs of that request
 (stream, display_data, execute_result, error). Kernel discovery follows JUPYTER_PATH.
 """
@@ -37,6 +38,10 @@ def main():
             cursor = step.get("cursor", len(code))
             if op == "execute":
                 msg_id = kc.execute(code)
+            elif op == "execute_interrupt":
+                msg_id = kc.execute(code)
+                time.sleep(step.get("after", 2))
+                km.interrupt_kernel()
             elif op == "complete":
                 msg_id = kc.complete(code, cursor)
             elif op == "inspect":
@@ -50,6 +55,10 @@ def main():
                 reply = kc.get_shell_msg(timeout=120)
             outputs = collect(kc, msg_id, 120)
             results.append({"op": op, "reply": reply["content"], "outputs": outputs})
+        # the kernel must still answer after everything above
+        msg_id = kc.execute("1 + 1")
+        reply = kc.get_shell_msg(timeout=120)
+        results.append({"op": "final", "reply": reply["content"], "outputs": collect(kc, msg_id, 120)})
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=False)

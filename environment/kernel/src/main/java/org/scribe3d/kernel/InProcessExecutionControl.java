@@ -26,7 +26,7 @@ import jdk.jshell.spi.SPIResolutionException;
  * a socket and re-created, which Java objects in general do not support. The price is that a cell
  * which calls {@code System.exit} ends the kernel, as in IJava.
  *
- * <p>Each snippet runs on one dedicated thread (so an interrupt request can interrupt it, and so
+ * <p>Each snippet runs on a worker thread (so an interrupt request can interrupt it, and so
  * the thread's context class loader is the snippet loader, which libraries added with
  * {@code %jars} need for ServiceLoader lookups). JShell only sees a string for a snippet's value,
  * so {@link #invoke} returns a key under which the object is kept until {@link #takeResult}; the
@@ -39,22 +39,32 @@ final class InProcessExecutionControl extends DirectExecutionControl {
 
   private static final Object NULL = new Object();
 
-  private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+  // a pool, not one thread: a cell that ignores an interrupt keeps its thread, later cells get another
+  private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "scribe3d-cell");
     t.setDaemon(true);
     return t;
   });
   private final Map<String, Object> results = new ConcurrentHashMap<>();
   private volatile Future<Object> running;
+  private volatile Thread runningThread;
+  private volatile java.util.concurrent.atomic.AtomicBoolean runningFinished;
   private volatile Throwable lastFailure;
 
   @Override
   protected String invoke(Method doitMethod) throws Exception {
     lastFailure = null;
     ClassLoader snippetLoader = doitMethod.getDeclaringClass().getClassLoader();
+    java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
     Future<Object> task = executor.submit(() -> {
+      runningThread = Thread.currentThread();
+      runningFinished = finished;
       Thread.currentThread().setContextClassLoader(snippetLoader);
-      return doitMethod.invoke(null);
+      try {
+        return doitMethod.invoke(null);
+      } finally {
+        finished.set(true);
+      }
     });
     running = task;
     Object value;
@@ -116,11 +126,39 @@ final class InProcessExecutionControl extends DirectExecutionControl {
     return t;
   }
 
+  /**
+   * Interrupts the running cell. Code that ignores interrupts (a busy loop) would keep burning a
+   * core after the cell is reported interrupted, so after a grace second its thread is stopped
+   * where the JVM still allows it (Thread.stop works up to Java 19).
+   */
+  @SuppressWarnings("removal")
   void interrupt() {
     Future<Object> f = running;
-    if (f != null) {
-      f.cancel(true);
+    Thread t = runningThread;
+    java.util.concurrent.atomic.AtomicBoolean done = runningFinished;
+    if (f == null) {
+      return;
     }
+    f.cancel(true);
+    if (t == null || done == null) {
+      return;
+    }
+    Thread reaper = new Thread(() -> {
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (!done.get() && t.isAlive()) {
+        try {
+          t.stop();
+        } catch (UnsupportedOperationException e) {
+          System.err.println("warning: the interrupted cell ignores interrupts and keeps running in the background");
+        }
+      }
+    }, "scribe3d-cell-reaper");
+    reaper.setDaemon(true);
+    reaper.start();
   }
 
   @Override

@@ -61,6 +61,9 @@ class KernelProtocolTest {
   private static int figure2;
   private static int unknownMagic;
   private static int library;
+  private static int interrupted;
+  private static int busyInterrupted;
+  private static int busyStopped;
 
   @BeforeAll
   static void runSession() throws Exception {
@@ -86,6 +89,9 @@ class KernelProtocolTest {
     figure1 = step("execute", "display(org.scribe3d.notebook.Charts.bar(\"b\", List.of(\"a\"), new double[] {1}, \"x\", \"y\"));");
     figure2 = step("execute", "display(org.scribe3d.notebook.Charts.bar(\"c\", List.of(\"a\"), new double[] {2}, \"x\", \"y\"));");
     unknownMagic = step("execute", "%maven foo:bar:1");
+    interrupted = step("execute_interrupt", "Thread.sleep(120_000);");
+    busyInterrupted = step("execute_interrupt", "long[] spins = {0};\nwhile (true) { spins[0]++; }");
+    busyStopped = step("execute", "Thread.sleep(2000);\nlong before = spins[0];\nThread.sleep(300);\nspins[0] == before");
     library = step("execute", "new org.scribe3d.volume.Volume(new float[8], 2, 2, 2, new double[4][4]).nx()");
 
     JsonArray in = new JsonArray();
@@ -98,7 +104,7 @@ class KernelProtocolTest {
     assertEquals(0, r.exit(), "kernel driver failed: " + r.err());
     Files.writeString(work.resolve("results.json"), r.out());
     results = JsonParser.parseString(r.out()).getAsJsonArray();
-    assertEquals(steps.size(), results.size());
+    assertEquals(steps.size() + 1, results.size());
   }
 
   /** A jar with demo.Hello, compiled here, for %jars. */
@@ -178,6 +184,20 @@ class KernelProtocolTest {
   void reportsCompleteness() {
     assertEquals("incomplete", reply(incomplete).get("status").getAsString());
     assertEquals("complete", reply(completeCode).get("status").getAsString());
+  }
+
+  @Test
+  void interruptStopsACellAndTheKernelCarriesOn() {
+    for (int i : List.of(interrupted, busyInterrupted)) {
+      JsonObject err = outputs(i, "error").get(0);
+      assertEquals("KeyboardInterrupt", err.get("ename").getAsString(), err.toString());
+    }
+    // the loop that ignored its interrupt no longer runs (its thread was stopped)
+    assertEquals("true", text(outputs(busyStopped, "execute_result").get(0), "text/plain"));
+    // cells after the interrupts still run
+    assertEquals("2", text(outputs(library, "execute_result").get(0), "text/plain"));
+    JsonObject fin = results.get(results.size() - 1).getAsJsonObject();
+    assertEquals("ok", fin.getAsJsonObject("reply").get("status").getAsString());
   }
 
   @Test
