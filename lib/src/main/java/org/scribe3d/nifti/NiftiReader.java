@@ -31,7 +31,7 @@ public final class NiftiReader {
   /** Below this many bytes of voxel data the reader stays on one thread. */
   private static final long ASYNC_THRESHOLD = 8L << 20;
   /** Allocations above this are confirmed against the actual data before they are made. */
-  private static final long VERIFY_THRESHOLD = 64L << 20;
+  static long verifyThreshold = 64L << 20; // lowered by tests
   private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
   private NiftiReader() {}
@@ -69,7 +69,7 @@ public final class NiftiReader {
       }
       long frameStart = h.voxOffset() + frame * h.frameBytes();
       long frameEnd = frameStart + h.frameBytes();
-      src.checkPlausible(h, frameEnd, nvox * 4L > VERIFY_THRESHOLD);
+      src.checkPlausible(h, frameEnd, nvox * 4L > verifyThreshold);
       checkHeap(src.name, nvox * 4L);
       int[] s = h.spatialShape();
       float[] voxels = new float[(int) nvox];
