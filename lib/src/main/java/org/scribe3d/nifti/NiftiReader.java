@@ -63,13 +63,14 @@ public final class NiftiReader {
             + h.frames() + " frame" + (h.frames() == 1 ? "" : "s"));
       }
       long nvox = h.voxelsPerFrame();
+      long frameStart = h.voxOffset() + frame * h.frameBytes();
+      long frameEnd = frameStart + h.frameBytes();
+      // first the file's own evidence (size, gzip bounds), then the limits of this JVM
+      src.checkPlausible(h, frameEnd, nvox * 4L > verifyThreshold);
       if (nvox > MAX_ARRAY) {
         throw new NiftiException(src.name, "image too large: " + nvox
             + " voxels per frame exceeds the Java array limit of " + MAX_ARRAY);
       }
-      long frameStart = h.voxOffset() + frame * h.frameBytes();
-      long frameEnd = frameStart + h.frameBytes();
-      src.checkPlausible(h, frameEnd, nvox * 4L > verifyThreshold);
       checkHeap(src.name, nvox * 4L);
       int[] s = h.spatialShape();
       float[] voxels = new float[(int) nvox];
@@ -245,6 +246,10 @@ public final class NiftiReader {
         return;
       }
       long bound = size * MAX_DEFLATE_RATIO + (1 << 16);
+      if (h.voxOffset() > bound) {
+        throw new NiftiException(name, "vox_offset " + h.voxOffset() + " is past the end of the data (a "
+            + size + "-byte gzip file holds at most " + bound + " bytes uncompressed)");
+      }
       if (needEnd > bound || needEnd < 0) {
         throw new NiftiException(name, "implausible dimensions: shape " + shapeOf(h) + " "
             + h.datatype().label() + " needs " + h.dataBytes() + " bytes of voxel data, but a " + size
