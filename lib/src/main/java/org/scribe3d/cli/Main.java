@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
     subcommands = {
       CommandLine.HelpCommand.class,
       NiftiInfoCommand.class,
-      PreprocessCommand.class
+      PreprocessCommand.class,
+      BenchCommand.class
     })
 public final class Main implements Callable<Integer> {
 

@@ -30,11 +30,11 @@ public final class PreprocessCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output .nii.gz (or .nii).")
   Path out;
 
-  @Option(names = "--size", paramLabel = "D,H,W", split = ",",
+  @Option(names = "--size", paramLabel = "D,H,W", split = ",", hideParamSyntax = true,
       description = "Output size D,H,W (default 32,256,256).")
   int[] size;
 
-  @Option(names = "--window", paramLabel = "LO,HI", split = ",",
+  @Option(names = "--window", paramLabel = "LO,HI", split = ",", hideParamSyntax = true,
       description = "Clip to this intensity window first, e.g. -1000,1000 (HU).")
   double[] window;
 
