@@ -40,7 +40,9 @@ import java.util.Set;
  *
  * <p>Reorientation only permutes and flips axes, which commutes with the pointwise steps, the crop
  * and the resize; the runner therefore applies it after them, on the small resized tensor
- * (results equal the literal order up to float rounding).
+ * (results equal the literal order up to float rounding). Likewise a normalize directly followed by
+ * a resize takes the min/max of the full volume but is applied to the resized tensor (linear
+ * interpolation commutes with an affine intensity map).
  */
 public final class Pipeline {
   /** One step; see the class comment for the JSON names. */
@@ -130,7 +132,9 @@ public final class Pipeline {
   public Volume apply(Volume v, String source, Random rng, boolean owned) {
     Transforms.requireFinite(v, source);
     Transforms.Reorientation pending = null;
-    for (Step step : steps) {
+    float[] deferredNormalize = null; // {min, max} of a normalize applied after the next resize
+    for (int si = 0; si < steps.size(); si++) {
+      Step step = steps.get(si);
       if (pending != null && isAugmentation(step)) {
         v = Transforms.permuteFlip(v, pending.srcAxis(), pending.flip());
         pending = null;
@@ -154,8 +158,14 @@ public final class Pipeline {
         v = Transforms.clip(v, c.lo(), c.hi(), owned);
         owned = true;
       } else if (step instanceof Normalize n) {
-        v = Transforms.normalize(v, owned);
-        owned = true;
+        if (si + 1 < steps.size() && steps.get(si + 1) instanceof Resize) {
+          // linear interpolation commutes with x -> (x - min) / (max - min): normalise the small
+          // resized tensor instead of the full volume (saves a full read-write pass)
+          deferredNormalize = Transforms.minMax(v.voxels());
+        } else {
+          v = Transforms.normalize(v, owned);
+          owned = true;
+        }
       } else if (step instanceof CropForeground c) {
         Volume cropped = Transforms.cropForeground(v);
         owned |= cropped != v;
@@ -172,6 +182,10 @@ public final class Pipeline {
         }
         v = Transforms.resize(v, stored[2], stored[1], stored[0]);
         owned = true;
+        if (deferredNormalize != null) {
+          v = Transforms.normalizeWith(v, deferredNormalize[0], deferredNormalize[1], true);
+          deferredNormalize = null;
+        }
       } else if (step instanceof Rot90 r) {
         if (rng != null && rng.nextDouble() < r.p()) {
           v = Transforms.rot90(v, 1 + rng.nextInt(3));

@@ -293,8 +293,12 @@ public final class Transforms {
 
   static Volume normalize(Volume v, boolean inPlace) {
     float[] mm = minMax(v.voxels());
-    float min = mm[0];
-    double range = (double) mm[1] - mm[0];
+    return normalizeWith(v, mm[0], mm[1], inPlace);
+  }
+
+  /** (x - min) / (max - min) with given bounds (all zeros when max == min). */
+  static Volume normalizeWith(Volume v, float min, float max, boolean inPlace) {
+    double range = (double) max - min;
     if (!(range > 0)) {
       return map(v, x -> 0f, inPlace);
     }
