@@ -15,12 +15,14 @@ final class VoxelDecoder {
   private final double slope;
   private final double inter;
   private final VarHandle view;
+  private final boolean littleEndian;
 
   VoxelDecoder(NiftiDatatype type, ByteOrder order, Double slope, Double inter) {
     this.type = type;
     this.scaled = slope != null && !(slope == 1.0 && inter == 0.0);
     this.slope = slope == null ? 1 : slope;
     this.inter = inter == null ? 0 : inter;
+    this.littleEndian = order == ByteOrder.LITTLE_ENDIAN;
     this.view = switch (type) {
       case UINT8, INT8 -> null;
       case INT16, UINT16 -> MethodHandles.byteArrayViewVarHandle(short[].class, order);
@@ -52,11 +54,7 @@ final class VoxelDecoder {
           dst[dstOff + i] = src[srcOff + i];
         }
       }
-      case INT16 -> {
-        for (int i = 0; i < n; i++) {
-          dst[dstOff + i] = (short) view.get(src, srcOff + 2 * i);
-        }
-      }
+      case INT16 -> decodeInt16(src, srcOff, n, dst, dstOff);
       case UINT16 -> {
         for (int i = 0; i < n; i++) {
           dst[dstOff + i] = ((short) view.get(src, srcOff + 2 * i)) & 0xffff;
@@ -86,6 +84,22 @@ final class VoxelDecoder {
         for (int i = 0; i < n; i++) {
           dst[dstOff + i] = (float) (double) view.get(src, srcOff + 8 * i);
         }
+      }
+    }
+  }
+
+  /**
+   * int16, the CT case, assembled from bytes: as fast as the VarHandle view once compiled, and much
+   * faster before the JIT has compiled it (a one-shot CLI run decodes most of a scan that early).
+   */
+  private void decodeInt16(byte[] src, int srcOff, int n, float[] dst, int dstOff) {
+    if (littleEndian) {
+      for (int i = 0, s = srcOff; i < n; i++, s += 2) {
+        dst[dstOff + i] = (short) ((src[s] & 0xff) | (src[s + 1] << 8));
+      }
+    } else {
+      for (int i = 0, s = srcOff; i < n; i++, s += 2) {
+        dst[dstOff + i] = (short) ((src[s + 1] & 0xff) | (src[s] << 8));
       }
     }
   }
