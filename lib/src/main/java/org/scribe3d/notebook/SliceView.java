@@ -26,12 +26,12 @@ public final class SliceView {
 
   /** The middle slice index of a plane. */
   public static int middle(Volume v, Plane plane) {
-    return v.shape()[new Orientation(v.affine()).voxelAxis(plane.normal)] / 2;
+    return v.shape()[new ViewAxes(v.affine()).voxelAxis(plane.normal)] / 2;
   }
 
   /** Number of slices a plane has. */
   public static int count(Volume v, Plane plane) {
-    return v.shape()[new Orientation(v.affine()).voxelAxis(plane.normal)];
+    return v.shape()[new ViewAxes(v.affine()).voxelAxis(plane.normal)];
   }
 
   public static BufferedImage slice(Volume v, Plane plane, int index, Window window) {
@@ -47,7 +47,7 @@ public final class SliceView {
    * stored); {@code size} is the longer side of the result in pixels.
    */
   public static BufferedImage slice(Volume v, Plane plane, int index, Window window, List<Marker> markers, int size) {
-    Orientation o = new Orientation(v.affine());
+    ViewAxes o = new ViewAxes(v.affine());
     int nAxis = o.voxelAxis(plane.normal);
     int cAxis = o.voxelAxis(plane.column);
     int rAxis = o.voxelAxis(plane.row);
@@ -146,7 +146,7 @@ public final class SliceView {
 
   /** Axial, coronal and sagittal slices through voxel {@code (i, j, k)}, side by side with titles. */
   public static BufferedImage orthogonal(Volume v, int[] voxel, Window window, List<Marker> markers) {
-    Orientation o = new Orientation(v.affine());
+    ViewAxes o = new ViewAxes(v.affine());
     List<BufferedImage> images = new ArrayList<>();
     List<String> titles = new ArrayList<>();
     for (Plane p : Plane.values()) {

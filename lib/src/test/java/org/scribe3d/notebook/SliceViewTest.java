@@ -134,6 +134,18 @@ class SliceViewTest {
   }
 
   @Test
+  void permutedAndDegenerateAffinesStillGiveThreePlanes() {
+    // voxel axes stored as (S, R, A): the axial plane is perpendicular to voxel axis 0
+    double[][] permuted = {{0, 1, 0, 0}, {0, 0, 1, 0}, {1, 0, 0, 0}, {0, 0, 0, 1}};
+    Volume v = new Volume(new float[NX * NY * NZ], NX, NY, NZ, permuted);
+    assertEquals(NX, SliceView.count(v, Plane.AXIAL));
+    assertEquals(NY, SliceView.count(v, Plane.SAGITTAL));
+    double[][] degenerate = {{1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 0, 0}, {0, 0, 0, 1}};
+    Volume d = new Volume(new float[NX * NY * NZ], NX, NY, NZ, degenerate);
+    assertEquals(NZ, SliceView.count(d, Plane.AXIAL));
+  }
+
+  @Test
   void badIndexNamesThePlaneAndRange() {
     Volume v = withBright(RAS, 1, 1, 1);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
