@@ -5,11 +5,13 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.scribe3d.volume.Volume;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.plotly.components.Figure;
 
 /**
- * Turns a value into a Jupyter MIME bundle (MIME type → data): images as PNG, Tablesaw tables as
+ * Turns a value into a Jupyter MIME bundle (MIME type → data): images as PNG, volumes as three
+ * orthogonal slices (PNG), Tablesaw tables as
  * HTML, Plotly figures as interactive HTML with a PNG beside it, and any object with a public
  * no-argument {@code toHtml()} (String) and/or {@code toPng()} (RenderedImage or PNG bytes).
  * An empty bundle means "nothing richer than text". One instance per notebook session or report,
@@ -31,6 +33,10 @@ public final class RichOutput {
     if (value instanceof RenderedImage img) {
       out.put("image/png", Png.base64(img));
       out.put("text/plain", describe(img));
+    } else if (value instanceof Volume v) {
+      // three planes through the centre, window over the volume's own range
+      out.put("image/png", Png.base64(SliceView.orthogonal(v, Window.minMax(v.voxels()))));
+      out.put("text/plain", v.toString());
     } else if (value instanceof Table t) {
       out.put("text/html", TableHtml.html(t));
       out.put("text/plain", t.printAll().lines().limit(25).reduce((a, b) -> a + "\n" + b).orElse(""));
