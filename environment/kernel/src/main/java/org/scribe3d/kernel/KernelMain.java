@@ -20,9 +20,6 @@ import org.scribe3d.notebook.RichOutput;
  * session (default) or in every one.
  */
 public final class KernelMain {
-  /** basekernel logs every socket loop start/stop at INFO on stderr (held: JUL keeps loggers weakly). */
-  private static final java.util.logging.Logger BASEKERNEL_LOG = java.util.logging.Logger.getLogger("io.github.spencerpark");
-
   private KernelMain() {}
 
   public static void main(String[] args) throws Exception {
@@ -35,7 +32,11 @@ public final class KernelMain {
       System.err.println("error: connection file not found: " + conn);
       System.exit(2);
     }
-    BASEKERNEL_LOG.setLevel(java.util.logging.Level.WARNING);
+    // basekernel logs each socket loop's start and stop at INFO ("Loop-shell", ...) on the kernel's
+    // stderr, which nbconvert copies into its log; the console shows warnings and worse only
+    for (java.util.logging.Handler h : java.util.logging.Logger.getLogger("").getHandlers()) {
+      h.setLevel(java.util.logging.Level.WARNING);
+    }
     KernelConnectionProperties props =
         KernelConnectionProperties.parse(Files.readString(conn, StandardCharsets.UTF_8));
 
