@@ -47,6 +47,10 @@ public final class SliceView {
    * stored); {@code size} is the longer side of the result in pixels.
    */
   public static BufferedImage slice(Volume v, Plane plane, int index, Window window, List<Marker> markers, int size) {
+    java.util.Objects.requireNonNull(v, "volume");
+    java.util.Objects.requireNonNull(plane, "plane");
+    java.util.Objects.requireNonNull(window, "window (e.g. Window.SOFT_TISSUE)");
+    markers = markers == null ? List.of() : markers;
     ViewAxes o = new ViewAxes(v.affine());
     int nAxis = o.voxelAxis(plane.normal);
     int cAxis = o.voxelAxis(plane.column);

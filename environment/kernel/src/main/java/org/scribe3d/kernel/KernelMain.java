@@ -37,8 +37,14 @@ public final class KernelMain {
     for (java.util.logging.Handler h : java.util.logging.Logger.getLogger("").getHandlers()) {
       h.setLevel(java.util.logging.Level.WARNING);
     }
-    KernelConnectionProperties props =
-        KernelConnectionProperties.parse(Files.readString(conn, StandardCharsets.UTF_8));
+    KernelConnectionProperties props;
+    try {
+      props = KernelConnectionProperties.parse(Files.readString(conn, StandardCharsets.UTF_8));
+    } catch (RuntimeException e) {
+      System.err.println("error: " + conn + " is not a Jupyter connection file: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
 
     List<String> cp = new ArrayList<>(List.of(System.getProperty("java.class.path").split(File.pathSeparator)));
     String extra = System.getenv("SCRIBE3D_KERNEL_CLASSPATH");
