@@ -42,6 +42,29 @@ public record Marker(Kind kind, boolean world, double[] a, double[] b, String la
     return new Marker(kind, world, a, b, label, c);
   }
 
+  /**
+   * The marker's centre (the point, or the middle of the box) in voxel coordinates of a volume with
+   * this affine, e.g. to pick the slices through a finding after the volume was cropped or resized.
+   */
+  public double[] centreVoxel(double[][] affine) {
+    double[][] c = voxelCorners(affine);
+    if (c.length == 1) {
+      return c[0];
+    }
+    return new double[] {(c[0][0] + c[1][0]) / 2, (c[0][1] + c[1][1]) / 2, (c[0][2] + c[1][2]) / 2};
+  }
+
+  /** {@link #centreVoxel} rounded to the nearest voxel and clamped into the volume. */
+  public int[] centreVoxelIn(org.scribe3d.volume.Volume v) {
+    double[] c = centreVoxel(v.affine());
+    int[] n = v.shape();
+    int[] out = new int[3];
+    for (int a = 0; a < 3; a++) {
+      out[a] = (int) Math.max(0, Math.min(n[a] - 1, Math.round(c[a])));
+    }
+    return out;
+  }
+
   /** Corner(s) in voxel coordinates of a volume with this affine. */
   double[][] voxelCorners(double[][] affine) {
     double[] p = world ? toVoxel(affine, a) : a.clone();

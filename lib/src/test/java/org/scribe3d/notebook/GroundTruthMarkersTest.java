@@ -64,6 +64,25 @@ class GroundTruthMarkersTest {
     assertEquals(0, redPixels(SliceView.slice(v, Plane.AXIAL, 20, Window.SOFT_TISSUE, m)));
   }
 
+  @Test
+  void centreVoxelFollowsTheFindingThroughCropAndResize(@TempDir Path dir) throws Exception {
+    Path gt = Files.writeString(dir.resolve("ground_truth.json"), GT);
+    Marker box = GroundTruthMarkers.read(gt, "phantom_0000").get(0);
+    double[][] affine = {{-2, 0, 0, 40}, {0, -2, 0, 30}, {0, 0, 5, -70}, {0, 0, 0, 1}};
+    assertArrayEquals(new double[] {12, 22, 6}, box.centreVoxel(affine), 1e-9);
+    // crop starting at voxel (4, 10, 2): the same world point sits 4, 10, 2 voxels earlier
+    Volume v = new Volume(new float[40 * 40 * 30], 40, 40, 30, affine);
+    Volume cropped = org.scribe3d.volume.Transforms.crop(v, new int[] {4, 10, 2}, new int[] {40, 40, 30});
+    assertArrayEquals(new int[] {8, 12, 4}, box.centreVoxelIn(cropped));
+    // resize to twice the voxels per axis: voxel centres move to 2 * (c + 0.5) - 0.5
+    Volume big = org.scribe3d.volume.Transforms.resize(v, 60, 80, 80);
+    assertArrayEquals(new double[] {24.5, 44.5, 12.5}, box.centreVoxel(big.affine()), 1e-6);
+    assertArrayEquals(new int[] {25, 45, 13}, box.centreVoxelIn(big));
+    // outside the volume: clamped
+    Marker far = Marker.voxelPoint(-5, 99, 3, "far");
+    assertArrayEquals(new int[] {0, 39, 3}, far.centreVoxelIn(v));
+  }
+
   private static int redPixels(BufferedImage img) {
     int n = 0;
     for (int y = 0; y < img.getHeight(); y++) {
