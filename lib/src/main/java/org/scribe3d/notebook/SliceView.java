@@ -118,7 +118,8 @@ public final class SliceView {
       double y = screen(p[rAxis], flipR, rows) * sy;
       int rad = 7;
       g.drawOval((int) Math.round(x) - rad, (int) Math.round(y) - rad, 2 * rad, 2 * rad);
-      g.drawString(m.label(), (int) Math.round(x) + rad + 2, (int) Math.round(y) - rad);
+      drawLabel(g, m.label(), (int) Math.round(x) + rad + 2, (int) Math.round(x) - rad - 2,
+          (int) Math.round(y) - rad, (int) Math.round(cols * sx));
     } else {
       double[] p = corners[0];
       double[] q = corners[1];
@@ -133,8 +134,23 @@ public final class SliceView {
       double y0 = screenEdge(Math.min(p[rAxis], q[rAxis]) - 0.5, Math.max(p[rAxis], q[rAxis]) + 0.5, flipR, rows, true) * sy;
       double y1 = screenEdge(Math.min(p[rAxis], q[rAxis]) - 0.5, Math.max(p[rAxis], q[rAxis]) + 0.5, flipR, rows, false) * sy;
       g.drawRect((int) Math.round(x0), (int) Math.round(y0), (int) Math.round(x1 - x0), (int) Math.round(y1 - y0));
-      g.drawString(m.label(), (int) Math.round(x0), (int) Math.round(y0) - 3);
+      drawLabel(g, m.label(), (int) Math.round(x0), (int) Math.round(x1), (int) Math.round(y0) - 3,
+          (int) Math.round(cols * sx));
     }
+  }
+
+  /**
+   * A marker's label starting at {@code x}, or ending at {@code xEndAlt} when it would run past the
+   * image's right edge (markers near the patient's left side); baseline kept inside the image.
+   */
+  private static void drawLabel(Graphics2D g, String label, int x, int xEndAlt, int baseline, int width) {
+    if (label.isEmpty()) {
+      return;
+    }
+    java.awt.FontMetrics fm = g.getFontMetrics();
+    int w = fm.stringWidth(label);
+    int left = x + w <= width ? x : Math.max(0, Math.min(xEndAlt, width) - w);
+    g.drawString(label, left, Math.max(fm.getAscent(), baseline));
   }
 
   /** Screen coordinate (in voxel units, pixel centres at +0.5) of voxel coordinate {@code v}. */
