@@ -6,12 +6,18 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.scribe3d.checkpoint.ModuleLoader;
 import org.scribe3d.checkpoint.Safetensors;
+import org.scribe3d.checkpoint.TensorDType;
 import org.scribe3d.checkpoint.TensorSource;
 import org.scribe3d.model.nn.Embedding;
 import org.scribe3d.model.nn.Linear;
@@ -90,6 +96,45 @@ public final class LlamaForCausalLM extends Module {
     this.lmHead = config.tieWordEmbeddings() ? null
         : child("lm_head", new Linear(manager, config.hiddenSize(), config.vocabSize(), false, dtype));
     this.invFreq = Rope.invFreq(config);
+  }
+
+  /**
+   * Writes this model as a Hugging Face directory: config.json and model.safetensors, or shards of at
+   * most {@code maxShardBytes} with model.safetensors.index.json when larger. Floating weights are
+   * stored as {@code floatsAs} (null: as they are). Each file is written atomically.
+   */
+  public void saveHf(Path dir, TensorDType floatsAs, long maxShardBytes) {
+    Map<String, NDArray> state = ModuleLoader.stateDict(this);
+    long bytes = 0;
+    for (NDArray a : state.values()) {
+      bytes += a.getShape().size() * (floatsAs != null ? floatsAs.bytes() : TensorDType.of(a.getDataType()).bytes());
+    }
+    LlamaConfig c = config;
+    if (floatsAs != null) {
+      String name = switch (floatsAs) {
+        case BF16 -> "bfloat16";
+        case F16 -> "float16";
+        default -> "float32";
+      };
+      c = new LlamaConfig(c.hiddenSize(), c.intermediateSize(), c.numHiddenLayers(), c.numAttentionHeads(),
+          c.numKeyValueHeads(), c.headDim(), c.rmsNormEps(), c.ropeTheta(), c.ropeScaling(), c.vocabSize(),
+          c.tieWordEmbeddings(), c.attentionBias(), c.mlpBias(), c.bosTokenId(), c.eosTokenIds(),
+          c.maxPositionEmbeddings(), name, c.initializerRange());
+    }
+    Map<String, String> meta = Map.of("format", "pt");
+    if (bytes > maxShardBytes) {
+      Safetensors.writeSharded(dir, state, maxShardBytes, meta, floatsAs);
+    } else {
+      Safetensors.write(dir.resolve(Safetensors.SINGLE_FILE), state, meta, floatsAs);
+    }
+    byte[] json = c.toJsonString().getBytes(StandardCharsets.UTF_8);
+    try {
+      Path tmp = Files.createTempFile(dir, ".config.json.", ".tmp");
+      Files.write(tmp, json);
+      Files.move(tmp, dir.resolve("config.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + dir.resolve("config.json"), e);
+    }
   }
 
   public LlamaConfig config() {
