@@ -318,6 +318,15 @@ public final class Safetensors {
     void write(FileChannel ch) throws IOException;
   }
 
+  /** Temp files are created owner-only; a checkpoint should get ordinary rw-r--r-- permissions. */
+  public static void readableByAll(Path file) {
+    try {
+      Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException | IOException ignored) {
+      // not a POSIX file system: keep the defaults
+    }
+  }
+
   /** Writes through a temp file in the same directory, fsyncs, then renames it over the target. */
   static void atomicWrite(Path target, ChannelWriter body) {
     Path abs = target.toAbsolutePath();
@@ -326,6 +335,7 @@ public final class Safetensors {
     try {
       Files.createDirectories(dir);
       tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+      readableByAll(tmp);
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         body.write(ch);
         ch.force(true);

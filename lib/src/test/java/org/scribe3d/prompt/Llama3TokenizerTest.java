@@ -79,6 +79,13 @@ class Llama3TokenizerTest {
     Files.writeString(meta.resolve("tokenizer.json"), new Gson().toJson(t));
     String text = "Liver: normal size and attenuation.";
     try (Llama3Tokenizer npm = Llama3Tokenizer.vendored(); Llama3Tokenizer metaTok = Llama3Tokenizer.load(meta)) {
+      // the modified file really adds BOS when special tokens are requested (as Meta's does)
+      try (ai.djl.huggingface.tokenizers.HuggingFaceTokenizer raw =
+          ai.djl.huggingface.tokenizers.HuggingFaceTokenizer.newInstance(meta.resolve("tokenizer.json"))) {
+        long[] withSpecial = raw.encode(text, true, false).getIds();
+        assertEquals(128000, withSpecial[0]);
+        assertTrue(withSpecial[1] != 128000);
+      }
       long[] a = npm.encode(text);
       assertEquals(128000, a[0]);
       assertTrue(a[1] != 128000);

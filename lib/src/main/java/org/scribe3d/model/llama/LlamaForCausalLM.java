@@ -130,6 +130,7 @@ public final class LlamaForCausalLM extends Module {
     byte[] json = c.toJsonString().getBytes(StandardCharsets.UTF_8);
     try {
       Path tmp = Files.createTempFile(dir, ".config.json.", ".tmp");
+      Safetensors.readableByAll(tmp);
       Files.write(tmp, json);
       Files.move(tmp, dir.resolve("config.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
