@@ -11,6 +11,7 @@ import org.scribe3d.generate.GenerationConfig;
 import org.scribe3d.generate.GenerationResult;
 import org.scribe3d.generate.Generator;
 import org.scribe3d.generate.LogitsSource;
+import org.scribe3d.model.llama.RowParallel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,6 +50,10 @@ public final class LmGenerateCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print ids, text and timings as JSON.")
   boolean json;
 
+  @Option(names = "--threads", description = "CPU decoding: split big matrix-vector products over this many"
+      + " Java threads with single-threaded libtorch ops (default: all cores; 1 = libtorch's own threading).")
+  Integer threads;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -73,7 +78,13 @@ public final class LmGenerateCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new CliExit(e.getMessage(), 2);
       }
-      GenerationResult r = Generator.generate(LogitsSource.of(dir.model), dir.manager, List.of(ids), cfg);
+      GenerationResult r;
+      RowParallel.enable(threads != null ? threads : Runtime.getRuntime().availableProcessors());
+      try {
+        r = Generator.generate(LogitsSource.of(dir.model), dir.manager, List.of(ids), cfg);
+      } finally {
+        RowParallel.disable();
+      }
       long[] gen = r.tokens().get(0);
       String text = dir.tokenizer.decode(gen);
       int produced = gen.length + (r.stoppedAtEos()[0] ? 1 : 0);

@@ -120,6 +120,34 @@ class GeneratorTest {
   }
 
   @Test
+  void rowParallelDecodingGivesTheSameTokens() {
+    // a vocabulary-sized head is big enough (>= 1M weights) for the row-parallel path
+    try (NDManager mm = NDManager.newBaseManager()) {
+      LlamaForCausalLM big = TinyLlamas.random(LlamaConfig.of(32, 64, 1, 4, 2, 40000, false), mm, 8);
+      LogitsSource s = LogitsSource.of(big);
+      List<long[]> prompts = List.of(new long[] {1, 2, 3}, new long[] {4});
+      GenerationResult plain = Generator.generate(s, mm, prompts, GenerationConfig.greedy(6, Set.of()));
+      float[] ref;
+      try (NDScope sc = new NDScope()) {
+        ref = big.forward(big.embed(mm.create(new long[] {1, 2, 3}, new Shape(1, 3))), null, null, null).toFloatArray();
+      }
+      org.scribe3d.model.llama.RowParallel.enable(2);
+      try {
+        GenerationResult par = Generator.generate(s, mm, prompts, GenerationConfig.greedy(6, Set.of()));
+        assertArrayEquals(plain.tokens().get(0), par.tokens().get(0));
+        assertArrayEquals(plain.tokens().get(1), par.tokens().get(1));
+        try (NDScope sc = new NDScope()) {
+          float[] got = big.forward(big.embed(mm.create(new long[] {1, 2, 3}, new Shape(1, 3))), null, null, null)
+              .toFloatArray();
+          assertArrayEquals(ref, got, 1e-4f);
+        }
+      } finally {
+        org.scribe3d.model.llama.RowParallel.disable();
+      }
+    }
+  }
+
+  @Test
   void stopsAtAnyEosId() {
     long[] prompt = {3, 17, 9};
     long[] free = Generator.generate(src, m, List.of(prompt), GenerationConfig.greedy(8, Set.of())).tokens().get(0);

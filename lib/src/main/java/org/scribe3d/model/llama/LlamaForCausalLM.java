@@ -176,9 +176,9 @@ public final class LlamaForCausalLM extends Module {
   /** Hidden states [..., H] → logits [..., V] through lm_head (or the tied embedding). */
   public NDArray logits(NDArray hidden) {
     if (lmHead != null) {
-      return lmHead.forward(hidden);
+      return RowParallel.linear(lmHead, hidden);
     }
-    return ai.djl.nn.core.Linear.linear(hidden, model.embedTokens.weight().array()).singletonOrThrow();
+    return RowParallel.tied(model.embedTokens, hidden);
   }
 
   /** A cache for {@code batch} rows of up to {@code maxLen} positions. */
@@ -391,9 +391,9 @@ public final class LlamaForCausalLM extends Module {
       long t = x.getShape().get(1);
       int groups = heads / kvHeads;
       // [B, T, heads*D] → [B, heads, T, D]
-      NDArray q = rope(qProj.forward(x).reshape(b, t, heads, headDim).transpose(0, 2, 1, 3), cos, sin);
-      NDArray k = rope(kProj.forward(x).reshape(b, t, kvHeads, headDim).transpose(0, 2, 1, 3), cos, sin);
-      NDArray v = vProj.forward(x).reshape(b, t, kvHeads, headDim).transpose(0, 2, 1, 3);
+      NDArray q = rope(RowParallel.linear(qProj, x).reshape(b, t, heads, headDim).transpose(0, 2, 1, 3), cos, sin);
+      NDArray k = rope(RowParallel.linear(kProj, x).reshape(b, t, kvHeads, headDim).transpose(0, 2, 1, 3), cos, sin);
+      NDArray v = RowParallel.linear(vProj, x).reshape(b, t, kvHeads, headDim).transpose(0, 2, 1, 3);
       long len = t;
       if (cache != null) {
         cache.write(layer, k, v, past);
@@ -417,7 +417,7 @@ public final class LlamaForCausalLM extends Module {
       }
       NDArray out = probs.matMul(v) // [B, kv, groups*T, D] = [B, heads, T, D]
           .reshape(b, heads, t, headDim).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim);
-      return oProj.forward(out);
+      return RowParallel.linear(oProj, out);
     }
 
     /** x·cos + rotate_half(x)·sin, with rotate_half as a swap of halves times a signed sin table. */
@@ -454,8 +454,8 @@ public final class LlamaForCausalLM extends Module {
     }
 
     NDArray forward(NDArray x) {
-      NDArray g = gateProj.forward(x);
-      return downProj.forward(g.mul(Activation.sigmoid(g)).mul(upProj.forward(x)));
+      NDArray g = RowParallel.linear(gateProj, x);
+      return RowParallel.linear(downProj, g.mul(Activation.sigmoid(g)).mul(RowParallel.linear(upProj, x)));
     }
   }
 }
