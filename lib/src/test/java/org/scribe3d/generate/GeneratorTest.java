@@ -127,6 +127,7 @@ class GeneratorTest {
       LogitsSource s = LogitsSource.of(big);
       List<long[]> prompts = List.of(new long[] {1, 2, 3}, new long[] {4});
       GenerationResult plain = Generator.generate(s, mm, prompts, GenerationConfig.greedy(6, Set.of()));
+      GenerationResult plainOne = Generator.generate(s, mm, List.of(prompts.get(0)), GenerationConfig.greedy(6, Set.of()));
       float[] ref;
       try (NDScope sc = new NDScope()) {
         ref = big.forward(big.embed(mm.create(new long[] {1, 2, 3}, new Shape(1, 3))), null, null, null).toFloatArray();
@@ -136,6 +137,10 @@ class GeneratorTest {
         GenerationResult par = Generator.generate(s, mm, prompts, GenerationConfig.greedy(6, Set.of()));
         assertArrayEquals(plain.tokens().get(0), par.tokens().get(0));
         assertArrayEquals(plain.tokens().get(1), par.tokens().get(1));
+        // a single row decodes through matrix-vector products
+        GenerationResult parOne = Generator.generate(s, mm, List.of(prompts.get(0)), GenerationConfig.greedy(6, Set.of()));
+        assertArrayEquals(plainOne.tokens().get(0), parOne.tokens().get(0));
+        assertEquals(plainOne.scores()[0], parOne.scores()[0], 1e-3);
         try (NDScope sc = new NDScope()) {
           float[] got = big.forward(big.embed(mm.create(new long[] {1, 2, 3}, new Shape(1, 3))), null, null, null)
               .toFloatArray();

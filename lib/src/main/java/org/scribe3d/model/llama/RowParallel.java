@@ -105,12 +105,21 @@ public final class RowParallel {
     ExecutorService p = pool;
     Blocks blocks = blocks(key, w, bias);
     List<Future<NDArray>> parts = new ArrayList<>(blocks.w.length);
+    long in = x.getShape().get(x.getShape().dimension() - 1);
+    boolean oneRow = x.getShape().size() == in;
+    // one row (decoding): a plain matrix-vector product (BLAS gemv) instead of a 1-row gemm
+    NDArray vec = oneRow ? x.reshape(in) : null;
     for (int i = 0; i < blocks.w.length; i++) {
       NDArray wi = blocks.w[i];
       NDArray bi = blocks.b == null ? null : blocks.b[i];
-      parts.add(p.submit(() -> bi == null
-          ? ai.djl.nn.core.Linear.linear(x, wi).singletonOrThrow()
-          : ai.djl.nn.core.Linear.linear(x, wi, bi).singletonOrThrow()));
+      parts.add(p.submit(() -> {
+        if (oneRow) {
+          NDArray y = wi.matMul(vec);
+          return bi == null ? y : y.addi(bi);
+        }
+        return bi == null ? ai.djl.nn.core.Linear.linear(x, wi).singletonOrThrow()
+            : ai.djl.nn.core.Linear.linear(x, wi, bi).singletonOrThrow();
+      }));
     }
     NDList outs = new NDList(parts.size());
     try {
@@ -118,6 +127,11 @@ public final class RowParallel {
         outs.add(f.get());
       }
       NDArray y = NDArrays.concat(outs, -1); // registered in the caller's scope
+      if (oneRow) {
+        long[] dims = x.getShape().getShape().clone();
+        dims[dims.length - 1] = y.getShape().get(y.getShape().dimension() - 1);
+        y = y.reshape(dims);
+      }
       return y;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
