@@ -97,6 +97,16 @@ class Llama3TokenizerTest {
   }
 
   @Test
+  void longTextsAreNotTruncated() {
+    String text = "The liver is unremarkable. ".repeat(400);
+    try (Llama3Tokenizer tok = Llama3Tokenizer.vendored()) {
+      long[] ids = tok.encode(text);
+      assertTrue(ids.length > 2000, "only " + ids.length + " tokens");
+      assertEquals(text, tok.decode(ids));
+    }
+  }
+
+  @Test
   void missingFileIsOneClearError() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Llama3Tokenizer.load(tmp.resolve("nowhere")));
