@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
       CommandLine.HelpCommand.class,
       NiftiInfoCommand.class,
       PreprocessCommand.class,
-      BenchCommand.class
+      BenchCommand.class,
+      LmCommand.class
     })
 public final class Main implements Callable<Integer> {
 
