@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
       NiftiInfoCommand.class,
       PreprocessCommand.class,
       BenchCommand.class,
-      LmCommand.class
+      LmCommand.class,
+      ModelInfoCommand.class
     })
 public final class Main implements Callable<Integer> {
 
