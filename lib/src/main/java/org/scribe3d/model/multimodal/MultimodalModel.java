@@ -15,7 +15,10 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import org.scribe3d.checkpoint.ModuleLoader;
@@ -25,7 +28,12 @@ import org.scribe3d.generate.GenerationConfig;
 import org.scribe3d.generate.GenerationResult;
 import org.scribe3d.generate.Generator;
 import org.scribe3d.generate.LogitsSource;
+import org.scribe3d.model.llama.LlamaConfig;
 import org.scribe3d.model.llama.LlamaForCausalLM;
+import org.scribe3d.model.lora.LoraLinear;
+import org.scribe3d.prompt.PromptBuilder;
+import org.scribe3d.prompt.TextTokenizer;
+import org.scribe3d.prompt.VocabMap;
 import org.scribe3d.model.lora.LoraAdapters;
 import org.scribe3d.model.nn.Module;
 import org.scribe3d.model.projector.SpatialPoolingProjector;
@@ -233,6 +241,94 @@ public final class MultimodalModel extends Module {
         NDScope.unregister(embeds);
       }
       return Generator.generate(logitsSource(), embeds, maskArr, cfg);
+    }
+  }
+
+  /** Greedy decoding config that stops at the language model's EOS ids (model ids). */
+  public GenerationConfig greedy(int maxNewTokens) {
+    return GenerationConfig.greedy(maxNewTokens, eosIds());
+  }
+
+  /** The language model's stop tokens in model ids (compact when the vocabulary is restricted). */
+  public Set<Long> eosIds() {
+    Set<Long> s = new LinkedHashSet<>();
+    config.llm().eosTokenIds().forEach(i -> s.add(i.longValue()));
+    return s;
+  }
+
+  /**
+   * Text in, text out: builds each prompt (BOS, K placeholders, prompt text), maps it into the model's
+   * vocabulary, generates for the matching image and decodes the new tokens with the original ids.
+   *
+   * @param images [B, C, D, H, W], one per prompt (ignored when blind)
+   * @param cfg decoding settings in model ids (see {@link #greedy})
+   * @throws IllegalArgumentException if a prompt uses a token outside a restricted vocabulary
+   */
+  public List<String> generateText(NDArray images, List<String> prompts, TextTokenizer tokenizer,
+      GenerationConfig cfg) {
+    PromptBuilder pb = new PromptBuilder(tokenizer, config.imageTokens(), config.imageTokenId(), config.maxLength());
+    VocabMap vocab = config.vocab();
+    List<long[]> ids = new ArrayList<>();
+    for (String p : prompts) {
+      long[] original = pb.prompt(p);
+      try {
+        ids.add(vocab == null ? original : vocab.toCompact(original));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("prompt '" + p + "' cannot be given to this model: " + e.getMessage(), e);
+      }
+    }
+    GenerationResult r = generate(images, ids, cfg);
+    List<String> out = new ArrayList<>();
+    for (long[] t : r.tokens()) {
+      out.add(tokenizer.decode(vocab == null ? t : vocab.toOriginal(t)));
+    }
+    return out;
+  }
+
+  // ---- pretrained weights ----
+
+  /** Loads encoder weights from an M3D-CLIP, M3D-LaMed or bare checkpoint (other tensors ignored). */
+  public ModuleLoader.Report loadVisionWeights(TensorSource source) {
+    return vision.loadWeights(source);
+  }
+
+  /** Loads projector weights ({@code model.mm_projector.projector.*} or bare {@code projector.*}). */
+  public ModuleLoader.Report loadProjectorWeights(TensorSource source) {
+    return projector.loadWeights(source);
+  }
+
+  /**
+   * Loads a Hugging Face Llama directory (e.g. Asclepius-Llama3-8B) into the language model; LoRA
+   * adapters keep their values. The directory's config.json must describe the same architecture.
+   */
+  public ModuleLoader.Report loadLanguageModel(Path hfDir) {
+    LlamaConfig theirs = LlamaConfig.load(hfDir.resolve("config.json"));
+    LlamaConfig ours = config.llm();
+    List<String> diff = new ArrayList<>();
+    check(diff, "hidden_size", theirs.hiddenSize(), ours.hiddenSize());
+    check(diff, "intermediate_size", theirs.intermediateSize(), ours.intermediateSize());
+    check(diff, "num_hidden_layers", theirs.numHiddenLayers(), ours.numHiddenLayers());
+    check(diff, "num_attention_heads", theirs.numAttentionHeads(), ours.numAttentionHeads());
+    check(diff, "num_key_value_heads", theirs.numKeyValueHeads(), ours.numKeyValueHeads());
+    check(diff, "vocab_size", theirs.vocabSize(), ours.vocabSize());
+    check(diff, "tie_word_embeddings", theirs.tieWordEmbeddings(), ours.tieWordEmbeddings());
+    check(diff, "rope_theta", theirs.ropeTheta(), ours.ropeTheta());
+    check(diff, "rope_scaling", theirs.ropeScaling(), ours.ropeScaling());
+    if (!diff.isEmpty()) {
+      throw new IllegalArgumentException(hfDir.resolve("config.json") + " does not match the model's language model: "
+          + String.join(", ", diff));
+    }
+    String a = "." + LoraLinear.CHILD + ".A";
+    String b = "." + LoraLinear.CHILD + ".B";
+    try (TensorSource src = Safetensors.open(hfDir)) {
+      return ModuleLoader.load(llm, src, n -> n.endsWith("rotary_emb.inv_freq")
+          || ours.tieWordEmbeddings() && n.equals("lm_head.weight") ? null : n, p -> p.endsWith(a) || p.endsWith(b));
+    }
+  }
+
+  private static void check(List<String> diff, String field, Object theirs, Object ours) {
+    if (!java.util.Objects.equals(theirs, ours)) {
+      diff.add(field + " " + theirs + " (model: " + ours + ")");
     }
   }
 

@@ -22,7 +22,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scribe3d.generate.GenerationConfig;
 import org.scribe3d.generate.GenerationResult;
+import org.scribe3d.data.Region;
 import org.scribe3d.model.llama.LlamaConfig;
+import org.scribe3d.model.llama.LlamaForCausalLM;
+import org.scribe3d.prompt.Llama3Tokenizer;
+import org.scribe3d.prompt.PromptBuilder;
+import org.scribe3d.prompt.Templates;
+import org.scribe3d.prompt.TextTokenizer;
 import org.scribe3d.model.lora.LoraConfig;
 import org.scribe3d.model.lora.LoraLinear;
 import org.scribe3d.model.nn.Param;
@@ -232,6 +238,53 @@ class MultimodalModelTest {
       assertEquals(vocab, back.config().vocab());
       float[] got = back.forward(m.create(new long[][] {p}), images(m, 1, 8), null).toFloatArray();
       assertTrue(maxAbsDiff(want, got) < 1e-5);
+    }
+  }
+
+  @Test
+  void generateTextMapsThroughTheRestrictedVocabulary() {
+    try (Llama3Tokenizer real = Llama3Tokenizer.vendored(); NDManager m = NDManager.newBaseManager()) {
+      TextTokenizer tok = TextTokenizer.of(real);
+      String prompt = Templates.mrg(Region.CHEST);
+      VocabMap.Builder vb = new VocabMap.Builder().add(128000, 128001, 128002);
+      vb.add(tok.encodeNoBos(prompt)).add(tok.encodeNoBos(" No pleural effusion. Small nodule in the left lung."));
+      VocabMap vocab = vb.build();
+      LlamaConfig llm = new LlamaConfig(32, 64, 2, 4, 2, 8, 1e-5, 500000.0, null, vocab.size(), false, false, false,
+          (int) vocab.toCompact(128000), List.of((int) vocab.toCompact(128001)), 8192, "float32", 0.2);
+      MultimodalConfig cfg = new MultimodalConfig("t", VIT, 2, llm, null, K, 128002, 64, vocab);
+      MultimodalModel mm = new MultimodalModel(cfg, m, DataType.FLOAT32, 9);
+      NDArray img = images(m, 1, 10);
+      GenerationConfig g = mm.greedy(5);
+      assertEquals(Set.of(vocab.toCompact(128001)), g.eosIds());
+      List<String> text = mm.generateText(img, List.of(prompt), tok, g);
+      PromptBuilder pb = new PromptBuilder(tok, K, 128002, 64);
+      GenerationResult r = mm.generate(img, List.of(vocab.toCompact(pb.prompt(prompt))), g);
+      assertEquals(real.decode(vocab.toOriginal(r.tokens().get(0))), text.get(0));
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> mm.generateText(img, List.of("Describe the spleen."), tok, g));
+      assertTrue(e.getMessage().contains("outside the model's restricted vocabulary"), e.getMessage());
+    }
+  }
+
+  @Test
+  void loadsAHuggingFaceLanguageModelUnderTheAdapters() {
+    Path hf = tmp.resolve("hf");
+    try (NDManager m = NDManager.newBaseManager()) {
+      MultimodalConfig cfg = config(new LoraConfig(2, 4, 0, List.of(LoraConfig.ALL_LINEAR)));
+      new LlamaForCausalLM(cfg.llm(), m, DataType.FLOAT32, 77).saveHf(hf, null, 1L << 40);
+      MultimodalModel mm = new MultimodalModel(cfg, m, DataType.FLOAT32, 1);
+      LlamaForCausalLM ref = LlamaForCausalLM.load(hf, m, DataType.FLOAT32);
+      mm.loadLanguageModel(hf);
+      for (Map.Entry<String, Param> e : ref.namedParameters().entrySet()) {
+        assertArrayEquals(e.getValue().array().toFloatArray(),
+            mm.llm().namedParameters().get(e.getKey()).array().toFloatArray(), 0f, e.getKey());
+      }
+      assertFalse(mm.llm().namedParameters().get("model.layers.0.self_attn.q_proj.weight").trainable());
+      MultimodalConfig wider = new MultimodalConfig("w", VIT, 2, LlamaConfig.of(48, 64, 2, 4, 2, 40, false), null, K,
+          IMG, 64, null);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> new MultimodalModel(wider, m, DataType.FLOAT32, 1).loadLanguageModel(hf));
+      assertTrue(e.getMessage().contains("hidden_size 32 (model: 48)"), e.getMessage());
     }
   }
 }
