@@ -67,11 +67,23 @@ public final class MultimodalModel extends Module {
 
   /** A randomly initialised model (seeded), adapters attached if the config has LoRA. */
   public MultimodalModel(MultimodalConfig config, NDManager manager, DataType dtype, long seed) {
+    this(config, null, manager, dtype, seed);
+  }
+
+  /**
+   * A model around an existing language model (e.g. {@link LlamaForCausalLM#load} of
+   * Asclepius-Llama3-8B, so its 8B weights are not first allocated at random); vision and projector
+   * are random (seeded), adapters attached if the config has LoRA. {@code llm} null = random.
+   */
+  public MultimodalModel(MultimodalConfig config, LlamaForCausalLM llm, NDManager manager, DataType dtype, long seed) {
+    if (llm != null && !llm.config().equals(config.llm())) {
+      throw new IllegalArgumentException("the language model's config does not match the multimodal config's llm");
+    }
     this.config = config;
     this.vision = child("vision_tower", new ViT3D(config.vision(), manager, dtype, seed));
     this.projector = child("mm_projector", new SpatialPoolingProjector(config.projector(), manager, dtype));
-    this.llm = child("llm", new LlamaForCausalLM(config.llm(), manager, dtype, seed + 1));
-    this.lora = config.lora() == null ? null : LoraAdapters.attach(llm, config.lora(), manager, dtype, seed + 2);
+    this.llm = child("llm", llm != null ? llm : new LlamaForCausalLM(config.llm(), manager, dtype, seed + 1));
+    this.lora = config.lora() == null ? null : LoraAdapters.attach(this.llm, config.lora(), manager, dtype, seed + 2);
     this.imageTokenId = config.modelImageTokenId();
   }
 

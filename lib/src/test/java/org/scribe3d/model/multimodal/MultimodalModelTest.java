@@ -280,6 +280,9 @@ class MultimodalModelTest {
             mm.llm().namedParameters().get(e.getKey()).array().toFloatArray(), 0f, e.getKey());
       }
       assertFalse(mm.llm().namedParameters().get("model.layers.0.self_attn.q_proj.weight").trainable());
+      MultimodalModel around = new MultimodalModel(cfg, ref, m, DataType.FLOAT32, 1);
+      assertTrue(around.llm() == ref);
+      assertEquals(cfg.parameterCounts().total(), around.parameterCount());
       MultimodalConfig wider = new MultimodalConfig("w", VIT, 2, LlamaConfig.of(48, 64, 2, 4, 2, 40, false), null, K,
           IMG, 64, null);
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
