@@ -49,8 +49,17 @@ public final class SafetensorsFile implements TensorSource {
   private final Map<String, TensorInfo> tensors;
   private final Map<String, String> metadata;
 
+  /**
+   * Whether arrays of the stored dtype on the CPU may alias the (private, copy-on-write) file mapping
+   * instead of being copied. Default true; tests switch it off to exercise the copying path.
+   */
+  static boolean zeroCopy = true;
+
+  private final boolean privateMaps;
+
   private SafetensorsFile(Path file, FileChannel channel, Map<String, TensorInfo> tensors,
-      Map<String, String> metadata) {
+      Map<String, String> metadata, boolean privateMaps) {
+    this.privateMaps = privateMaps;
     this.file = file;
     this.channel = channel;
     this.tensors = tensors;
@@ -63,8 +72,18 @@ public final class SafetensorsFile implements TensorSource {
       throw new CheckpointException("safetensors reading needs a little-endian machine");
     }
     FileChannel ch;
+    boolean writable = false;
     try {
-      ch = FileChannel.open(file, StandardOpenOption.READ);
+      // Java maps copy-on-write (PRIVATE) only through a channel opened for writing; nothing is ever
+      // written. Read-only files are opened read-only and their tensors are copied on load.
+      try {
+        ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        writable = true;
+      } catch (NoSuchFileException e) {
+        throw e;
+      } catch (IOException | SecurityException | UnsupportedOperationException e) {
+        ch = FileChannel.open(file, StandardOpenOption.READ);
+      }
     } catch (NoSuchFileException e) {
       throw new CheckpointException("no such safetensors file: " + file, e);
     } catch (IOException e) {
@@ -88,7 +107,7 @@ public final class SafetensorsFile implements TensorSource {
       long dataLen = size - dataStart;
       Map<String, String> meta = new LinkedHashMap<>();
       Map<String, TensorInfo> infos = parseHeader(file, json, dataStart, dataLen, meta);
-      return new SafetensorsFile(file, ch, infos, Collections.unmodifiableMap(meta));
+      return new SafetensorsFile(file, ch, infos, Collections.unmodifiableMap(meta), writable);
     } catch (IOException e) {
       closeQuietly(ch);
       throw new CheckpointException("cannot read safetensors file " + file + ": " + e.getMessage(), e);
@@ -296,7 +315,9 @@ public final class SafetensorsFile implements TensorSource {
       NDScope.unregister(z);
       return z;
     }
-    MappedByteBuffer buf = channel.map(FileChannel.MapMode.READ_ONLY, offset, bytes);
+    // a private (copy-on-write) mapping: arrays may alias it, and writes to them never reach the file
+    MappedByteBuffer buf = channel.map(privateMaps ? FileChannel.MapMode.PRIVATE : FileChannel.MapMode.READ_ONLY,
+        offset, bytes);
     buf.order(ByteOrder.LITTLE_ENDIAN);
     try (NDManager tmp = manager.newSubManager()) {
       NDArray raw;
@@ -309,9 +330,16 @@ public final class SafetensorsFile implements TensorSource {
           return out;
         }
       }
-      // zero-copy view of the mapping (copied when the manager is on a GPU) ...
+      // zero-copy view of the mapping (copied when the manager is on a GPU)
       raw = tmp.create(buf, shape, dtype.djl());
       rawType = dtype.djl();
+      if (target == rawType && ai.djl.Device.cpu().equals(raw.getDevice()) && zeroCopy && privateMaps) {
+        // the array keeps the mapping alive; its pages are read from the page cache on first use,
+        // so loading costs no copy and no anonymous memory (as llama.cpp and Jlama do)
+        raw.attach(manager);
+        NDScope.unregister(raw);
+        return raw;
+      }
       return own(raw, rawType, target, manager);
     } finally {
       Reference.reachabilityFence(buf);

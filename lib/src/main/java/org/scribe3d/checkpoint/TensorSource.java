@@ -22,8 +22,9 @@ public interface TensorSource extends AutoCloseable {
   }
 
   /**
-   * Materialises a tensor as a fresh NDArray owned by {@code manager} (on its device), converted to
-   * {@code type} (null keeps the stored dtype). The result never aliases the file.
+   * Materialises a tensor as an NDArray owned by {@code manager} (on its device), converted to
+   * {@code type} (null keeps the stored dtype). On the CPU without conversion the array may be backed
+   * by a private copy-on-write mapping of the file: writes to it never reach the file.
    */
   NDArray load(String name, NDManager manager, DataType type);
 

@@ -80,6 +80,27 @@ class SafetensorsTest {
   }
 
   @Test
+  void zeroCopyArraysAreCopyOnWrite() throws IOException {
+    try (NDManager m = NDManager.newBaseManager()) {
+      Path f = tmp.resolve("cow.safetensors");
+      Safetensors.write(f, Map.of("w", m.create(ramp(64, 1f), new Shape(8, 8))), null);
+      byte[] before = Files.readAllBytes(f);
+      for (boolean zeroCopy : new boolean[] {true, false}) {
+        SafetensorsFile.zeroCopy = zeroCopy;
+        try (TensorSource s = Safetensors.open(f)) {
+          NDArray w = s.load("w", m, null);
+          w.muli(-3f);
+          assertEquals(-3f * ramp(64, 1f)[5], w.toFloatArray()[5]);
+          assertArrayEquals(ramp(64, 1f), s.load("w", m, null).toFloatArray());
+        } finally {
+          SafetensorsFile.zeroCopy = true;
+        }
+        assertArrayEquals(before, Files.readAllBytes(f), "the file must never change");
+      }
+    }
+  }
+
+  @Test
   void bigTensorsAreMappedInRowChunks() {
     long saved = SafetensorsFile.maxMapBytes;
     SafetensorsFile.maxMapBytes = 40; // 10 floats: a 7x6 tensor is read and written in chunks of 1 row

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.scribe3d.checkpoint.ModuleLoader;
+import org.scribe3d.checkpoint.Placeholders;
 import org.scribe3d.checkpoint.Safetensors;
 import org.scribe3d.checkpoint.TensorDType;
 import org.scribe3d.checkpoint.TensorSource;
@@ -87,14 +88,15 @@ public final class LlamaForCausalLM extends Module {
     }
   }
 
-  /** Placeholder construction for loading: shapes right, contents empty. */
+  /** Construction for loading: shapes right, contents uninitialised (every one is loaded next). */
   private LlamaForCausalLM(LlamaConfig config, NDManager manager, DataType dtype, long unused, boolean empty) {
     this.config = config;
     this.dtype = dtype;
     this.manager = manager;
-    this.model = child("model", new LlamaModel(config, manager, dtype));
+    NDManager init = Placeholders.manager(manager);
+    this.model = child("model", new LlamaModel(config, init, dtype));
     this.lmHead = config.tieWordEmbeddings() ? null
-        : child("lm_head", new Linear(manager, config.hiddenSize(), config.vocabSize(), false, dtype));
+        : child("lm_head", new Linear(init, config.hiddenSize(), config.vocabSize(), false, dtype));
     this.invFreq = Rope.invFreq(config);
   }
 
@@ -331,6 +333,14 @@ public final class LlamaForCausalLM extends Module {
 
     public Mlp mlp() {
       return mlp;
+    }
+
+    public RmsNorm inputLayernorm() {
+      return inputLayernorm;
+    }
+
+    public RmsNorm postAttentionLayernorm() {
+      return postAttentionLayernorm;
     }
 
     NDArray forward(NDArray x, NDArray cos, NDArray sin, NDArray bias, KvCache cache, int layer, int past) {
