@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import org.scribe3d.checkpoint.ModuleLoader;
+import org.scribe3d.checkpoint.Placeholders;
 import org.scribe3d.checkpoint.Safetensors;
 import org.scribe3d.checkpoint.TensorSource;
 import org.scribe3d.generate.GenerationConfig;
@@ -374,7 +375,8 @@ public final class MultimodalModel extends Module {
       throw new IllegalArgumentException("no model directory " + dir);
     }
     MultimodalConfig cfg = MultimodalConfig.load(dir.resolve(CONFIG_FILE));
-    MultimodalModel m = new MultimodalModel(cfg, manager, dtype, 0);
+    // every parameter is loaded next: skip random initialisation (matters for the 8B preset)
+    MultimodalModel m = new MultimodalModel(cfg, Placeholders.manager(manager), dtype, 0);
     try (TensorSource src = Safetensors.open(dir.resolve(WEIGHTS_FILE))) {
       ModuleLoader.load(m, src);
     }
