@@ -18,7 +18,8 @@ import org.scribe3d.prompt.VocabMap;
  * Benchmark (run by hand, not a test): forward and forward+backward time of one training step of a
  * preset on random inputs — no optimizer, no data loading — to size the tiny preset for the CPU.
  *
- * <pre>java -cp "$JAR:$(cat $CP_FILE)" org.scribe3d.model.multimodal.StepBench [preset] [batch] [seq] [steps] [vocab]</pre>
+ * <pre>java -Dai.djl.offline=true [-Dai.djl.pytorch.num_threads=N] -cp "lib/target/scribe3d-lib.jar:$(cat
+ * lib/target/classpath.txt)" org.scribe3d.model.multimodal.StepBench [preset] [batch] [seq] [steps] [vocab]</pre>
  */
 public final class StepBench {
   private StepBench() {}
@@ -76,9 +77,9 @@ public final class StepBench {
       Arrays.sort(f);
       Arrays.sort(t);
       double medT = t[t.length / 2];
-      System.out.printf(Locale.ROOT, "%s batch %d seq %d (%d image tokens), %d threads: median after %d warm-up steps:"
+      System.out.printf(Locale.ROOT, "%s batch %d seq %d (%d image tokens), torch threads %s, %d cores: median after %d warm-up steps:"
           + " forward %.3f s, forward+backward %.3f s = %.2f samples/s%n", c.name(), batch, seq, k,
-          Runtime.getRuntime().availableProcessors(), warm, f[f.length / 2], medT, batch / medT);
+          System.getProperty("ai.djl.pytorch.num_threads", "default"), Runtime.getRuntime().availableProcessors(), warm, f[f.length / 2], medT, batch / medT);
     }
   }
 }
