@@ -151,7 +151,11 @@ public final class LoraAdapters {
     o.addProperty("peft_type", "LORA");
     o.addProperty("task_type", "CAUSAL_LM");
     o.addProperty("r", config.r());
-    o.addProperty("lora_alpha", config.alpha());
+    if (config.alpha() == Math.rint(config.alpha())) {
+      o.addProperty("lora_alpha", (long) config.alpha()); // PEFT writes an int here
+    } else {
+      o.addProperty("lora_alpha", config.alpha());
+    }
     o.addProperty("lora_dropout", config.dropout());
     JsonArray t = new JsonArray();
     targets.forEach(t::add); // PEFT also stores the resolved module names for "all-linear"

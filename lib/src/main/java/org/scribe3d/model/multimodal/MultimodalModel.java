@@ -25,6 +25,7 @@ import org.scribe3d.checkpoint.ModuleLoader;
 import org.scribe3d.checkpoint.Placeholders;
 import org.scribe3d.checkpoint.Safetensors;
 import org.scribe3d.checkpoint.TensorSource;
+import org.scribe3d.checkpoint.VisionNames;
 import org.scribe3d.generate.GenerationConfig;
 import org.scribe3d.generate.GenerationResult;
 import org.scribe3d.generate.Generator;
@@ -311,8 +312,9 @@ public final class MultimodalModel extends Module {
   }
 
   /**
-   * Loads a Hugging Face Llama directory (e.g. Asclepius-Llama3-8B) into the language model; LoRA
-   * adapters keep their values. The directory's config.json must describe the same architecture.
+   * Loads a Hugging Face Llama directory (e.g. Asclepius-Llama3-8B, or an M3D-LaMed directory whose
+   * vision-tower and projector tensors are skipped here) into the language model; LoRA adapters keep
+   * their values. The directory's config.json must describe the same architecture.
    */
   public ModuleLoader.Report loadLanguageModel(Path hfDir) {
     LlamaConfig theirs = LlamaConfig.load(hfDir.resolve("config.json"));
@@ -334,7 +336,9 @@ public final class MultimodalModel extends Module {
     String a = "." + LoraLinear.CHILD + ".A";
     String b = "." + LoraLinear.CHILD + ".B";
     try (TensorSource src = Safetensors.open(hfDir)) {
+      // an M3D-LaMed directory also holds the vision tower and projector: not the language model's
       return ModuleLoader.load(llm, src, n -> n.endsWith("rotary_emb.inv_freq")
+          || n.startsWith(VisionNames.Layout.M3D_LAMED.prefix()) || n.startsWith(VisionNames.LAMED_PROJECTOR_PREFIX)
           || ours.tieWordEmbeddings() && n.equals("lm_head.weight") ? null : n, p -> p.endsWith(a) || p.endsWith(b));
     }
   }

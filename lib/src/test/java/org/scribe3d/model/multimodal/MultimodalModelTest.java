@@ -267,7 +267,7 @@ class MultimodalModelTest {
   }
 
   @Test
-  void loadsAHuggingFaceLanguageModelUnderTheAdapters() {
+  void loadsAHuggingFaceLanguageModelUnderTheAdapters() throws Exception {
     Path hf = tmp.resolve("hf");
     try (NDManager m = NDManager.newBaseManager()) {
       MultimodalConfig cfg = config(new LoraConfig(2, 4, 0, List.of(LoraConfig.ALL_LINEAR)));
@@ -280,6 +280,27 @@ class MultimodalModelTest {
             mm.llm().namedParameters().get(e.getKey()).array().toFloatArray(), 0f, e.getKey());
       }
       assertFalse(mm.llm().namedParameters().get("model.layers.0.self_attn.q_proj.weight").trainable());
+      // an M3D-LaMed-style directory: language model + vision tower + projector in one checkpoint
+      Path lamed = tmp.resolve("lamed");
+      java.nio.file.Files.createDirectories(lamed);
+      java.nio.file.Files.copy(hf.resolve("config.json"), lamed.resolve("config.json"));
+      Map<String, NDArray> all = new java.util.LinkedHashMap<>(org.scribe3d.checkpoint.ModuleLoader.stateDict(ref));
+      MultimodalModel src = new MultimodalModel(config(null), m, DataType.FLOAT32, 31);
+      org.scribe3d.checkpoint.ModuleLoader.stateDict(src.vision()).forEach((k, v) ->
+          all.put("model.vision_tower.vision_tower." + k, v));
+      org.scribe3d.checkpoint.ModuleLoader.stateDict(src.projector()).forEach((k, v) -> all.put("model.mm_projector." + k, v));
+      org.scribe3d.checkpoint.Safetensors.write(lamed.resolve("model.safetensors"), all, Map.of());
+      MultimodalModel fromLamed = new MultimodalModel(cfg, m, DataType.FLOAT32, 2);
+      fromLamed.loadLanguageModel(lamed);
+      try (var s = org.scribe3d.checkpoint.Safetensors.open(lamed)) {
+        fromLamed.loadVisionWeights(s);
+        fromLamed.loadProjectorWeights(s);
+      }
+      NDArray ids = m.create(new long[][] {prompt(5, 6)});
+      NDArray im = images(m, 1, 32);
+      src.llm().namedParameters().forEach((k, v) -> v.copyFrom(ref.namedParameters().get(k).array()));
+      assertArrayEquals(src.forward(ids, im, null).toFloatArray(), fromLamed.forward(ids, im, null).toFloatArray(),
+          1e-5f);
       MultimodalModel around = new MultimodalModel(cfg, ref, m, DataType.FLOAT32, 1);
       assertTrue(around.llm() == ref);
       assertEquals(cfg.parameterCounts().total(), around.parameterCount());
