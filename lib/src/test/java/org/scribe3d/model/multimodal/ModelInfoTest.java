@@ -99,4 +99,23 @@ class ModelInfoTest {
       }
     }
   }
+
+  @Test
+  void cliReadsASavedConfig(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    VocabMap vocab = VocabMap.of(java.util.List.of(5L, 128000L, 128001L, 128002L, 128009L));
+    MultimodalConfig c = ModelPresets.tiny(vocab);
+    java.nio.file.Path f = tmp.resolve("config.json");
+    java.nio.file.Files.writeString(f, c.toJsonString());
+    assertEquals(c, MultimodalConfig.load(f));
+    CliTestSupport.Result r = CliTestSupport.run("model-info", "--config", f.toString(), "--json");
+    assertEquals(0, r.exitCode(), r.err());
+    JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+    assertEquals(c.parameterCounts().total(), o.get("total").getAsLong());
+    assertEquals(5, o.get("vocab_size").getAsInt());
+    java.nio.file.Files.writeString(f, c.toJsonString().replace("\"image_tokens\": 64", "\"image_tokens\": 65"));
+    CliTestSupport.Result bad = CliTestSupport.run("model-info", "--config", f.toString());
+    assertEquals(1, bad.exitCode());
+    assertTrue(bad.err().contains("image_tokens is 65"), bad.err());
+    assertEquals(1, bad.err().strip().lines().count(), bad.err());
+  }
 }

@@ -135,6 +135,7 @@ class VisionParityTest {
       assertEquals(refTokens.length, tokens.length);
       double et = relErr(tokens, refTokens);
       double ee = relErr(embeds, refEmbeds);
+      System.out.printf("ViT3D vs PyTorch: max abs diff / max abs ref = %.3g; projector: %.3g%n", et, ee);
       assertTrue(et <= 1e-4, "ViT relative error " + et);
       assertTrue(ee <= 1e-4, "projector relative error " + ee);
     }
