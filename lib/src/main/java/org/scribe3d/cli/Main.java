@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
       PreprocessCommand.class,
       BenchCommand.class,
       RegionsCommand.class,
-      LmCommand.class
+      LmCommand.class,
+      ModelInfoCommand.class
     })
 public final class Main implements Callable<Integer> {
 
