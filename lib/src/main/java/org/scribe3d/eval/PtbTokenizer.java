@@ -89,7 +89,16 @@ public final class PtbTokenizer {
     List<String> cur = new ArrayList<>();
     int pos = 0;
     int n = s.length();
-    Matcher[] matchers = new Matcher[RULES.size()];
+    // one matcher per pattern for the whole stream; only the region moves
+    Matcher[][] matchers = new Matcher[RULES.size()][];
+    for (int r = 0; r < RULES.size(); r++) {
+      Pattern[] alts = RULES.get(r).alts;
+      matchers[r] = new Matcher[alts.length];
+      for (int a = 0; a < alts.length; a++) {
+        matchers[r][a] = alts[a].matcher(s);
+        matchers[r][a].useTransparentBounds(true);
+      }
+    }
     while (pos < n) {
       int bestTotal = 0;
       int bestRule = -1;
@@ -97,9 +106,8 @@ public final class PtbTokenizer {
       for (int r = 0; r < RULES.size(); r++) {
         Rule rule = RULES.get(r);
         for (int a = 0; a < rule.alts.length; a++) {
-          Matcher m = rule.alts[a].matcher(s);
+          Matcher m = matchers[r][a];
           m.region(pos, n);
-          m.useTransparentBounds(true);
           if (m.lookingAt()) {
             int main = m.end(1) - pos;
             int total = main + (m.groupCount() >= 2 && m.group(2) != null ? m.group(2).length() : 0);
