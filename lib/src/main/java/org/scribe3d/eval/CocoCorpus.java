@@ -151,6 +151,11 @@ public final class CocoCorpus {
 
   /** Tokenises raw reports the way COCOEvalCap does (references and hypotheses as separate streams). */
   public static CocoCorpus fromRawText(List<String> hyps, List<List<String>> refs) {
+    return fromRawText(hyps, refs, true);
+  }
+
+  /** As {@link #fromRawText(List, List)}, with or without METEOR statistics. */
+  public static CocoCorpus fromRawText(List<String> hyps, List<List<String>> refs, boolean withMeteor) {
     List<String> flatRefs = new ArrayList<>();
     for (List<String> r : refs) {
       flatRefs.addAll(r);
@@ -162,7 +167,7 @@ public final class CocoCorpus {
       nested.add(new ArrayList<>(tokRefs.subList(k, k + r.size())));
       k += r.size();
     }
-    return of(PtbTokenizer.tokenizeLines(hyps), nested);
+    return new CocoCorpus(PtbTokenizer.tokenizeLines(hyps), nested, withMeteor);
   }
 
   public int size() {
