@@ -244,8 +244,8 @@ public final class CocoCorpus {
 
   /** Per-case CIDEr-D within the (resampled) set; entries of cases with weight 0 are 0. */
   public double[] ciderScores(int[] w) {
-    double[] df = new double[vocab];
-    double images = 0;
+    int[] df = new int[vocab];
+    int images = 0;
     for (int i = 0; i < size; i++) {
       int m = w == null ? 1 : w[i];
       if (m == 0) {
@@ -257,9 +257,14 @@ public final class CocoCorpus {
       }
     }
     double refLenLog = Math.log(images);
+    // document frequencies are whole numbers up to the number of images: tabulate log(max(1, df))
+    double[] logDf = new double[images + 1];
+    for (int k = 2; k <= images; k++) {
+      logDf[k] = Math.log(k);
+    }
     double[] idf = new double[vocab];
     for (int id = 0; id < vocab; id++) {
-      idf[id] = refLenLog - Math.log(Math.max(1.0, df[id]));
+      idf[id] = refLenLog - logDf[df[id]];
     }
     double[] scores = new double[size];
     double[] hypVec = new double[vocab];
