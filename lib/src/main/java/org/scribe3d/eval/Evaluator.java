@@ -134,6 +134,34 @@ public final class Evaluator {
   /** One metric of a paired comparison. */
   public record Comparison(String metric, int cases, Bootstrap.Paired result) {}
 
+  /** Comparisons as JSON: {metric: {a, b, difference, lo, hi, p_value, verdict, cases}}. */
+  public static com.google.gson.JsonObject comparisonsToJson(List<Comparison> comparisons) {
+    com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+    for (Comparison c : comparisons) {
+      com.google.gson.JsonObject m = new com.google.gson.JsonObject();
+      Bootstrap.Paired r = c.result();
+      num(m, "a", r.a());
+      num(m, "b", r.b());
+      num(m, "difference", r.difference());
+      num(m, "lo", r.lo());
+      num(m, "hi", r.hi());
+      num(m, "p_value", r.pValue());
+      m.addProperty("verdict", r.verdict());
+      m.addProperty("cases", c.cases());
+      m.addProperty("resamples", r.resamples());
+      o.add(c.metric(), m);
+    }
+    return o;
+  }
+
+  private static void num(com.google.gson.JsonObject o, String k, double v) {
+    if (Double.isNaN(v) || Double.isInfinite(v)) {
+      o.add(k, com.google.gson.JsonNull.INSTANCE);
+    } else {
+      o.addProperty(k, v);
+    }
+  }
+
   // ------------------------------------------------------------------------------------------
 
   private record Stat(ToDoubleFunction<int[]> f, int n) {}
@@ -291,7 +319,7 @@ public final class Evaluator {
 
   private static void greenMetrics(Prepared p, List<Row> rows, Options o, int cases) {
     if (o.judge == null) {
-      p.notes.add("GREEN not computed: no judge model given (--green-model).");
+      p.notes.add("GREEN not computed: no judge model given.");
       return;
     }
     double[] score = new double[rows.size()];

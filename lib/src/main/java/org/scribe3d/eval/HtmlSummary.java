@@ -60,7 +60,14 @@ final class HtmlSummary {
       }
       h.append("</tr>\n");
     }
-    h.append("</table>\n");
+    // rows (case-region pairs or questions) behind each column
+    Map<String, EvalResult.Metric> first = byName.values().iterator().next();
+    h.append("<tr><td class=\"l\">n</td>");
+    for (String s : scopes) {
+      EvalResult.Metric m = first.get(s);
+      h.append("<td>").append(m == null ? "" : Integer.toString(m.n())).append("</td>");
+    }
+    h.append("</tr>\n</table>\n");
   }
 
   private static void typeTable(StringBuilder h, EvalResult r, String title, String prefix) {

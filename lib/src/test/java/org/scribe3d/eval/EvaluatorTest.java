@@ -168,6 +168,9 @@ class EvaluatorTest {
     }
     assertEquals("A better", byName.get("report.all.bleu_4").verdict());
     assertEquals("A better", byName.get("vqa.all.accuracy").verdict());
+    JsonObject j = Evaluator.comparisonsToJson(Evaluator.compare(a, b, o));
+    assertEquals("A better", j.getAsJsonObject("report.all.bleu_4").get("verdict").getAsString());
+    assertTrue(j.getAsJsonObject("report.all.bleu_4").get("difference").getAsDouble() > 0);
     for (Evaluator.Comparison c : Evaluator.compare(a, a, o)) {
       assertEquals("no significant difference", c.result().verdict(), c.metric());
       assertEquals(0.0, c.result().difference(), 0);
