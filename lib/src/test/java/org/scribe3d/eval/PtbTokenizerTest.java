@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
  * -lowerCase ptb-input.txt}) and against pycocoevalcap's own wrapper
  * ({@code tokenizer/ptbtokenizer.py}, salaniz/pycocoevalcap ad63453) run with that jar.
  *
- * <p>{@code ptb-input.txt} (869 lines): hand-written edge cases, the report texts of
- * Stanford-AIMI/GREEN tests/test_repro.py and README.md, and 800 lines of random fragment and
- * character soup (generator in {@code gen/}).
+ * <p>{@code ptb-input.txt} (1169 lines): hand-written edge cases, the report texts of
+ * Stanford-AIMI/GREEN tests/test_repro.py and README.md, 800 lines of random fragment and
+ * character soup and 300 lines of Unicode, entity and markup soup (generators in {@code gen/}).
  */
 class PtbTokenizerTest {
 
@@ -35,7 +35,7 @@ class PtbTokenizerTest {
     String input = resource("ptb-input.txt");
     List<String> expected = Arrays.asList(resource("ptb-expected-raw.txt").split("\n", -1));
     List<List<String>> lines = PtbTokenizer.lexLines(input);
-    assertEquals(869, lines.size());
+    assertEquals(1169, lines.size());
     int mismatches = 0;
     StringBuilder first = new StringBuilder();
     for (int i = 0; i < lines.size(); i++) {
