@@ -55,6 +55,23 @@ public final class CocoCorpus {
   private final MeteorStats[] meteor;
 
   private CocoCorpus(List<String> hyps, List<List<String>> refs, boolean withMeteor) {
+    this(hyps, refs, withMeteor ? meteorStats(hyps, refs) : null);
+  }
+
+  /** METEOR statistics of every case, computed in parallel (the alignment search dominates the cost). */
+  static MeteorStats[] meteorStats(List<String> hyps, List<List<String>> refs) {
+    MeteorStats[] out = new MeteorStats[hyps.size()];
+    java.util.stream.IntStream.range(0, hyps.size()).parallel().forEach(i ->
+        out[i] = Meteor.best(PyStrings.split(hyps.get(i)), refs.get(i).stream().map(PyStrings::split).toList()));
+    return out;
+  }
+
+  /** Cases with METEOR statistics computed beforehand (null = without METEOR). */
+  static CocoCorpus withMeteorStats(List<String> hyps, List<List<String>> refs, MeteorStats[] meteor) {
+    return new CocoCorpus(hyps, refs, meteor);
+  }
+
+  private CocoCorpus(List<String> hyps, List<List<String>> refs, MeteorStats[] meteorStats) {
     if (hyps.size() != refs.size()) {
       throw new IllegalArgumentException(hyps.size() + " hypotheses but " + refs.size() + " reference sets");
     }
@@ -71,7 +88,7 @@ public final class CocoCorpus {
     refCounts = new int[size][][];
     refBigrams = new int[size][];
     docIds = new int[size][];
-    meteor = withMeteor ? new MeteorStats[size] : null;
+    meteor = meteorStats;
     Map<String, Integer> ids = new HashMap<>();
     List<Integer> order = new ArrayList<>();
     for (int i = 0; i < size; i++) {
@@ -131,9 +148,6 @@ public final class CocoCorpus {
         }
       }
       docIds[i] = doc.stream().mapToInt(Integer::intValue).toArray();
-      if (withMeteor) {
-        meteor[i] = Meteor.best(hw, rs.stream().map(PyStrings::split).toList());
-      }
     }
     vocab = ids.size();
     ngramOrder = order.stream().mapToInt(Integer::intValue).toArray();

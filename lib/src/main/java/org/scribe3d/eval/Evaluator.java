@@ -273,12 +273,15 @@ public final class Evaluator {
       all.add(i);
     }
     scopes.put("all", all);
+    // METEOR statistics once per row, shared by the region and the pooled corpus
+    MeteorStats[] meteor = o.meteor ? CocoCorpus.meteorStats(hyps, refs.stream().map(List::of).toList()) : null;
     for (Map.Entry<String, List<Integer>> s : scopes.entrySet()) {
       String scope = s.getKey();
       List<Row> sr = s.getValue().stream().map(rows::get).toList();
       List<String> h = s.getValue().stream().map(hyps::get).toList();
       List<List<String>> rf = s.getValue().stream().map(i -> List.of(refs.get(i))).toList();
-      CocoCorpus c = o.meteor ? CocoCorpus.of(h, rf) : CocoCorpus.withoutMeteor(h, rf);
+      MeteorStats[] ms = meteor == null ? null : s.getValue().stream().map(i -> meteor[i]).toArray(MeteorStats[]::new);
+      CocoCorpus c = CocoCorpus.withMeteorStats(h, rf, ms);
       int n = sr.size();
       String pre = "report." + scope + ".";
       for (int k = 1; k <= 4; k++) {

@@ -62,8 +62,16 @@ public final class Meteor {
     return best(hyp, refs).score();
   }
 
-  private record Partial(int[] refOf, int stage0, boolean[] usedRef, int matches, int chunks, int distance,
-      int lastHyp, int lastRef) {}
+  /** A match chosen for hypothesis position i (linked to the previous choices). */
+  private record Link(Link prev, int hyp, int ref, int stage) {}
+
+  /** A partial alignment; usedRef is a bit set over reference positions. */
+  private record Partial(Link last, long[] usedRef, int matches, int chunks, int stage0, int distance) {
+    /** Preference as one number: more matches, then fewer chunks, more exact matches, less distance. */
+    long key() {
+      return ((long) matches << 48) - ((long) chunks << 36) + ((long) stage0 << 24) - Math.min(distance, (1 << 24) - 1);
+    }
+  }
 
   static MeteorStats align(List<String> hyp, List<String> ref) {
     int h = hyp.size();
@@ -89,14 +97,12 @@ public final class Meteor {
       }
       cand.add(c);
     }
-    int[] none = new int[h];
-    java.util.Arrays.fill(none, -1);
     List<Partial> beam = new ArrayList<>();
-    beam.add(new Partial(none, 0, new boolean[r], 0, 0, 0, -2, -2));
-    Comparator<Partial> better = Comparator.comparingInt((Partial p) -> -p.matches)
-        .thenComparingInt(p -> p.chunks)
-        .thenComparingInt(p -> -p.stage0)
-        .thenComparingInt(p -> p.distance);
+    beam.add(new Partial(null, new long[(r + 63) / 64], 0, 0, 0, 0));
+    if (h >= 4096 || r >= 4096) {
+      throw new IllegalArgumentException("METEOR: texts over 4095 tokens are not supported");
+    }
+    Comparator<Partial> better = Comparator.comparingLong(p -> -p.key());
     for (int i = 0; i < h; i++) {
       if (cand.get(i).isEmpty()) {
         continue;
@@ -106,16 +112,14 @@ public final class Meteor {
         next.add(p); // leave hypothesis word i unmatched
         for (int[] c : cand.get(i)) {
           int j = c[0];
-          if (p.usedRef[j]) {
+          if ((p.usedRef[j >>> 6] & (1L << j)) != 0) {
             continue;
           }
-          boolean[] used = p.usedRef.clone();
-          used[j] = true;
-          int[] refOf = p.refOf.clone();
-          refOf[i] = j * 2 + c[1];
-          boolean continues = p.lastHyp == i - 1 && p.lastRef == j - 1;
-          next.add(new Partial(refOf, p.stage0 + (c[1] == 0 ? 1 : 0), used, p.matches + 1,
-              p.chunks + (continues ? 0 : 1), p.distance + Math.abs(i - j), i, j));
+          long[] used = p.usedRef.clone();
+          used[j >>> 6] |= 1L << j;
+          boolean continues = p.last != null && p.last.hyp == i - 1 && p.last.ref == j - 1;
+          next.add(new Partial(new Link(p.last, i, j, c[1]), used, p.matches + 1, p.chunks + (continues ? 0 : 1),
+              p.stage0 + (c[1] == 0 ? 1 : 0), p.distance + Math.abs(i - j)));
         }
       }
       next.sort(better);
@@ -135,19 +139,14 @@ public final class Meteor {
         s.refFunctionWords++;
       }
     }
-    for (int i = 0; i < h; i++) {
-      int code = bestP.refOf[i];
-      if (code < 0) {
-        continue;
-      }
-      int j = code / 2;
-      int stage = code % 2;
-      if (isFunctionWord(hyp.get(i))) {
+    for (Link l = bestP.last; l != null; l = l.prev) {
+      int stage = l.stage;
+      if (isFunctionWord(hyp.get(l.hyp))) {
         s.testFunctionMatches[stage]++;
       } else {
         s.testContentMatches[stage]++;
       }
-      if (isFunctionWord(ref.get(j))) {
+      if (isFunctionWord(ref.get(l.ref))) {
         s.refFunctionMatches[stage]++;
       } else {
         s.refContentMatches[stage]++;
