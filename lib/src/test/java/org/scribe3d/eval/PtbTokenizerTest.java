@@ -12,8 +12,9 @@ import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tokenizer against the real Stanford PTBTokenizer 3.4.1 (the jar pycocoevalcap ships,
- * edu.stanford.nlp:stanford-corenlp:3.4.1 from Maven Central, run as
+ * The tokenizer against the real Stanford PTBTokenizer 3.4.1, the release pycocoevalcap bundles
+ * (edu.stanford.nlp:stanford-corenlp:3.4.1 from Maven Central; the repository's own copy of the jar was
+ * not retrievable, and its git blob id differs from this jar's, so it may be another build), run as
  * {@code java -cp stanford-corenlp-3.4.1.jar edu.stanford.nlp.process.PTBTokenizer -preserveLines
  * -lowerCase ptb-input.txt}) and against pycocoevalcap's own wrapper
  * ({@code tokenizer/ptbtokenizer.py}, salaniz/pycocoevalcap ad63453) run with that jar.
