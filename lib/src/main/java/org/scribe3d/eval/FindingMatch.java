@@ -5,11 +5,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import org.scribe3d.data.Finding;
+import org.scribe3d.text.FindingMatcher;
 
 /**
  * Finding-level comparison of predicted against reference findings of one case. Negated findings are
  * dropped on both sides. Two findings match when their type and side are equal (both absent counts as
- * equal) and, when both state a location, their locations are equal (case-insensitive). Matching is
+ * equal; a finding without a side takes the side its location names, as the text package's
+ * FindingMatcher does) and, when both state a location, their locations are equal (case-insensitive). Matching is
  * one-to-one: pairs whose locations agree exactly are taken first, then pairs where one side has no
  * location.
  */
@@ -68,7 +70,7 @@ public final class FindingMatch {
   }
 
   static boolean matches(Finding p, Finding r, boolean strictLocation) {
-    if (p.type() != r.type() || !Objects.equals(norm(p.side()), norm(r.side()))) {
+    if (p.type() != r.type() || !Objects.equals(norm(FindingMatcher.side(p)), norm(FindingMatcher.side(r)))) {
       return false;
     }
     String lp = norm(p.location());

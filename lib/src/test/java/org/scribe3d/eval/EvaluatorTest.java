@@ -111,6 +111,21 @@ class EvaluatorTest {
   }
 
   @Test
+  void findingMetricsWithTheTextPackagesExtractor() {
+    Predictions p = new Predictions(List.of(
+        new Predictions.Report("c1", Region.CHEST, "Small left pleural effusion. No pneumothorax.",
+            "Small left pleural effusion. A 5 mm nodule in the right upper lobe."),
+        new Predictions.Report("c2", Region.CHEST, "Cardiomegaly.", "No pleural effusion.")), List.of());
+    EvalResult r = Evaluator.evaluate(p, new Evaluator.Options().resamples(20).meteor(false)
+        .findingExtractor(org.scribe3d.text.FindingExtractor::extract));
+    // c1: effusion matched, nodule missed; c2: cardiomegaly is a false positive, the negated effusion is ignored
+    assertEquals(0.5, r.metric("findings.chest.precision").value(), 1e-12);
+    assertEquals(0.5, r.metric("findings.chest.recall").value(), 1e-12);
+    assertEquals(1.0, r.metric("findings.type.pleural_effusion.recall").value(), 1e-12);
+    assertEquals(0.0, r.metric("findings.type.lung_nodule.recall").value(), 1e-12);
+  }
+
+  @Test
   void greenPerRegionThenMeanAndUnparseableCounted() {
     Predictions p = synthetic(8, false);
     // judge: 1 matched + errors depending on the candidate length; every 5th response is garbage
