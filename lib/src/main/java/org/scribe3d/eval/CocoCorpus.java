@@ -60,6 +60,7 @@ public final class CocoCorpus {
 
   /** METEOR statistics of every case, computed in parallel (the alignment search dominates the cost). */
   static MeteorStats[] meteorStats(List<String> hyps, List<List<String>> refs) {
+    checkShape(hyps, refs);
     MeteorStats[] out = new MeteorStats[hyps.size()];
     java.util.stream.IntStream.range(0, hyps.size()).parallel().forEach(i ->
         out[i] = Meteor.best(PyStrings.split(hyps.get(i)), refs.get(i).stream().map(PyStrings::split).toList()));
@@ -71,9 +72,21 @@ public final class CocoCorpus {
     return new CocoCorpus(hyps, refs, meteor);
   }
 
-  private CocoCorpus(List<String> hyps, List<List<String>> refs, MeteorStats[] meteorStats) {
+  private static void checkShape(List<String> hyps, List<List<String>> refs) {
     if (hyps.size() != refs.size()) {
       throw new IllegalArgumentException(hyps.size() + " hypotheses but " + refs.size() + " reference sets");
+    }
+    for (int i = 0; i < refs.size(); i++) {
+      if (refs.get(i).isEmpty()) {
+        throw new IllegalArgumentException("case " + i + " has no reference");
+      }
+    }
+  }
+
+  private CocoCorpus(List<String> hyps, List<List<String>> refs, MeteorStats[] meteorStats) {
+    checkShape(hyps, refs);
+    if (meteorStats != null && meteorStats.length != hyps.size()) {
+      throw new IllegalArgumentException(meteorStats.length + " METEOR statistics for " + hyps.size() + " cases");
     }
     size = hyps.size();
     testLen = new int[size];
@@ -93,9 +106,6 @@ public final class CocoCorpus {
     List<Integer> order = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       List<String> rs = refs.get(i);
-      if (rs.isEmpty()) {
-        throw new IllegalArgumentException("case " + i + " has no reference");
-      }
       String hyp = hyps.get(i);
       List<String> hw = PyStrings.split(hyp);
       Map<String, Integer> hc = ngramCounts(hw);

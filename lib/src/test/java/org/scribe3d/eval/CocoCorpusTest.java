@@ -164,6 +164,16 @@ class CocoCorpusTest {
   }
 
   @Test
+  void shapeErrors() {
+    var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> CocoCorpus.of(List.of("a", "b"), List.of(List.of("a"))));
+    assertEquals("2 hypotheses but 1 reference sets", e.getMessage());
+    e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> CocoCorpus.of(List.of("a"), List.of(List.of())));
+    assertEquals("case 0 has no reference", e.getMessage());
+  }
+
+  @Test
   void emptyHypothesisScoresZeroEverywhere() {
     CocoCorpus c = CocoCorpus.of(List.of("", "a b"), List.of(List.of("a b c"), List.of("a b")));
     assertEquals(0.0, c.rougeOfCase(0), 0);
