@@ -83,8 +83,45 @@ public final class PtbTokenizer {
     return all;
   }
 
-  /** Lexes a stream; newline characters end lines (as with -preserveLines). */
+  /**
+   * Lexes a stream; newline characters end lines (as with -preserveLines). java.util.regex recurses
+   * once per repetition of a group, so a very long unbroken token needs a deep stack: the lexer runs
+   * on its own thread with a large stack.
+   */
   static List<List<String>> lexLines(String s) {
+    if (s.length() < 256) {
+      return lexLinesHere(s); // too short for any token to come near a default stack's limit
+    }
+    @SuppressWarnings("unchecked")
+    List<List<String>>[] result = new List[1];
+    Throwable[] failure = new Throwable[1];
+    Thread t = new Thread(null, () -> {
+      try {
+        result[0] = lexLinesHere(s);
+      } catch (Throwable e) {
+        failure[0] = e;
+      }
+    }, "ptb-lexer", 512L << 20);
+    t.start();
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while tokenising", e);
+    }
+    if (failure[0] instanceof StackOverflowError) {
+      throw new IllegalArgumentException("text contains an unbroken run of characters too long to tokenise");
+    }
+    if (failure[0] instanceof RuntimeException re) {
+      throw re;
+    }
+    if (failure[0] instanceof Error err) {
+      throw err;
+    }
+    return result[0];
+  }
+
+  private static List<List<String>> lexLinesHere(String s) {
     List<List<String>> lines = new ArrayList<>();
     List<String> cur = new ArrayList<>();
     int pos = 0;

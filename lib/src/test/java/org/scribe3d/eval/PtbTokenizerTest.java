@@ -1,6 +1,7 @@
 package org.scribe3d.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,6 +59,17 @@ class PtbTokenizerTest {
     List<String> input = Arrays.asList(resource("ptb-input.txt").split("\n", -1));
     List<String> expected = Arrays.asList(resource("ptb-expected-coco.txt").split("\n", -1));
     assertEquals(expected, PtbTokenizer.tokenizeLines(input));
+  }
+
+  @Test
+  void veryLongUnbrokenTokensDoNotOverflowTheStack() {
+    // java.util.regex recurses per group repetition; the 3.4.1 jar gives each of these as one token
+    String dots = "a.".repeat(3000);
+    List<String> t = PtbTokenizer.ptbTokens(dots);
+    assertEquals(1, t.size());
+    assertTrue(dots.equals(t.get(0)), "one acronym token");
+    String word = "x".repeat(20000);
+    assertTrue(word.equals(PtbTokenizer.coco(word)), "one word token");
   }
 
   @Test
