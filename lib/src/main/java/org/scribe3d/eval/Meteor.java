@@ -13,12 +13,14 @@ import java.util.Set;
  * <p>Alignment: every hypothesis word may match one reference word that is identical (stage 0) or
  * has the same Porter stem (stage 1). A beam search (width 40, as METEOR's) over hypothesis
  * positions keeps the alignments with, in order of preference: most matched words, fewest chunks,
- * most exact matches, smallest summed position distance.
+ * most exact matches, smallest summed position distance. A word with more than 10 free candidate
+ * positions expands only the 10 nearest to where the current chunk would continue.
  */
 public final class Meteor {
   private Meteor() {}
 
   private static final int BEAM = 40;
+  private static final int MAX_CANDIDATES = 10;
 
   /** Closed-class English words (determiners, pronouns, prepositions, conjunctions, auxiliaries). */
   static final Set<String> FUNCTION_WORDS = Set.of(
@@ -99,22 +101,20 @@ public final class Meteor {
     }
     List<Partial> beam = new ArrayList<>();
     beam.add(new Partial(null, new long[(r + 63) / 64], 0, 0, 0, 0));
-    if (h >= 4096 || r >= 4096) {
-      throw new IllegalArgumentException("METEOR: texts over 4095 tokens are not supported");
-    }
-    Comparator<Partial> better = Comparator.comparingLong(p -> -p.key());
+    // the packed key holds counts below 4096; longer texts use the same order field by field
+    Comparator<Partial> better = h < 4096 && r < 4096 ? Comparator.comparingLong(p -> -p.key())
+        : Comparator.comparingInt((Partial p) -> -p.matches).thenComparingInt(p -> p.chunks)
+            .thenComparingInt(p -> -p.stage0).thenComparingInt(p -> p.distance);
     for (int i = 0; i < h; i++) {
       if (cand.get(i).isEmpty()) {
         continue;
       }
       List<Partial> next = new ArrayList<>();
+      List<int[]> ci = cand.get(i);
       for (Partial p : beam) {
         next.add(p); // leave hypothesis word i unmatched
-        for (int[] c : cand.get(i)) {
+        for (int[] c : nearest(ci, p, i)) {
           int j = c[0];
-          if ((p.usedRef[j >>> 6] & (1L << j)) != 0) {
-            continue;
-          }
           long[] used = p.usedRef.clone();
           used[j >>> 6] |= 1L << j;
           boolean continues = p.last != null && p.last.hyp == i - 1 && p.last.ref == j - 1;
@@ -126,6 +126,32 @@ public final class Meteor {
       beam = next.size() > BEAM ? new ArrayList<>(next.subList(0, BEAM)) : next;
     }
     Partial bestP = beam.stream().min(better).orElseThrow();
+    return stats(hyp, ref, bestP);
+  }
+
+  /**
+   * The unused candidates of a state; when a word has more than {@link #MAX_CANDIDATES} of them
+   * (long, repetitive texts), only those nearest to where the state's last chunk would continue are
+   * expanded, which keeps the search linear in text length.
+   */
+  private static List<int[]> nearest(List<int[]> cands, Partial p, int i) {
+    List<int[]> free = new ArrayList<>(Math.min(cands.size(), 16));
+    for (int[] c : cands) {
+      if ((p.usedRef[c[0] >>> 6] & (1L << c[0])) == 0) {
+        free.add(c);
+      }
+    }
+    if (free.size() <= MAX_CANDIDATES) {
+      return free;
+    }
+    int target = p.last == null ? i : p.last.ref + 1;
+    free.sort(Comparator.comparingInt(c -> Math.abs(c[0] - target)));
+    return free.subList(0, MAX_CANDIDATES);
+  }
+
+  private static MeteorStats stats(List<String> hyp, List<String> ref, Partial bestP) {
+    int h = hyp.size();
+    int r = ref.size();
     MeteorStats s = new MeteorStats();
     s.testLength = h;
     s.refLength = r;

@@ -59,6 +59,15 @@ class MeteorTest {
   }
 
   @Test
+  void longTextsUseTheSameOrder() {
+    List<String> words = new java.util.ArrayList<>();
+    for (int i = 0; i < 4200; i++) {
+      words.add("w" + i); // over 4095 tokens: the field-by-field order is used
+    }
+    assertEquals(1.0, Meteor.score(words, List.of(words)), 1e-12);
+  }
+
+  @Test
   void corpusScoreAggregatesStatisticsNotScores() {
     CocoCorpus c = CocoCorpus.of(List.of("lung liver kidney spleen", "x y"),
         List.of(List.of("lung liver kidney spleen"), List.of("z w")));
