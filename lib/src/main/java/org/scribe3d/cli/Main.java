@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
       BenchCommand.class,
       RegionsCommand.class,
       LmCommand.class,
-      ModelInfoCommand.class
+      ModelInfoCommand.class,
+      MetricsCommand.class
     })
 public final class Main implements Callable<Integer> {
 
