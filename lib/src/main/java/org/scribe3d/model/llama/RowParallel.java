@@ -1,0 +1,186 @@
+package org.scribe3d.model.llama;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.scribe3d.model.nn.Embedding;
+import org.scribe3d.model.nn.Linear;
+
+/**
+ * Inference-time parallelism for big CPU matrix-vector products, as Jlama does it: the weight's rows
+ * are split into blocks that Java worker threads multiply concurrently, while libtorch runs every op
+ * single-threaded. Why: decoding is one token at a time, so each linear layer is a memory-bound
+ * matrix-vector product between dozens of tiny ops; libtorch's OpenMP team makes the tiny ops slower
+ * (fork/join per op, and badly so when the cores are shared) and cannot rebalance a matvec when one
+ * thread is descheduled, whereas a queue of row blocks can.
+ *
+ * <p>Off by default. {@link #enable} switches libtorch to one intra-op thread for the whole process;
+ * {@link #disable} restores the previous count. Applies only without gradient recording, on the CPU,
+ * to layers without an active (unmerged) adapter; anything else takes the layer's own forward.
+ */
+public final class RowParallel {
+  private static final long MIN_ELEMENTS = 1L << 20;
+  private static volatile ExecutorService pool;
+  private static volatile int threads;
+  private static int savedTorchThreads = -1;
+  private static final Map<Object, Blocks> BLOCKS = new WeakHashMap<>();
+
+  private RowParallel() {}
+
+  private record Blocks(NDArray weight, NDArray bias, NDArray[] w, NDArray[] b) {}
+
+  /** Turns the row-parallel path on with {@code n} worker threads (n <= 1 turns it off). */
+  public static synchronized void enable(int n) {
+    disable();
+    if (n <= 1) {
+      return;
+    }
+    savedTorchThreads = JniUtils.getNumThreads();
+    JniUtils.setNumThreads(1);
+    threads = n;
+    pool = Executors.newFixedThreadPool(n, r -> {
+      Thread t = new Thread(r, "scribe3d-rowparallel");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Back to libtorch's own threading. */
+  public static synchronized void disable() {
+    if (pool != null) {
+      pool.shutdown();
+      pool = null;
+    }
+    threads = 0;
+    if (savedTorchThreads > 0) {
+      JniUtils.setNumThreads(savedTorchThreads);
+      savedTorchThreads = -1;
+    }
+    synchronized (BLOCKS) {
+      BLOCKS.values().forEach(RowParallel::closeBlocks);
+      BLOCKS.clear();
+    }
+  }
+
+  public static boolean enabled() {
+    return pool != null;
+  }
+
+  /** y = layer(x), split over rows of the weight when the parallel path applies. */
+  static NDArray linear(Linear layer, NDArray x) {
+    NDArray w = layer.weight().array();
+    if (!applies(w) || layer.isTraining() || (layer.adapter() != null && !layer.adapter().merged())) {
+      return layer.forward(x);
+    }
+    return split(layer, w, layer.bias() == null ? null : layer.bias().array(), x);
+  }
+
+  /** y = x Eᵀ for a head tied to the embedding table E. */
+  static NDArray tied(Embedding embedding, NDArray x) {
+    NDArray w = embedding.weight().array();
+    if (!applies(w) || embedding.isTraining()) {
+      return ai.djl.nn.core.Linear.linear(x, w).singletonOrThrow();
+    }
+    return split(embedding, w, null, x);
+  }
+
+  private static boolean applies(NDArray w) {
+    return pool != null && w.getShape().size() >= MIN_ELEMENTS && Device.cpu().equals(w.getDevice())
+        && !JniUtils.isGradMode();
+  }
+
+  private static NDArray split(Object key, NDArray w, NDArray bias, NDArray x) {
+    ExecutorService p = pool;
+    Blocks blocks = blocks(key, w, bias);
+    List<Future<NDArray>> parts = new ArrayList<>(blocks.w.length);
+    long in = x.getShape().get(x.getShape().dimension() - 1);
+    boolean oneRow = x.getShape().size() == in;
+    // one row (decoding): a plain matrix-vector product (BLAS gemv) instead of a 1-row gemm
+    NDArray vec = oneRow ? x.reshape(in) : null;
+    for (int i = 0; i < blocks.w.length; i++) {
+      NDArray wi = blocks.w[i];
+      NDArray bi = blocks.b == null ? null : blocks.b[i];
+      parts.add(p.submit(() -> {
+        if (oneRow) {
+          NDArray y = wi.matMul(vec);
+          return bi == null ? y : y.addi(bi);
+        }
+        return bi == null ? ai.djl.nn.core.Linear.linear(x, wi).singletonOrThrow()
+            : ai.djl.nn.core.Linear.linear(x, wi, bi).singletonOrThrow();
+      }));
+    }
+    NDList outs = new NDList(parts.size());
+    try {
+      for (Future<NDArray> f : parts) {
+        outs.add(f.get());
+      }
+      NDArray y = NDArrays.concat(outs, -1); // registered in the caller's scope
+      if (oneRow) {
+        long[] dims = x.getShape().getShape().clone();
+        dims[dims.length - 1] = y.getShape().get(y.getShape().dimension() - 1);
+        y = y.reshape(dims);
+      }
+      return y;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+    } finally {
+      outs.close(); // worker results live in no scope: free them here
+    }
+  }
+
+  private static Blocks blocks(Object key, NDArray w, NDArray bias) {
+    synchronized (BLOCKS) {
+      Blocks b = BLOCKS.get(key);
+      if (b != null && b.weight == w && b.bias == bias) {
+        return b;
+      }
+      if (b != null) {
+        closeBlocks(b);
+      }
+      long rows = w.getShape().get(0);
+      int n = (int) Math.min(rows, 4L * threads);
+      NDArray[] ws = new NDArray[n];
+      NDArray[] bs = bias == null ? null : new NDArray[n];
+      try (NDScope scope = new NDScope()) {
+        for (int i = 0; i < n; i++) {
+          NDIndex rowsI = new NDIndex("{}:{}", rows * i / n, rows * (i + 1) / n);
+          ws[i] = w.get(rowsI); // views: no copy
+          NDScope.unregister(ws[i]);
+          if (bias != null) {
+            bs[i] = bias.get(rowsI);
+            NDScope.unregister(bs[i]);
+          }
+        }
+      }
+      b = new Blocks(w, bias, ws, bs);
+      BLOCKS.put(key, b);
+      return b;
+    }
+  }
+
+  private static void closeBlocks(Blocks b) {
+    for (NDArray a : b.w) {
+      a.close();
+    }
+    if (b.b != null) {
+      for (NDArray a : b.b) {
+        a.close();
+      }
+    }
+  }
+}
