@@ -17,7 +17,13 @@ import picocli.CommandLine.Option;
     description = "3D CT report generation and visual question answering (ViT3D + Llama-3 on DJL).",
     subcommands = {
       CommandLine.HelpCommand.class,
-      LmCommand.class
+      NiftiInfoCommand.class,
+      PreprocessCommand.class,
+      BenchCommand.class,
+      RegionsCommand.class,
+      LmCommand.class,
+      ModelInfoCommand.class,
+      MetricsCommand.class
     })
 public final class Main implements Callable<Integer> {
 
