@@ -19,7 +19,9 @@ import picocli.CommandLine.Option;
       CommandLine.HelpCommand.class,
       NiftiInfoCommand.class,
       PreprocessCommand.class,
-      BenchCommand.class
+      BenchCommand.class,
+      SynthCommand.class,
+      DatasetInfoCommand.class
     })
 public final class Main implements Callable<Integer> {
 
