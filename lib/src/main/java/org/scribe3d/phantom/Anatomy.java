@@ -140,7 +140,7 @@ final class Anatomy {
     hu[Tissue.SPLEEN] = (float) u(r, 110, 125);
     hu[Tissue.KIDNEY_CORTEX_R] = hu[Tissue.KIDNEY_CORTEX_L] = (float) u(r, 160, 195);
     hu[Tissue.KIDNEY_MEDULLA_R] = hu[Tissue.KIDNEY_MEDULLA_L] = (float) u(r, 100, 125);
-    hu[Tissue.RENAL_SINUS] = (float) u(r, -70, -40);
+    hu[Tissue.RENAL_SINUS] = (float) u(r, -95, -65);
     hu[Tissue.STOMACH_WALL] = 60;
     hu[Tissue.BOWEL_WALL] = 55;
     hu[Tissue.BOWEL_GAS] = -1000;

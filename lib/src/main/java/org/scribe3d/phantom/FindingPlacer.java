@@ -141,8 +141,8 @@ final class FindingPlacer {
             }
           } else {
             if (!Tissue.isKidney(l, side)
-                || !ring(c, rad + 2, x -> Tissue.isKidney(x, side) || x == Tissue.RENAL_SINUS
-                    || x == Tissue.RETRO_FAT)
+                || !ring(c, rad + Math.max(2, 1.5 * g.maxInPlane()), x -> Tissue.isKidney(x, side)
+                    || x == Tissue.RENAL_SINUS || x == Tissue.RETRO_FAT)
                 || countRing(c, rad + 2, x -> Tissue.isKidney(x, side)) < 0.35 * DIRS.length) {
               continue;
             }

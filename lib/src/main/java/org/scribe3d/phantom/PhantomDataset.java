@@ -44,6 +44,18 @@ public final class PhantomDataset {
 
   public static Summary write(Path out, int cases, long seed, double valFraction, SizePreset size,
       Listener listener) throws IOException {
+    return write(out, cases, seed, valFraction, size, null, listener);
+  }
+
+  /**
+   * As {@link #write(Path, int, long, double, SizePreset, Listener)}, but case i gets exactly the
+   * finding types {@code forced.get(i)} (tests use it to cover every finding type).
+   */
+  public static Summary write(Path out, int cases, long seed, double valFraction, SizePreset size,
+      List<List<org.scribe3d.data.FindingType>> forced, Listener listener) throws IOException {
+    if (forced != null && forced.size() != cases) {
+      throw new IllegalArgumentException("forced finding lists: " + forced.size() + " for " + cases + " cases");
+    }
     if (cases < 1) {
       throw new IllegalArgumentException("--cases must be at least 1");
     }
@@ -72,7 +84,7 @@ public final class PhantomDataset {
         String id = caseId(i);
         String folder = val ? "imagesVa" : "imagesTr";
         String rel = "./" + folder + "/" + id + ".nii.gz";
-        PhantomCase c = PhantomGenerator.generate(seed, i, size, null);
+        PhantomCase c = PhantomGenerator.generate(seed, i, size, forced == null ? null : forced.get(i));
         times[i] = c.generationMillis;
         List<Finding> findings = c.findings();
         Map<Region, String> report = ReportWriter.write(findings, new Random(Seeds.mix(seed, 1_000_000L + i)));

@@ -112,7 +112,7 @@ final class Probes {
         double inner = in.semiAxes != null ? max(in.semiAxes) : box.at(dt, centre);
         Box sb = new Box(g, around(g, centre, inner, margin, true), around(g, centre, inner, margin, false), 0);
         float[] sdt = sb.distance(lab, grp::contains);
-        for (double tau : new double[] {1.5 * inPlane, 1.0 * inPlane, 1e-3}) {
+        for (double tau : new double[] {2.0 * inPlane, 1.5 * inPlane, 1.0 * inPlane, 1e-3}) {
           int[] best = sb.nearest(sdt, tau, centre);
           if (best != null) {
             in.surroundVoxel = best;
