@@ -162,7 +162,7 @@ final class Anatomy {
     heartHy = (yAnt - yPost) / 2;
     heartY = yPost + heartHy;
     heartX = -0.08 * heartW;
-    heartHz = 50 * zs * Math.pow(heartW / 125.0, 0.35);
+    heartHz = 50 * zs * StrictMath.pow(heartW / 125.0, 0.35);
     heartZ = dome(heartX, heartY) + heartHz - 8;
     this.pericardialFluid = pericardialFluid;
 
@@ -172,7 +172,7 @@ final class Anatomy {
     this.liverSpan = liverSpan;
     liverX = 0.45 * caL + 10;
     liverY = 0.2 * cbL;
-    liverAx = (caL - liverX + 8) * Math.pow(liverSpan / 150.0, 0.25);
+    liverAx = (caL - liverX + 8) * StrictMath.pow(liverSpan / 150.0, 0.25);
     liverAy = 0.85 * cbL;
     liverTop = dome(liverX, liverY) - 5;
     double caS = ca(zDomeL - 50);
@@ -180,8 +180,8 @@ final class Anatomy {
     this.spleenLength = spleenLength;
     spleenX = -(caS - 30);
     spleenY = -0.3 * cbS;
-    spleenAx = 22 * Math.pow(spleenLength / 105.0, 0.3);
-    spleenAy = 0.33 * cbS * Math.pow(spleenLength / 105.0, 0.3);
+    spleenAx = 22 * StrictMath.pow(spleenLength / 105.0, 0.3);
+    spleenAy = 0.33 * cbS * StrictMath.pow(spleenLength / 105.0, 0.3);
     spleenTop = dome(spleenX, spleenY) - 5;
     kidneyX = 60;
     kidneyY = yV(zKidneyR) - 2;
@@ -864,7 +864,7 @@ final class Anatomy {
     c.set(ui * ui + vi * vi > 1 ? Tissue.BONE_CORTEX : Tissue.BONE_MARROW);
   }
 
-  private static final double COS_RIB_START = Math.cos(0.22);
+  private static final double COS_RIB_START = StrictMath.cos(0.22);
   private static final double[] COS_RIB_END = new double[13];
   private static final double[] COS_CARTILAGE_END = new double[13];
 
@@ -872,8 +872,8 @@ final class Anatomy {
     for (int n = 1; n <= 12; n++) {
       double endDeg = n <= 7 ? 150 : n <= 10 ? 140 : n == 11 ? 110 : 90;
       double cartDeg = n <= 7 ? 174 : n <= 10 ? 165 : endDeg;
-      COS_RIB_END[n] = Math.cos(Math.toRadians(endDeg));
-      COS_CARTILAGE_END[n] = Math.cos(Math.toRadians(cartDeg));
+      COS_RIB_END[n] = StrictMath.cos(Math.toRadians(endDeg));
+      COS_CARTILAGE_END[n] = StrictMath.cos(Math.toRadians(cartDeg));
     }
   }
 

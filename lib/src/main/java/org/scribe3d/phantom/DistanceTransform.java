@@ -1,74 +1,123 @@
 package org.scribe3d.phantom;
 
 /**
- * Chamfer distance transform on an anisotropic voxel box: for each voxel inside the mask, the
- * distance (mm) along 26-neighbour steps to the nearest voxel outside it (a lone voxel gets the
- * smallest spacing). Voxels outside the box count as outside the mask. Chamfer error against the
- * exact Euclidean distance is below ~8 %, enough to pick probe points deep inside a structure.
+ * Exact Euclidean distance transform on an anisotropic voxel box (Felzenszwalb and Huttenlocher's
+ * separable lower-envelope algorithm, one axis at a time): for each voxel inside the mask, the
+ * distance (mm) to the centre of the nearest voxel outside it. The box is treated as surrounded by
+ * outside voxels, so a lone voxel gets the smallest spacing.
  */
 final class DistanceTransform {
+  private static final double INF = 1e20;
+
   private DistanceTransform() {}
 
   static float[] inside(boolean[] mask, int nx, int ny, int nz, double sx, double sy, double sz) {
-    float[] d = new float[mask.length];
-    float big = Float.MAX_VALUE / 4;
-    for (int p = 0; p < d.length; p++) {
-      d[p] = mask[p] ? big : 0;
-    }
-    // border: the first step outside the box costs one spacing
-    int[][] offs = new int[26][];
-    float[] w = new float[26];
-    int n = 0;
-    for (int dk = -1; dk <= 1; dk++) {
-      for (int dj = -1; dj <= 1; dj++) {
-        for (int di = -1; di <= 1; di++) {
-          if (di == 0 && dj == 0 && dk == 0) {
-            continue;
+    // pad by one outside voxel on every side
+    int px = nx + 2;
+    int py = ny + 2;
+    int pz = nz + 2;
+    double[] f = new double[px * py * pz];
+    java.util.Arrays.fill(f, 0);
+    for (int k = 0; k < nz; k++) {
+      for (int j = 0; j < ny; j++) {
+        for (int i = 0; i < nx; i++) {
+          if (mask[i + nx * (j + ny * k)]) {
+            f[(i + 1) + px * ((j + 1) + py * (k + 1))] = INF;
           }
-          offs[n] = new int[] {di, dj, dk};
-          w[n] = (float) Math.sqrt(di * di * sx * sx + dj * dj * sy * sy + dk * dk * sz * sz);
-          n++;
         }
       }
     }
-    // forward pass uses the 13 neighbours earlier in scan order, backward the 13 later ones
-    for (int pass = 0; pass < 2; pass++) {
-      boolean fwd = pass == 0;
-      for (int kk = 0; kk < nz; kk++) {
-        int k = fwd ? kk : nz - 1 - kk;
-        for (int jj = 0; jj < ny; jj++) {
-          int j = fwd ? jj : ny - 1 - jj;
-          for (int ii = 0; ii < nx; ii++) {
-            int i = fwd ? ii : nx - 1 - ii;
-            int p = i + nx * (j + ny * k);
-            if (!mask[p]) {
-              continue;
-            }
-            float best = d[p];
-            for (int q = 0; q < 26; q++) {
-              int[] o = offs[q];
-              int lin = o[0] + 3 * o[1] + 9 * o[2]; // < 0 means earlier in scan order
-              if (fwd ? lin > 0 : lin < 0) {
-                continue;
-              }
-              int a = i + o[0];
-              int b = j + o[1];
-              int c = k + o[2];
-              float nd;
-              if (a < 0 || b < 0 || c < 0 || a >= nx || b >= ny || c >= nz) {
-                nd = w[q];
-              } else {
-                nd = d[a + nx * (b + ny * c)] + w[q];
-              }
-              if (nd < best) {
-                best = nd;
-              }
-            }
-            d[p] = best;
-          }
+    int maxN = Math.max(px, Math.max(py, pz));
+    double[] line = new double[maxN];
+    double[] out = new double[maxN];
+    int[] v = new int[maxN];
+    double[] z = new double[maxN + 1];
+    // x
+    for (int k = 0; k < pz; k++) {
+      for (int j = 0; j < py; j++) {
+        int base = px * (j + py * k);
+        for (int i = 0; i < px; i++) {
+          line[i] = f[base + i];
+        }
+        pass(line, px, sx, out, v, z);
+        for (int i = 0; i < px; i++) {
+          f[base + i] = out[i];
+        }
+      }
+    }
+    // y
+    for (int k = 0; k < pz; k++) {
+      for (int i = 0; i < px; i++) {
+        for (int j = 0; j < py; j++) {
+          line[j] = f[i + px * (j + py * k)];
+        }
+        pass(line, py, sy, out, v, z);
+        for (int j = 0; j < py; j++) {
+          f[i + px * (j + py * k)] = out[j];
+        }
+      }
+    }
+    // z
+    for (int j = 0; j < py; j++) {
+      for (int i = 0; i < px; i++) {
+        for (int k = 0; k < pz; k++) {
+          line[k] = f[i + px * (j + py * k)];
+        }
+        pass(line, pz, sz, out, v, z);
+        for (int k = 0; k < pz; k++) {
+          f[i + px * (j + py * k)] = out[k];
+        }
+      }
+    }
+    float[] d = new float[mask.length];
+    for (int k = 0; k < nz; k++) {
+      for (int j = 0; j < ny; j++) {
+        for (int i = 0; i < nx; i++) {
+          int p = i + nx * (j + ny * k);
+          d[p] = mask[p] ? (float) Math.sqrt(f[(i + 1) + px * ((j + 1) + py * (k + 1))]) : 0f;
         }
       }
     }
     return d;
+  }
+
+  /** 1D squared distance transform of f (sample spacing s): out[q] = min_p (s(q-p))² + f[p]. */
+  private static void pass(double[] f, int n, double s, double[] out, int[] v, double[] z) {
+    double s2 = s * s;
+    int k = 0;
+    v[0] = 0;
+    z[0] = -INF;
+    z[1] = INF;
+    for (int q = 1; q < n; q++) {
+      double sep;
+      while (true) {
+        int p = v[k];
+        sep = ((f[q] + s2 * q * q) - (f[p] + s2 * p * p)) / (2 * s2 * (q - p));
+        if (sep <= z[k] && k > 0) {
+          k--;
+        } else {
+          break;
+        }
+      }
+      if (sep <= z[k]) {
+        // k == 0 and the new parabola dominates everywhere
+        v[0] = q;
+        z[0] = -INF;
+        z[1] = INF;
+        continue;
+      }
+      k++;
+      v[k] = q;
+      z[k] = sep;
+      z[k + 1] = INF;
+    }
+    k = 0;
+    for (int q = 0; q < n; q++) {
+      while (z[k + 1] < q) {
+        k++;
+      }
+      double d = s * (q - v[k]);
+      out[q] = d * d + f[v[k]];
+    }
   }
 }

@@ -100,7 +100,7 @@ final class FindingPlacer {
               Anatomy.u(r, a.liverTop - a.liverSpan, a.liverTop)};
           c = snap(c);
           // keep off the liver's measurement line so the span stays measurable
-          if (Math.hypot(c[0] - a.liverX, c[1] - a.liverY) < rad + 6 + g.maxInPlane()) {
+          if (StrictMath.hypot(c[0] - a.liverX, c[1] - a.liverY) < rad + 6 + g.maxInPlane()) {
             continue;
           }
           if (labelAt(c) != target || !ring(c, rad + 4, Tissue::isLiver)) {

@@ -298,7 +298,7 @@ public final class PhantomDataset {
     if (!Double.isFinite(v)) {
       return v;
     }
-    double f = Math.pow(10, places);
+    double f = StrictMath.pow(10, places);
     double r = Math.rint(v * f) / f;
     return r == 0 ? 0.0 : r; // no "-0.0"
   }

@@ -170,7 +170,7 @@ final class Probes {
   static int[] deepest(Grid g, byte[] lab, int[] lo, int[] hi, java.util.function.IntPredicate member) {
     Box full = new Box(g, lo, hi, 1);
     long vol = (long) full.nx * full.ny * full.nz;
-    int st = (int) Math.max(1, Math.ceil(Math.cbrt(vol / 2.0e6)));
+    int st = (int) Math.max(1, Math.ceil(StrictMath.cbrt(vol / 2.0e6)));
     if (st == 1) {
       return full.argmax(full.distance(lab, member), null);
     }

@@ -122,15 +122,31 @@ final class Renderer {
     });
   }
 
+  private static float quantise(double h) {
+    return (float) Math.max(-1024, Math.min(3071, Math.rint(h)));
+  }
+
   /** Adds Gaussian noise, rounds to whole HU and clips to the CT range [-1024, 3071]. */
   static void noiseAndQuantise(Grid g, float[] v, double sigma, long seed) {
     int plane = g.nx * g.ny;
     IntStream.range(0, g.nz).parallel().forEach(k -> {
       SplittableRandom r = new SplittableRandom(Seeds.mix(seed, k));
       int base = plane * k;
-      for (int p = 0; p < plane; p++) {
-        double h = v[base + p] + sigma * r.nextGaussian();
-        v[base + p] = (float) Math.max(-1024, Math.min(3071, Math.rint(h)));
+      // Marsaglia's polar method with StrictMath, so the noise is the same on every JVM
+      for (int p = 0; p < plane; p += 2) {
+        double a;
+        double b;
+        double s;
+        do {
+          a = 2 * r.nextDouble() - 1;
+          b = 2 * r.nextDouble() - 1;
+          s = a * a + b * b;
+        } while (s >= 1 || s == 0);
+        double m = Math.sqrt(-2 * StrictMath.log(s) / s);
+        v[base + p] = quantise(v[base + p] + sigma * a * m);
+        if (p + 1 < plane) {
+          v[base + p + 1] = quantise(v[base + p + 1] + sigma * b * m);
+        }
       }
     });
   }
