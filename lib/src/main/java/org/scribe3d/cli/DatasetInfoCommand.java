@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.scribe3d.data.Dataset;
 import org.scribe3d.data.DatasetLoader;
 import org.scribe3d.data.DatasetStats;
+import org.scribe3d.data.Phantom;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -42,6 +43,9 @@ public final class DatasetInfoCommand implements Callable<Integer> {
     PrintWriter o = spec.commandLine().getOut();
     Dataset d = DatasetLoader.load(path, new DatasetLoader.Options(!noCheck, root, null));
     DatasetStats s = DatasetStats.of(d);
+    if ("phantom".equals(d.format())) {
+      s = s.withGroundTruth(Phantom.load(d.source().toAbsolutePath().getParent(), false).truth());
+    }
     if (json) {
       o.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(s));
       return 0;
@@ -69,6 +73,12 @@ public final class DatasetInfoCommand implements Callable<Integer> {
     }
     o.printf(Locale.ROOT, "training examples  %d report (one per region with findings), %d VQA%n",
         s.mrgExamples(), s.vqaExamples());
+    if (s.groundTruth() != null) {
+      DatasetStats.GroundTruth g = s.groundTruth();
+      o.printf(Locale.ROOT, "ground truth  %d normal case(s); abnormal cases by region: %s%n", g.normalCases(),
+          join(g.abnormalCasesByRegion()));
+      o.printf(Locale.ROOT, "  findings by type: %s%n", join(g.findingsByType()));
+    }
     return 0;
   }
 

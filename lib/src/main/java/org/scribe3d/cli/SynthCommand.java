@@ -57,13 +57,17 @@ public final class SynthCommand implements Callable<Integer> {
     if (!(valFraction >= 0 && valFraction < 1)) {
       throw new CliExit("--val-fraction must be in [0, 1), got " + valFraction, 2);
     }
+    long start = System.nanoTime();
     PhantomDataset.Summary s = PhantomDataset.write(out, cases, seed, valFraction, preset,
         (i, n, id, split, c) -> {
           int[] sh = c.shape();
           double[] sp = c.spacing();
-          o.printf(Locale.ROOT, "[%d/%d] %s %-10s %dx%dx%d %s %.2fx%.2fx%.2f mm  %d finding(s)  %.2f s%n",
+          double elapsed = (System.nanoTime() - start) / 1e9;
+          double eta = elapsed / (i + 1) * (n - i - 1);
+          o.printf(Locale.ROOT, "[%d/%d] %s %-10s %dx%dx%d %s %.2fx%.2fx%.2f mm  %d finding(s)  %.2f s"
+                  + "  (%.1f cases/min, ETA %.0f s)%n",
               i + 1, n, id, split, sh[0], sh[1], sh[2], c.orientation(), sp[0], sp[1], sp[2],
-              c.findings().size(), c.generationMillis() / 1000.0);
+              c.findings().size(), c.generationMillis() / 1000.0, 60 * (i + 1) / Math.max(elapsed, 1e-9), eta);
           o.flush();
         });
     long[] t = s.generationMillis();

@@ -13,7 +13,34 @@ import java.util.TreeMap;
 public record DatasetStats(String name, String format, int cases, Map<String, Integer> casesPerSplit,
     Map<String, Integer> regionsWithFindings, Map<String, Integer> questionsByType,
     Map<String, Integer> answerLetters, WordStats reportWords, Map<String, WordStats> regionWords,
-    int mrgExamples, int vqaExamples) {
+    int mrgExamples, int vqaExamples, GroundTruth groundTruth) {
+
+  /** For a phantom: the structured findings behind the reports (null for other datasets). */
+  public record GroundTruth(int normalCases, Map<String, Integer> abnormalCasesByRegion,
+      Map<String, Integer> findingsByType) {
+    public static GroundTruth of(Map<String, List<Finding>> truth) {
+      int normal = 0;
+      Map<String, Integer> byRegion = new LinkedHashMap<>();
+      for (Region r : Region.values()) {
+        byRegion.put(r.key(), 0);
+      }
+      Map<String, Integer> byType = new TreeMap<>();
+      for (List<Finding> fs : truth.values()) {
+        List<Finding> pos = fs.stream().filter(f -> !f.negated()).toList();
+        if (pos.isEmpty()) {
+          normal++;
+        }
+        pos.stream().map(Finding::region).distinct().forEach(r -> byRegion.merge(r.key(), 1, Integer::sum));
+        pos.forEach(f -> byType.merge(f.type().key(), 1, Integer::sum));
+      }
+      return new GroundTruth(normal, byRegion, byType);
+    }
+  }
+
+  public DatasetStats withGroundTruth(Map<String, List<Finding>> truth) {
+    return new DatasetStats(name, format, cases, casesPerSplit, regionsWithFindings, questionsByType, answerLetters,
+        reportWords, regionWords, mrgExamples, vqaExamples, GroundTruth.of(truth));
+  }
 
   /** Words per report (mean, min, max) over the reports counted. */
   public record WordStats(int count, double mean, int min, int max) {
@@ -85,6 +112,6 @@ public record DatasetStats(String name, String format, int cases, Map<String, In
       rw.put(r.key(), WordStats.of(regionLens.get(r)));
     }
     return new DatasetStats(d.name(), d.format(), d.cases().size(), perSplit, regions, byType, letters,
-        WordStats.of(caseLens), rw, mrg, vqa);
+        WordStats.of(caseLens), rw, mrg, vqa, null);
   }
 }

@@ -237,7 +237,7 @@ public final class PhantomDataset {
     }
     if ("sphere".equals(in.shape)) {
       o.addProperty("diameter_mm", round(2 * in.semiAxes[0], 3));
-      o.addProperty("measured_diameter_x_mm", round(in.measuredSpanMm, 3));
+      addFinite(o, "measured_diameter_x_mm", in.measuredSpanMm);
     }
     if (in.spanAxis >= 0) {
       JsonObject sp = new JsonObject();
@@ -245,7 +245,7 @@ public final class PhantomDataset {
       sp.add("from_world", nums(add(in.spanFromBody, off)));
       sp.add("to_world", nums(add(in.spanToBody, off)));
       sp.addProperty("length_mm", round(in.spanMm, 3));
-      sp.addProperty("measured_mm", round(in.measuredSpanMm, 3));
+      addFinite(sp, "measured_mm", in.measuredSpanMm);
       o.add("span", sp);
       o.addProperty("organ_tissue", in.organ.key);
     }
@@ -268,6 +268,15 @@ public final class PhantomDataset {
       o.addProperty("voxel_count", in.voxelCount);
     }
     return o;
+  }
+
+  /** JSON has no NaN: an unmeasured value is written as null. */
+  private static void addFinite(JsonObject o, String key, double v) {
+    if (Double.isFinite(v)) {
+      o.addProperty(key, round(v, 3));
+    } else {
+      o.add(key, JsonNull.INSTANCE);
+    }
   }
 
   private static double[] add(double[] a, double[] b) {

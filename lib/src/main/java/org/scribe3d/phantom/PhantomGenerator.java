@@ -94,7 +94,7 @@ public final class PhantomGenerator {
     java.util.Arrays.fill(hu, -1000f);
     byte[] lab = new byte[hu.length];
     long t1 = System.nanoTime();
-    Renderer.paint(g, off, a.shapes(), hu, lab, a.hu, 0, g.nz - 1);
+    Renderer.paint(g, off, a.shapes(), hu, lab, a.hu, 0, g.nz - 1, true, true);
     long t2 = System.nanoTime();
     FindingPlacer placer = new FindingPlacer(a, g, off, hu, lab, r, minFocal);
     List<PhantomFinding> placed = new ArrayList<>();

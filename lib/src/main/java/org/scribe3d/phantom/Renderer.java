@@ -24,10 +24,47 @@ final class Renderer {
    */
   static void paint(Grid g, double[] off, List<Shape> shapes, float[] hu, byte[] lab, float[] table,
       int kFrom, int kTo) {
+    paint(g, off, shapes, hu, lab, table, kFrom, kTo, false, false);
+  }
+
+  /** First and last non-air voxel of every row of slice k (lo > hi for an all-air row). */
+  static void bodySpans(Grid g, byte[] lab, int k, int[] lo, int[] hi) {
+    for (int j = 0; j < g.ny; j++) {
+      int row = g.nx * (j + g.ny * k);
+      int a = 0;
+      while (a < g.nx && lab[row + a] == Tissue.AIR) {
+        a++;
+      }
+      int b = g.nx - 1;
+      while (b >= a && lab[row + b] == Tissue.AIR) {
+        b--;
+      }
+      lo[j] = a;
+      hi[j] = b;
+    }
+  }
+
+  /**
+   * @param clipToBody paint only between each row's first and last non-air voxel
+   * @param bodyFirst the first shape draws the body outline (clip the shapes after it)
+   */
+  static void paint(Grid g, double[] off, List<Shape> shapes, float[] hu, byte[] lab, float[] table,
+      int kFrom, int kTo, boolean clipToBody, boolean bodyFirst) {
     IntStream.rangeClosed(Math.max(0, kFrom), Math.min(g.nz - 1, kTo)).parallel().forEach(k -> {
       Shape.Cell c = new Shape.Cell(table);
       double zb = g.z(k) - off[2];
+      // after the first shape (the body outline) every later shape lies inside the body: visit only
+      // each row's span of non-air voxels
+      int[] rowLo = null;
+      int[] rowHi = null;
+      boolean first = true;
       for (Shape s : shapes) {
+        if (clipToBody && (!first || !bodyFirst) && rowLo == null) {
+          rowLo = new int[g.ny];
+          rowHi = new int[g.ny];
+          bodySpans(g, lab, k, rowLo, rowHi);
+        }
+        first = false;
         if (zb < s.z0() || zb > s.z1()) {
           continue;
         }
@@ -37,7 +74,13 @@ final class Renderer {
         for (int j = jr[0]; j <= jr[1]; j++) {
           double yb = g.y(j) - off[1];
           int row = g.nx * (j + g.ny * k);
-          for (int i = ir[0]; i <= ir[1]; i++) {
+          int i0 = ir[0];
+          int i1 = ir[1];
+          if (rowLo != null) {
+            i0 = Math.max(i0, rowLo[j]);
+            i1 = Math.min(i1, rowHi[j]);
+          }
+          for (int i = i0; i <= i1; i++) {
             int idx = row + i;
             c.label = lab[idx] & 0xff;
             c.hu = hu[idx];

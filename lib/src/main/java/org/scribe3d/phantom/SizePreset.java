@@ -11,8 +11,8 @@ public enum SizePreset {
   SMALL(96, 6.0, 8.0),
   /** 256×256, 4.5-5.5 mm slices (~115-145 slices). */
   MEDIUM(256, 4.5, 5.5),
-  /** 512×512, 1.8-2.5 mm slices (~255-350 slices), clinical resolution. */
-  FULL(512, 1.8, 2.5);
+  /** 512×512, 2.0-2.5 mm slices (~260-330 slices), clinical resolution. */
+  FULL(512, 2.0, 2.5);
 
   final int inPlane;
   final double minSlice;
