@@ -107,7 +107,7 @@ final class FindingPlacer {
             continue;
           }
           float liver = a.hu[Tissue.LIVER_S1];
-          paintSphere(f, c, rad, (float) (liver - Anatomy.u(r, 60, 80)), List.of(Tissue.Group.LIVER));
+          paintSphere(f, c, rad, (float) (liver - Anatomy.u(r, 65, 85)), List.of(Tissue.Group.LIVER));
           f.location = seg;
           setSize(f, size);
           return true;

@@ -72,6 +72,15 @@ public final class PhantomDataset {
     JsonArray validation = new JsonArray();
     JsonArray truth = new JsonArray();
     long[] times = new long[cases];
+    // a fixed share of normal cases (17 %, at least one of six or more), chosen by the seed
+    java.util.Set<Integer> normal = new java.util.HashSet<>();
+    List<Integer> order = new java.util.ArrayList<>();
+    for (int i = 0; i < cases; i++) {
+      order.add(i);
+    }
+    java.util.Collections.shuffle(order, new Random(Seeds.mix(seed, 3_000_000L)));
+    int nNormal = (int) Math.round(cases * PhantomGenerator.NORMAL_FRACTION);
+    normal.addAll(order.subList(0, Math.min(cases, nNormal)));
     ExecutorService io = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "phantom-writer");
       t.setDaemon(true);
@@ -84,7 +93,8 @@ public final class PhantomDataset {
         String id = caseId(i);
         String folder = val ? "imagesVa" : "imagesTr";
         String rel = "./" + folder + "/" + id + ".nii.gz";
-        PhantomCase c = PhantomGenerator.generate(seed, i, size, forced == null ? null : forced.get(i));
+        PhantomCase c = PhantomGenerator.generate(seed, i, size, forced == null ? null : forced.get(i),
+            normal.contains(i));
         times[i] = c.generationMillis;
         List<Finding> findings = c.findings();
         Map<Region, String> report = ReportWriter.write(findings, new Random(Seeds.mix(seed, 1_000_000L + i)));

@@ -28,6 +28,15 @@ public final class PhantomGenerator {
    * @param forced finding types to place (one of each) instead of drawing them; null to draw
    */
   public static PhantomCase generate(long seed, int caseIndex, SizePreset size, List<FindingType> forced) {
+    return generate(seed, caseIndex, size, forced, null);
+  }
+
+  /**
+   * @param normal true: a case without findings, false: with findings, null: drawn (17 % normal);
+   *     ignored when {@code forced} is given
+   */
+  public static PhantomCase generate(long seed, int caseIndex, SizePreset size, List<FindingType> forced,
+      Boolean normal) {
     long t0 = System.nanoTime();
     Random r = new Random(Seeds.mix(seed, caseIndex));
     // ---- geometry (physical field of view; spacing follows from the matrix)
@@ -43,7 +52,7 @@ public final class PhantomGenerator {
     double sigma = Anatomy.u(r, 10, 20);
 
     // ---- findings and the organ sizes they imply
-    List<PhantomFinding> plan = drawPlan(r, forced, minFocal, minLayer);
+    List<PhantomFinding> plan = drawPlan(r, forced, normal, minFocal, minLayer);
     double heartW = Math.rint(Anatomy.u(r, 115, 135));
     double liverSpan = Math.rint(Anatomy.u(r, 135, 160));
     double spleenLength = Math.rint(Anatomy.u(r, 90, 115));
@@ -126,11 +135,16 @@ public final class PhantomGenerator {
   private static final Set<FindingType> REPEATABLE = EnumSet.of(FindingType.LUNG_NODULE,
       FindingType.LIVER_LESION, FindingType.RENAL_CYST, FindingType.KIDNEY_STONE);
 
-  static List<PhantomFinding> drawPlan(Random r, List<FindingType> forced, double minFocal, double minLayer) {
+  static List<PhantomFinding> drawPlan(Random r, List<FindingType> forced, Boolean normal, double minFocal,
+      double minLayer) {
     List<FindingType> types = new ArrayList<>();
+    boolean abnormal = r.nextDouble() >= NORMAL_FRACTION;
+    if (normal != null) {
+      abnormal = !normal;
+    }
     if (forced != null) {
       types.addAll(forced);
-    } else if (r.nextDouble() >= NORMAL_FRACTION) {
+    } else if (abnormal) {
       double p = r.nextDouble();
       int count = p < 0.35 ? 1 : p < 0.7 ? 2 : p < 0.9 ? 3 : 4;
       while (types.size() < count) {

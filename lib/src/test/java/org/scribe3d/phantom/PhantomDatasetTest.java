@@ -136,7 +136,7 @@ class PhantomDatasetTest {
         }
       }
     }
-    assertTrue(normal >= 1, "at least one normal case among 12");
+    assertEquals(2, normal, "17 % of 12 cases are normal");
     for (String l : List.of("A", "B", "C", "D")) {
       int n = letters.getOrDefault(l, 0);
       assertTrue(n >= 0.15 * questions && n <= 0.35 * questions, "letter " + l + ": " + letters);

@@ -98,9 +98,23 @@ def count_like(data, centre, axis, lesion, surround, half_window):
     """
     contrast = abs(surround - lesion)
     thr = min(contrast / 2, max(40.0, contrast / 4))
+    # low contrast: average each voxel with its two in-plane neighbours across the line (noise / sqrt 3)
+    across = 1 if axis != 1 else 0
+    smooth = thr <= 60
+
+    def value(p):
+        if not smooth:
+            return data[tuple(p)]
+        vals = []
+        for d in (-1, 0, 1):
+            q = list(p)
+            q[across] += d
+            if 0 <= q[across] < data.shape[across]:
+                vals.append(data[tuple(q)])
+        return float(np.mean(vals))
 
     def like(p):
-        return 0 <= p[axis] < data.shape[axis] and abs(data[tuple(p)] - lesion) < thr
+        return 0 <= p[axis] < data.shape[axis] and abs(value(p) - lesion) < thr
 
     run = 1 if like(list(centre)) else 0
     for direction in (-1, 1):
@@ -111,7 +125,7 @@ def count_like(data, centre, axis, lesion, surround, half_window):
             if like(p):
                 run += 1 + gap
                 gap = 0
-            elif gap == 0 and thr <= 60 and abs(data[tuple(p)] - lesion) < 2 * thr:
+            elif gap == 0 and smooth and 0 <= p[axis] < data.shape[axis] and abs(value(p) - lesion) < 2 * thr:
                 gap = 1  # low contrast: noise may push one voxel just past the threshold
             else:
                 break
