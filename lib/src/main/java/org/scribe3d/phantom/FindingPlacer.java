@@ -73,7 +73,7 @@ final class FindingPlacer {
           double[] c = {side * Anatomy.u(r, 5, a.ca(zl)), Anatomy.u(r, -a.cb(zl), a.cb(zl)),
               Anatomy.u(r, a.zDomeL - 80, a.zApex)};
           c = snap(c);
-          if (labelAt(c) != target || !ring(c, rad + 8, Tissue::isLungOrVessel)) {
+          if (labelAt(c) != target || !ring(c, rad + 8, Tissue::isLungOrVessel) || !clearAxes(c, rad)) {
             continue;
           }
           float h = (float) Anatomy.u(r, 25, 60);
@@ -396,6 +396,25 @@ final class FindingPlacer {
   private int labelAt(double[] p) {
     int[] v = Probes.voxelOf(g, off, p);
     return g.inside(v[0], v[1], v[2]) ? lab[g.index(v[0], v[1], v[2])] & 0xff : -1;
+  }
+
+  /**
+   * Aerated lung (no vessel) just outside the nodule along the three axes, so its edge is sharp where
+   * its size is measured.
+   */
+  private boolean clearAxes(double[] c, double rad) {
+    for (double d : new double[] {1.5, 4, 8}) {
+      for (int ax = 0; ax < 3; ax++) {
+        for (int sgn = -1; sgn <= 1; sgn += 2) {
+          double[] p = c.clone();
+          p[ax] += sgn * (rad + d);
+          if (!Tissue.isLung(labelAt(p))) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
   }
 
   private boolean ring(double[] c, double rad, IntPredicate ok) {
