@@ -23,7 +23,9 @@ import picocli.CommandLine.Option;
       RegionsCommand.class,
       LmCommand.class,
       ModelInfoCommand.class,
-      MetricsCommand.class
+      MetricsCommand.class,
+      SynthCommand.class,
+      DatasetInfoCommand.class
     })
 public final class Main implements Callable<Integer> {
 
