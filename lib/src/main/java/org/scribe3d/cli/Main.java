@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
       RegionsCommand.class,
       LmCommand.class,
       ModelInfoCommand.class,
-      MetricsCommand.class
+      MetricsCommand.class,
+      EvaluateCommand.class
     })
 public final class Main implements Callable<Integer> {
 
