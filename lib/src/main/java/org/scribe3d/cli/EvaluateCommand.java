@@ -44,11 +44,11 @@ import picocli.CommandLine.Spec;
  * predictions file and pass it with --predictions.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-    description = {"Score generated reports and VQA answers (PRED.jsonl, see docs/predictions-format.md) against an",
-        "AMOS-MM dataset.json: BLEU-1..4, ROUGE-L, METEOR, CIDEr-D, GREEN (with --green-model), finding",
-        "precision/recall/F1 and VQA accuracy, per region and per type, each with a 95% bootstrap interval.",
-        "Writes eval.json, per_case.csv and summary.html. (Generating predictions from a trained run,",
-        "--run RUN_DIR, is not available yet: write PRED.jsonl first.)"})
+    description = "Score generated reports and VQA answers (PRED.jsonl, see docs/predictions-format.md) against"
+        + " an AMOS-MM dataset.json: BLEU-1..4, ROUGE-L, METEOR, CIDEr-D, GREEN (with --green-model), finding"
+        + " precision/recall/F1 and VQA accuracy, per region and per type, each with a 95% bootstrap interval."
+        + " Writes eval.json, per_case.csv and summary.html. Generating predictions from a trained run"
+        + " (--run RUN_DIR) is not available yet: write PRED.jsonl first.")
 public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--predictions", required = true, paramLabel = "PRED.jsonl",
       description = "Predictions, one JSON object per line (docs/predictions-format.md).")

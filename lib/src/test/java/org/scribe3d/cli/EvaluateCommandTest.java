@@ -171,7 +171,7 @@ class EvaluateCommandTest {
 
   @Test
   void greenJudgePathEndToEndOnARandomLlama2() throws Exception {
-    EvaluateFixture.Files2 f = EvaluateFixture.write(tmp.resolve("d"), 3, 1, 11);
+    EvaluateFixture.Files2 f = EvaluateFixture.write(tmp.resolve("d"), 2, 1, 11);
     Path judge = LlamaGreenJudgeTest.llama2Judge(Files.createDirectories(tmp.resolve("judge")));
     Path out = tmp.resolve("out");
     CliTestSupport.Result r = CliTestSupport.run("evaluate", "--predictions", f.predictions().toString(), "--data",

@@ -38,6 +38,11 @@ public final class EvaluateFixture {
    * predictions reuse some reference sentences and make some up, and answer about 2/3 of questions right.
    */
   static Files2 write(Path dir, int cases, int questions, long seed) throws IOException {
+    return write(dir, cases, questions, 3, seed);
+  }
+
+  /** As above with reference reports of up to {@code sentences} sentences per region. */
+  static Files2 write(Path dir, int cases, int questions, int sentences, long seed) throws IOException {
     Files.createDirectories(dir);
     Random rnd = new Random(seed);
     JsonArray items = new JsonArray();
@@ -48,9 +53,9 @@ public final class EvaluateFixture {
       item.addProperty("image", "./imagesVa/" + id + ".nii.gz");
       JsonObject findings = new JsonObject();
       for (int r = 0; r < 3; r++) {
-        String ref = r == 2 && c % 4 == 3 ? "" : pick(SENTENCES[r], rnd, 3);
+        String ref = r == 2 && c % 4 == 3 ? "" : pick(SENTENCES[r], rnd, sentences);
         findings.addProperty(REGIONS[r], ref);
-        String pred = rnd.nextInt(3) == 0 ? ref : pick(SENTENCES[r], rnd, 2 + rnd.nextInt(2));
+        String pred = rnd.nextInt(3) == 0 ? ref : pick(SENTENCES[r], rnd, Math.max(1, sentences - 1) + rnd.nextInt(2));
         JsonObject line = new JsonObject();
         line.addProperty("case_id", id);
         line.addProperty("region", REGIONS[r]);
@@ -108,13 +113,17 @@ public final class EvaluateFixture {
     return String.join(" ", out);
   }
 
-  /** {@code EvaluateFixture DIR [cases] [questions] [seed]}: writes DIR/dataset.json and DIR/pred.jsonl. */
+  /**
+   * {@code EvaluateFixture DIR [cases] [questions] [sentences] [seed]}: writes DIR/dataset.json and
+   * DIR/pred.jsonl.
+   */
   public static void main(String[] args) throws IOException {
     Path dir = Path.of(args[0]);
     int cases = args.length > 1 ? Integer.parseInt(args[1]) : 60;
     int questions = args.length > 2 ? Integer.parseInt(args[2]) : 5;
-    long seed = args.length > 3 ? Long.parseLong(args[3]) : 1;
-    Files2 f = write(dir, cases, questions, seed);
+    int sentences = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+    long seed = args.length > 4 ? Long.parseLong(args[4]) : 1;
+    Files2 f = write(dir, cases, questions, sentences, seed);
     System.out.println("wrote " + f.dataset() + " and " + f.predictions());
   }
 }
