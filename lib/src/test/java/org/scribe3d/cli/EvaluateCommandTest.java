@@ -36,7 +36,7 @@ class EvaluateCommandTest {
 
   @Test
   void everyMetricWithItsInterval() throws Exception {
-    EvaluateFixture.Files2 f = EvaluateFixture.write(tmp.resolve("d"), 3, 5, 3);
+    EvaluateFixture.Written f = EvaluateFixture.write(tmp.resolve("d"), 3, 5, 3);
     Path out = tmp.resolve("out");
     CliTestSupport.Result r = CliTestSupport.run("evaluate", "--predictions", f.predictions().toString(), "--data",
         f.dataset().toString(), "--bootstrap", "200", "--out", out.toString());
@@ -82,18 +82,28 @@ class EvaluateCommandTest {
     assertEquals(4, csv.lines().count(), csv);
     assertTrue(csv.startsWith("case_id,"), csv);
     assertTrue(Files.readString(out.resolve("summary.html")).contains("<table"));
+    assertFalse(r.err().contains("have no predictions"), r.err());
+
+    // only the first case predicted: the other two are named as unscored, on one line
+    Path one = tmp.resolve("one.jsonl");
+    Files.write(one, Files.readAllLines(f.predictions()).stream().filter(l -> l.contains("amos_0000")).toList());
+    r = CliTestSupport.run("evaluate", "--predictions", one.toString(), "--data", f.dataset().toString(),
+        "--bootstrap", "20", "--no-meteor", "--out", tmp.resolve("one").toString());
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.err().contains("2 of the 3 cases of the validation split have no predictions"), r.err());
+    assertEquals(1, json(tmp.resolve("one/eval.json")).get("cases").getAsInt());
   }
 
   @Test
   void defaultOutputIsNextToThePredictionsAndCompareWorks() throws Exception {
-    EvaluateFixture.Files2 f = EvaluateFixture.write(tmp.resolve("a"), 3, 2, 5);
+    EvaluateFixture.Written f = EvaluateFixture.write(tmp.resolve("a"), 3, 2, 5);
     CliTestSupport.Result r = CliTestSupport.run("evaluate", "--predictions", f.predictions().toString(), "--data",
         f.dataset().toString(), "--bootstrap", "100", "--no-meteor");
     assertEquals(0, r.exitCode(), r.err());
     Path evalA = f.predictions().resolveSibling("eval.json");
     assertTrue(Files.exists(evalA));
     // run B: the references themselves as predictions (a perfect system)
-    EvaluateFixture.Files2 g = EvaluateFixture.write(tmp.resolve("b"), 3, 2, 5);
+    EvaluateFixture.Written g = EvaluateFixture.write(tmp.resolve("b"), 3, 2, 5);
     JsonObject ds = json(g.dataset());
     List<String> perfect = new ArrayList<>();
     for (JsonElement e : ds.getAsJsonArray("validation")) {
@@ -129,7 +139,7 @@ class EvaluateCommandTest {
 
   @Test
   void badInputsAreOneErrorLine() throws Exception {
-    EvaluateFixture.Files2 f = EvaluateFixture.write(tmp.resolve("d"), 3, 2, 9);
+    EvaluateFixture.Written f = EvaluateFixture.write(tmp.resolve("d"), 3, 2, 9);
     String data = f.dataset().toString();
     assertOneErrorLine(CliTestSupport.run("evaluate", "--predictions", tmp.resolve("missing.jsonl").toString(),
         "--data", data), "missing.jsonl", "does not exist");
@@ -158,6 +168,15 @@ class EvaluateCommandTest {
     assertOneErrorLine(CliTestSupport.run("evaluate", "--predictions", wrongAnswer.toString(), "--data", data),
         "question_index 7", "out of range");
 
+    Path otherAnswer = tmp.resolve("answer.jsonl");
+    JsonObject q0 = json(f.dataset()).getAsJsonArray("validation").get(0).getAsJsonObject()
+        .getAsJsonObject("labels").getAsJsonArray("qa").get(0).getAsJsonObject();
+    String wrong = q0.get("answer").getAsString().equals("A") ? "B" : "A";
+    Files.writeString(otherAnswer, "{\"case_id\": \"amos_0000\", \"question_index\": 0, \"type\": \"t\","
+        + " \"prediction\": \"A\", \"answer\": \"" + wrong + "\"}\n");
+    assertOneErrorLine(CliTestSupport.run("evaluate", "--predictions", otherAnswer.toString(), "--data", data),
+        "answer.jsonl", "differs from the dataset's answer " + q0.get("answer").getAsString());
+
     Path badData = tmp.resolve("bad.json");
     Files.writeString(badData, "{\"validation\": [{\"labels\": {}}]}");
     assertOneErrorLine(CliTestSupport.run("evaluate", "--predictions", f.predictions().toString(), "--data",
@@ -171,7 +190,7 @@ class EvaluateCommandTest {
 
   @Test
   void greenJudgePathEndToEndOnARandomLlama2() throws Exception {
-    EvaluateFixture.Files2 f = EvaluateFixture.write(tmp.resolve("d"), 2, 1, 11);
+    EvaluateFixture.Written f = EvaluateFixture.write(tmp.resolve("d"), 2, 1, 11);
     Path judge = LlamaGreenJudgeTest.llama2Judge(Files.createDirectories(tmp.resolve("judge")));
     Path out = tmp.resolve("out");
     CliTestSupport.Result r = CliTestSupport.run("evaluate", "--predictions", f.predictions().toString(), "--data",

@@ -30,19 +30,19 @@ public final class EvaluateFixture {
   static final String[] TYPES = {"presence", "location", "size", "organ", "abnormality"};
 
   /** Paths of the written files. */
-  record Files2(Path dataset, Path predictions) {}
+  record Written(Path dataset, Path predictions) {}
 
   /**
    * {@code cases} validation cases (amos_0000 …), each with findings for the three regions (empty
    * pelvis for every 4th case, as AMOS-MM has empty regions) and {@code questions} questions; the
    * predictions reuse some reference sentences and make some up, and answer about 2/3 of questions right.
    */
-  static Files2 write(Path dir, int cases, int questions, long seed) throws IOException {
+  static Written write(Path dir, int cases, int questions, long seed) throws IOException {
     return write(dir, cases, questions, 3, seed);
   }
 
   /** As above with reference reports of up to {@code sentences} sentences per region. */
-  static Files2 write(Path dir, int cases, int questions, int sentences, long seed) throws IOException {
+  static Written write(Path dir, int cases, int questions, int sentences, long seed) throws IOException {
     Files.createDirectories(dir);
     Random rnd = new Random(seed);
     JsonArray items = new JsonArray();
@@ -99,7 +99,7 @@ public final class EvaluateFixture {
     Files.writeString(dataset, new GsonBuilder().setPrettyPrinting().create().toJson(root), StandardCharsets.UTF_8);
     Path pred = dir.resolve("pred.jsonl");
     Files.write(pred, lines, StandardCharsets.UTF_8);
-    return new Files2(dataset, pred);
+    return new Written(dataset, pred);
   }
 
   private static String pick(String[] pool, Random rnd, int k) {
@@ -123,7 +123,7 @@ public final class EvaluateFixture {
     int questions = args.length > 2 ? Integer.parseInt(args[2]) : 5;
     int sentences = args.length > 3 ? Integer.parseInt(args[3]) : 5;
     long seed = args.length > 4 ? Long.parseLong(args[4]) : 1;
-    Files2 f = write(dir, cases, questions, sentences, seed);
+    Written f = write(dir, cases, questions, sentences, seed);
     System.out.println("wrote " + f.dataset() + " and " + f.predictions());
   }
 }
