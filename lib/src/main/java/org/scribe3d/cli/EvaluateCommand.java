@@ -148,9 +148,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException | IllegalStateException e) {
           throw new CliExit(e.getMessage());
         }
-        opts.greenJudge(judge);
+        int rows = judgedRows(pred, refs);
+        opts.greenJudge(withProgress(judge, rows, err));
         err.printf(Locale.ROOT, "GREEN: judging %d report rows with %s (greedy, at most %d new tokens each)%n",
-            pred.reports().size(), greenModel, greenMaxNewTokens);
+            rows, greenModel, greenMaxNewTokens);
       } else {
         err.println("GREEN skipped: no --green-model given (every other metric is reported)");
       }
@@ -204,6 +205,38 @@ public final class EvaluateCommand implements Callable<Integer> {
         dir.resolve("summary.html"), result.seconds());
     stdout.flush();
     return 0;
+  }
+
+  /** Report rows GREEN will judge: those whose reference (line's own, else the dataset's) is not empty. */
+  static int judgedRows(Predictions p, Map<String, CaseRefs> refs) {
+    int n = 0;
+    for (Predictions.Report r : p.reports()) {
+      String ref = r.reference() != null ? r.reference() : refs.get(r.caseId()).findings().get(r.region());
+      if (ref != null && !ref.isBlank()) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** The judge, printing a progress line (rows done, seconds per row, ETA) about every 30 s and at the end. */
+  static org.scribe3d.eval.GreenJudge withProgress(org.scribe3d.eval.GreenJudge judge, int total, PrintWriter err) {
+    long t0 = System.nanoTime();
+    long[] last = {t0};
+    int[] done = {0};
+    return chat -> {
+      String answer = judge.complete(chat);
+      done[0]++;
+      long now = System.nanoTime();
+      if (now - last[0] > 30_000_000_000L || done[0] == total || done[0] == 1) {
+        last[0] = now;
+        double per = (now - t0) / 1e9 / done[0];
+        err.printf(Locale.ROOT, "GREEN %d/%d rows, %.1f s/row, ETA %.0f s%n", done[0], total, per,
+            per * Math.max(0, total - done[0]));
+        err.flush();
+      }
+      return answer;
+    };
   }
 
   private static String comparisonText(List<Evaluator.Comparison> cs, Path other) {

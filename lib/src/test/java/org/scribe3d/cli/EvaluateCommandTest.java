@@ -202,6 +202,8 @@ class EvaluateCommandTest {
     int rows = eval.getAsJsonObject("counts").get("report_rows").getAsInt();
     int unparseable = eval.getAsJsonObject("counts").get("green_unparseable").getAsInt();
     assertTrue(rows > 0 && unparseable >= 0 && unparseable <= rows);
+    assertTrue(r.err().contains("GREEN: judging " + rows + " report rows"), r.err());
+    assertTrue(r.err().contains("GREEN " + rows + "/" + rows + " rows"), r.err());
     JsonObject m = eval.getAsJsonObject("metrics");
     if (unparseable < rows) {
       assertNotNull(m.getAsJsonObject("report.all.green"), m.keySet().toString());
