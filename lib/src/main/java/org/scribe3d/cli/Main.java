@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
       ModelInfoCommand.class,
       MetricsCommand.class,
       SynthCommand.class,
-      DatasetInfoCommand.class
+      DatasetInfoCommand.class,
+      EvaluateCommand.class
     })
 public final class Main implements Callable<Integer> {
 
