@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
       MetricsCommand.class,
       SynthCommand.class,
       DatasetInfoCommand.class,
-      EvaluateCommand.class
+      EvaluateCommand.class,
+      DemoCommand.class
     })
 public final class Main implements Callable<Integer> {
 
