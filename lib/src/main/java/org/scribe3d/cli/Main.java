@@ -23,7 +23,11 @@ import picocli.CommandLine.Option;
       RegionsCommand.class,
       LmCommand.class,
       ModelInfoCommand.class,
-      MetricsCommand.class
+      MetricsCommand.class,
+      SynthCommand.class,
+      DatasetInfoCommand.class,
+      EvaluateCommand.class,
+      DemoCommand.class
     })
 public final class Main implements Callable<Integer> {
 
