@@ -5,13 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.scribe3d.phantom.PhantomDataset;
+import org.scribe3d.phantom.SizePreset;
 import org.scribe3d.volume.Volume;
+import org.scribe3d.volume.VolumeIO;
 
 class GroundTruthMarkersTest {
   // LPS storage (x and y run toward -R, -A), 2 x 2 x 5 mm voxels, as the phantom writes half its cases
@@ -81,6 +89,47 @@ class GroundTruthMarkersTest {
     // outside the volume: clamped
     Marker far = Marker.voxelPoint(-5, 99, 3, "far");
     assertArrayEquals(new int[] {0, 39, 3}, far.centreVoxelIn(v));
+  }
+
+  @Test
+  void readsTheGroundTruthThePhantomWrites(@TempDir Path dir) throws Exception {
+    PhantomDataset.write(dir, 2, 7, 0.0, SizePreset.SMALL, null);
+    JsonObject gt = JsonParser.parseString(
+        Files.readString(dir.resolve("ground_truth.json"))).getAsJsonObject();
+    int boxes = 0;
+    for (JsonElement ce : gt.getAsJsonArray("cases")) {
+      JsonObject c = ce.getAsJsonObject();
+      List<JsonObject> located = new ArrayList<>();
+      for (JsonElement fe : c.getAsJsonArray("findings")) {
+        for (JsonElement ie : fe.getAsJsonObject().getAsJsonArray("instances")) {
+          JsonObject in = ie.getAsJsonObject();
+          if (in.has("bbox_voxel") || in.has("centre_voxel")) {
+            located.add(in);
+          }
+        }
+      }
+      String id = c.get("id").getAsString();
+      List<Marker> markers = GroundTruthMarkers.read(dir.resolve("ground_truth.json"), id);
+      assertEquals(located.size(), markers.size(), id);
+      Volume v = VolumeIO.load(dir.resolve(c.get("image").getAsString()));
+      for (int n = 0; n < markers.size(); n++) {
+        JsonObject in = located.get(n);
+        int[] centre = markers.get(n).centreVoxelIn(v);
+        if (in.has("bbox_voxel")) {
+          boxes++;
+          JsonArray bb = in.getAsJsonArray("bbox_voxel");
+          for (int a = 0; a < 3; a++) {
+            assertTrue(bb.get(0).getAsJsonArray().get(a).getAsInt() <= centre[a]
+                && centre[a] <= bb.get(1).getAsJsonArray().get(a).getAsInt(), id + " " + markers.get(n).label());
+          }
+        } else {
+          for (int a = 0; a < 3; a++) {
+            assertEquals(in.getAsJsonArray("centre_voxel").get(a).getAsInt(), centre[a], id + " " + markers.get(n).label());
+          }
+        }
+      }
+    }
+    assertTrue(boxes > 0, "seed 7 paints focal lesions in its first two cases");
   }
 
   private static int redPixels(BufferedImage img) {
