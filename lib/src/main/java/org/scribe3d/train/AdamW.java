@@ -172,16 +172,11 @@ public final class AdamW implements AutoCloseable {
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       for (String name : params.keySet()) {
-        copyInto(expAvg.get(name), tensors.get("exp_avg." + name));
-        copyInto(expAvgSq.get(name), tensors.get("exp_avg_sq." + name));
+        Tensors.assign(expAvg.get(name), tensors.get("exp_avg." + name), "exp_avg." + name);
+        Tensors.assign(expAvgSq.get(name), tensors.get("exp_avg_sq." + name), "exp_avg_sq." + name);
       }
     }
     this.step = stepCount;
-  }
-
-  static void copyInto(NDArray dst, NDArray src) {
-    NDArray s = src.toDevice(dst.getDevice(), false).toType(dst.getDataType(), false);
-    s.copyTo(dst);
   }
 
   @Override

@@ -14,6 +14,7 @@ final class TinyLm extends Module {
   final LayerNorm norm;
   final Linear fc1;
   final Linear head;
+  float dropout;
 
   TinyLm(NDManager m, int vocab, int dim, int hidden) {
     embed = child("embed", new Embedding(m, vocab, dim, DataType.FLOAT32));
@@ -24,6 +25,10 @@ final class TinyLm extends Module {
 
   /** ids [B, T] int64 → logits [B, T, V]. */
   NDArray forward(NDArray ids) {
-    return head.forward(fc1.forward(norm.forward(embed.forward(ids))).tanh());
+    NDArray h = fc1.forward(norm.forward(embed.forward(ids))).tanh();
+    if (dropout > 0) {
+      h = ai.djl.nn.norm.Dropout.dropout(h, dropout, isTraining()).singletonOrThrow();
+    }
+    return head.forward(h);
   }
 }
