@@ -16,7 +16,11 @@ import picocli.CommandLine.Option;
     version = "scribe3d 0.1.0",
     description = "3D CT report generation and visual question answering (ViT3D + Llama-3 on DJL).",
     subcommands = {
-      CommandLine.HelpCommand.class
+      CommandLine.HelpCommand.class,
+      NiftiInfoCommand.class,
+      PreprocessCommand.class,
+      BenchCommand.class,
+      RegionsCommand.class
     })
 public final class Main implements Callable<Integer> {
 

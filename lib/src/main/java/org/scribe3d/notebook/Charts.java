@@ -1,0 +1,130 @@
+package org.scribe3d.notebook;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.scribe3d.volume.Volume;
+import tech.tablesaw.plotly.components.Axis;
+import tech.tablesaw.plotly.components.Figure;
+import tech.tablesaw.plotly.components.Layout;
+import tech.tablesaw.plotly.traces.BarTrace;
+import tech.tablesaw.plotly.traces.HeatmapTrace;
+import tech.tablesaw.plotly.traces.ScatterTrace;
+import tech.tablesaw.plotly.traces.Trace;
+
+/**
+ * Plotly figures (Tablesaw's {@link Figure}) for notebooks and reports: bar, line, heatmap,
+ * confusion matrix and intensity histogram. Display them with {@code display(figure)}; the kernel
+ * shows the interactive plot with a PNG beside it.
+ */
+public final class Charts {
+  private Charts() {}
+
+  static Layout layout(String title, String xTitle, String yTitle, int width, int height) {
+    return Layout.builder()
+        .title(title == null ? "" : title)
+        .width(width)
+        .height(height)
+        .xAxis(Axis.builder().title(xTitle == null ? "" : xTitle).build())
+        .yAxis(Axis.builder().title(yTitle == null ? "" : yTitle).build())
+        .build();
+  }
+
+  public static Figure bar(String title, List<String> labels, double[] values, String xTitle, String yTitle) {
+    if (labels.size() != values.length) {
+      throw new IllegalArgumentException(labels.size() + " labels for " + values.length + " values");
+    }
+    Trace t = BarTrace.builder(labels.toArray(), values).build();
+    return new Figure(layout(title, xTitle, yTitle, 700, 420), t);
+  }
+
+  /** Bars from a map's entries, in the map's iteration order. */
+  public static Figure bar(String title, Map<String, ? extends Number> values, String xTitle, String yTitle) {
+    List<String> labels = new ArrayList<>(values.keySet());
+    double[] v = values.values().stream().mapToDouble(Number::doubleValue).toArray();
+    return bar(title, labels, v, xTitle, yTitle);
+  }
+
+  /** Several bar series over the same categories, grouped. */
+  public static Figure groupedBar(String title, List<String> labels, Map<String, double[]> series,
+      String xTitle, String yTitle) {
+    List<Trace> traces = new ArrayList<>();
+    for (Map.Entry<String, double[]> e : series.entrySet()) {
+      if (e.getValue().length != labels.size()) {
+        throw new IllegalArgumentException("series '" + e.getKey() + "' has " + e.getValue().length
+            + " values for " + labels.size() + " labels");
+      }
+      traces.add(BarTrace.builder(labels.toArray(), e.getValue()).name(e.getKey()).build());
+    }
+    return new Figure(layout(title, xTitle, yTitle, 700, 420), traces.toArray(new Trace[0]));
+  }
+
+  /** One line per series over shared x values (e.g. loss per step). */
+  public static Figure line(String title, double[] x, Map<String, double[]> series, String xTitle, String yTitle) {
+    List<Trace> traces = new ArrayList<>();
+    for (Map.Entry<String, double[]> e : series.entrySet()) {
+      if (e.getValue().length != x.length) {
+        throw new IllegalArgumentException("series '" + e.getKey() + "' has " + e.getValue().length
+            + " values for " + x.length + " x values");
+      }
+      traces.add(ScatterTrace.builder(x, e.getValue()).mode(ScatterTrace.Mode.LINE).name(e.getKey()).build());
+    }
+    return new Figure(layout(title, xTitle, yTitle, 700, 420), traces.toArray(new Trace[0]));
+  }
+
+  /**
+   * A heatmap; {@code z[r][c]} is the cell in row {@code r} (labelled {@code yLabels[r]}) and column
+   * {@code c}. Row 0 is drawn at the top, as in a table.
+   */
+  public static Figure heatmap(String title, List<String> xLabels, List<String> yLabels, double[][] z,
+      String xTitle, String yTitle) {
+    if (z.length != yLabels.size()) {
+      throw new IllegalArgumentException(z.length + " rows for " + yLabels.size() + " row labels");
+    }
+    for (double[] row : z) {
+      if (row.length != xLabels.size()) {
+        throw new IllegalArgumentException("a row has " + row.length + " values for " + xLabels.size() + " column labels");
+      }
+    }
+    // Plotly puts row 0 at the bottom; reverse so the first row reads at the top
+    int n = z.length;
+    double[][] flipped = new double[n][];
+    Object[] ys = new Object[n];
+    for (int r = 0; r < n; r++) {
+      flipped[r] = z[n - 1 - r].clone();
+      ys[r] = yLabels.get(n - 1 - r);
+    }
+    Trace t = HeatmapTrace.builder(xLabels.toArray(), ys, flipped).build();
+    int size = Math.max(360, Math.min(900, 120 + 50 * Math.max(xLabels.size(), n)));
+    return new Figure(layout(title, xTitle, yTitle, size + 120, size), t);
+  }
+
+  /** Confusion matrix: rows are the true classes, columns the predicted ones. */
+  public static Figure confusionMatrix(String title, List<String> labels, long[][] counts) {
+    double[][] z = new double[counts.length][];
+    for (int r = 0; r < counts.length; r++) {
+      z[r] = new double[counts[r].length];
+      for (int c = 0; c < counts[r].length; c++) {
+        z[r][c] = counts[r][c];
+      }
+    }
+    return heatmap(title, labels, labels, z, "predicted", "true");
+  }
+
+  /** Histogram of values in [lo, hi] as bars at the bin centres (numpy.histogram's bins). */
+  public static Figure histogram(String title, float[] values, int bins, double lo, double hi, String xTitle) {
+    Histogram h = Histogram.of(values, bins, lo, hi);
+    Object[] centers = new Object[bins];
+    for (int i = 0; i < bins; i++) {
+      centers[i] = h.center(i);
+    }
+    Trace t = BarTrace.builder(centers, h.countsAsDoubles()).build();
+    return new Figure(layout(title, xTitle, "voxels", 700, 400), t);
+  }
+
+  /** Intensity histogram of a whole volume, over its own range. */
+  public static Figure intensityHistogram(Volume v, int bins, String title) {
+    Window w = Window.minMax(v.voxels());
+    return histogram(title, v.voxels(), bins, w.lower(), w.upper(), "intensity (HU)");
+  }
+}
