@@ -158,6 +158,8 @@ class TrainerTest {
     List<Long> calls = new ArrayList<>();
     try (NDManager m = NDManager.newBaseManager()) {
       TinyLm lm = model(m, 1);
+      int arraysBefore = m.getManagedArrays().size();
+      assertTrue(arraysBefore >= lm.namedParameters().size());
       new Trainer<>(lm, task, task, config().epochs(2).checkpointEvery(0).validateEvery(2).progressSeconds(0), tmp)
           .console(new PrintStream(err, true, StandardCharsets.UTF_8), false)
           .validator((model, step) -> {
@@ -167,6 +169,8 @@ class TrainerTest {
           })
           .fit(false);
       assertTrue(lm.isTraining());
+      // nothing a step creates stays attached to the model's manager (gradient views, temporaries)
+      assertEquals(arraysBefore, m.getManagedArrays().size());
     }
     assertEquals(List.of(2L, 4L, 5L), calls);
     String out = err.toString(StandardCharsets.UTF_8);
