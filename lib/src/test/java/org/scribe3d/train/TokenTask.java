@@ -11,7 +11,7 @@ import org.scribe3d.model.nn.Module;
  * whose labels copy the ids (a learnable task), with prompt positions masked; "augmentation"
  * replaces one random id using the sample's own random source.
  */
-final class TokenTask implements BatchSource<TokenTask.Batch>, Objective<TokenTask.Batch> {
+class TokenTask implements BatchSource<TokenTask.Batch>, Objective<TokenTask.Batch> {
   record Batch(long[] ids, long[] labels, int b, int t) {}
 
   final int size;
