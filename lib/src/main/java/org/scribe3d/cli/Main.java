@@ -20,7 +20,9 @@ import picocli.CommandLine.Option;
       NiftiInfoCommand.class,
       PreprocessCommand.class,
       BenchCommand.class,
-      RegionsCommand.class
+      RegionsCommand.class,
+      LmCommand.class,
+      ModelInfoCommand.class
     })
 public final class Main implements Callable<Integer> {
 

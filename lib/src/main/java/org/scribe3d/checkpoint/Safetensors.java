@@ -1,0 +1,361 @@
+package org.scribe3d.checkpoint;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Reading and writing safetensors checkpoints (single files and Hugging Face sharded directories).
+ *
+ * <p>Reading is lazy and memory-mapped ({@link TensorSource}); writing goes to a temporary file in the
+ * target directory which is then renamed over the target, so a crash never leaves a half-written file.
+ */
+public final class Safetensors {
+  public static final String INDEX_FILE = "model.safetensors.index.json";
+  public static final String SINGLE_FILE = "model.safetensors";
+  private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+
+  private Safetensors() {}
+
+  /**
+   * Opens a checkpoint: a .safetensors file, or a directory holding {@value #INDEX_FILE} (shards),
+   * {@value #SINGLE_FILE}, or otherwise all its *.safetensors files.
+   */
+  public static TensorSource open(Path path) {
+    if (Files.isRegularFile(path)) {
+      return SafetensorsFile.open(path);
+    }
+    if (!Files.isDirectory(path)) {
+      throw new CheckpointException("no such checkpoint file or directory: " + path);
+    }
+    Path index = path.resolve(INDEX_FILE);
+    if (Files.isRegularFile(index)) {
+      return openIndex(index);
+    }
+    Path single = path.resolve(SINGLE_FILE);
+    if (Files.isRegularFile(single)) {
+      return SafetensorsFile.open(single);
+    }
+    List<Path> all = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(path, "*.safetensors")) {
+      ds.forEach(all::add);
+    } catch (IOException e) {
+      throw new CheckpointException("cannot list " + path + ": " + e.getMessage(), e);
+    }
+    if (all.isEmpty()) {
+      throw new CheckpointException("no .safetensors files in " + path);
+    }
+    all.sort(null);
+    return openAll(path.toString(), all, Map.of());
+  }
+
+  /** Opens a sharded checkpoint through its index JSON ({"metadata": {...}, "weight_map": {name: file}}). */
+  public static ShardedSafetensors openIndex(Path index) {
+    JsonObject root;
+    try {
+      JsonElement el = JsonParser.parseString(Files.readString(index, StandardCharsets.UTF_8));
+      if (!el.isJsonObject()) {
+        throw new CheckpointException("invalid index " + index + ": not a JSON object");
+      }
+      root = el.getAsJsonObject();
+    } catch (IOException e) {
+      throw new CheckpointException("cannot read " + index + ": " + e.getMessage(), e);
+    } catch (JsonParseException e) {
+      throw new CheckpointException("invalid index " + index + ": " + e.getMessage(), e);
+    }
+    if (!root.has("weight_map") || !root.get("weight_map").isJsonObject()) {
+      throw new CheckpointException("invalid index " + index + ": no weight_map object");
+    }
+    Map<String, String> weightMap = new LinkedHashMap<>();
+    Set<String> shardNames = new LinkedHashSet<>();
+    for (Map.Entry<String, JsonElement> e : root.getAsJsonObject("weight_map").entrySet()) {
+      if (!e.getValue().isJsonPrimitive()) {
+        throw new CheckpointException("invalid index " + index + ": weight_map entry " + e.getKey() + " is not a file name");
+      }
+      String shard = e.getValue().getAsString();
+      if (shard.contains("/") || shard.contains("\\")) {
+        throw new CheckpointException("invalid index " + index + ": shard name " + shard + " is not a plain file name");
+      }
+      weightMap.put(e.getKey(), shard);
+      shardNames.add(shard);
+    }
+    Path dir = index.toAbsolutePath().getParent();
+    List<Path> files = new ArrayList<>();
+    for (String s : shardNames) {
+      Path f = dir.resolve(s);
+      if (!Files.isRegularFile(f)) {
+        throw new CheckpointException("shard " + f + " listed in " + index + " does not exist");
+      }
+      files.add(f);
+    }
+    Map<String, String> meta = new LinkedHashMap<>();
+    if (root.has("metadata") && root.get("metadata").isJsonObject()) {
+      for (Map.Entry<String, JsonElement> e : root.getAsJsonObject("metadata").entrySet()) {
+        if (e.getValue().isJsonPrimitive()) {
+          meta.put(e.getKey(), e.getValue().getAsString());
+        }
+      }
+    }
+    ShardedSafetensors src = openAll(index.toString(), files, meta);
+    for (Map.Entry<String, String> e : weightMap.entrySet()) {
+      if (!src.contains(e.getKey()) || !src.info(e.getKey()).file().getFileName().toString().equals(e.getValue())) {
+        src.close();
+        throw new CheckpointException("index " + index + " puts tensor '" + e.getKey() + "' in " + e.getValue()
+            + " but that shard does not hold it");
+      }
+    }
+    return src;
+  }
+
+  private static ShardedSafetensors openAll(String description, List<Path> files, Map<String, String> meta) {
+    List<SafetensorsFile> opened = new ArrayList<>();
+    try {
+      for (Path f : files) {
+        opened.add(SafetensorsFile.open(f));
+      }
+      return new ShardedSafetensors(description, opened, meta);
+    } catch (RuntimeException e) {
+      opened.forEach(SafetensorsFile::close);
+      throw e;
+    }
+  }
+
+  /** Writes tensors (in map order) to one file atomically, in their own dtypes, with optional metadata. */
+  public static void write(Path file, Map<String, NDArray> tensors, Map<String, String> metadata) {
+    write(file, tensors, metadata, null);
+  }
+
+  /**
+   * Writes tensors (in map order) to one file atomically, with optional string metadata.
+   *
+   * @param floatsAs dtype to store floating-point tensors in (F32, F16 or BF16; null = their own).
+   *     BF16 is produced here (round to nearest even) because DJL's PyTorch engine has no bfloat16.
+   */
+  public static void write(Path file, Map<String, NDArray> tensors, Map<String, String> metadata,
+      TensorDType floatsAs) {
+    if (floatsAs != null && floatsAs != TensorDType.F32 && floatsAs != TensorDType.F16
+        && floatsAs != TensorDType.BF16 && floatsAs != TensorDType.F64) {
+      throw new IllegalArgumentException("floatsAs must be a floating-point dtype, not " + floatsAs);
+    }
+    Map<String, Object> header = new LinkedHashMap<>();
+    if (metadata != null && !metadata.isEmpty()) {
+      header.put("__metadata__", new TreeMap<>(metadata));
+    }
+    Map<String, TensorDType> stored = new LinkedHashMap<>();
+    long offset = 0;
+    for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
+      if (e.getKey().equals("__metadata__")) {
+        throw new IllegalArgumentException("'__metadata__' is reserved and cannot name a tensor");
+      }
+      NDArray a = e.getValue();
+      TensorDType dt = TensorDType.of(a.getDataType());
+      if (floatsAs != null && a.getDataType().isFloating()) {
+        dt = floatsAs;
+      }
+      stored.put(e.getKey(), dt);
+      long bytes = a.getShape().size() * dt.bytes();
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("dtype", dt.name());
+      entry.put("shape", a.getShape().getShape());
+      entry.put("data_offsets", new long[] {offset, offset + bytes});
+      header.put(e.getKey(), entry);
+      offset += bytes;
+    }
+    byte[] json = GSON.toJson(header).getBytes(StandardCharsets.UTF_8);
+    int padded = (json.length + 7) / 8 * 8; // the format pads the header with spaces to 8 bytes
+    ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+    head.putLong(padded).put(json);
+    while (head.hasRemaining()) {
+      head.put((byte) ' ');
+    }
+    head.flip();
+    atomicWrite(file, ch -> {
+      writeFully(ch, head);
+      for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
+        writeTensor(ch, e.getValue(), stored.get(e.getKey()));
+      }
+    });
+  }
+
+  /**
+   * Writes a Hugging Face sharded checkpoint: model-0000i-of-0000n.safetensors files of at most
+   * about {@code maxShardBytes} each, plus {@value #INDEX_FILE} (written last).
+   */
+  public static void writeSharded(Path dir, Map<String, NDArray> tensors, long maxShardBytes,
+      Map<String, String> metadata) {
+    writeSharded(dir, tensors, maxShardBytes, metadata, null);
+  }
+
+  /** As {@link #writeSharded(Path, Map, long, Map)}, storing floating tensors as {@code floatsAs}. */
+  public static void writeSharded(Path dir, Map<String, NDArray> tensors, long maxShardBytes,
+      Map<String, String> metadata, TensorDType floatsAs) {
+    List<Map<String, NDArray>> shards = new ArrayList<>();
+    Map<String, NDArray> cur = new LinkedHashMap<>();
+    long curBytes = 0;
+    long total = 0;
+    for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
+      TensorDType dt = floatsAs != null && e.getValue().getDataType().isFloating()
+          ? floatsAs : TensorDType.of(e.getValue().getDataType());
+      long b = e.getValue().getShape().size() * dt.bytes();
+      if (!cur.isEmpty() && curBytes + b > maxShardBytes) {
+        shards.add(cur);
+        cur = new LinkedHashMap<>();
+        curBytes = 0;
+      }
+      cur.put(e.getKey(), e.getValue());
+      curBytes += b;
+      total += b;
+    }
+    if (!cur.isEmpty()) {
+      shards.add(cur);
+    }
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + dir, e);
+    }
+    JsonObject weightMap = new JsonObject();
+    for (int i = 0; i < shards.size(); i++) {
+      String name = String.format("model-%05d-of-%05d.safetensors", i + 1, shards.size());
+      write(dir.resolve(name), shards.get(i), metadata, floatsAs);
+      for (String t : shards.get(i).keySet()) {
+        weightMap.addProperty(t, name);
+      }
+    }
+    JsonObject root = new JsonObject();
+    JsonObject meta = new JsonObject();
+    meta.addProperty("total_size", total);
+    root.add("metadata", meta);
+    root.add("weight_map", weightMap);
+    byte[] json = new GsonBuilder().setPrettyPrinting().create().toJson(root).getBytes(StandardCharsets.UTF_8);
+    atomicWrite(dir.resolve(INDEX_FILE), ch -> writeFully(ch, ByteBuffer.wrap(json)));
+  }
+
+  private static void writeTensor(FileChannel ch, NDArray a, TensorDType as) throws IOException {
+    long bytes = a.getShape().size() * as.bytes();
+    if (bytes == 0) {
+      return;
+    }
+    long rows = a.getShape().dimension() < 1 ? 1 : a.getShape().get(0);
+    long limit = as == TensorDType.BF16 ? Math.min(SafetensorsFile.maxMapBytes, 16L << 20) : SafetensorsFile.maxMapBytes;
+    long perChunk = a.getShape().dimension() < 1 ? 1 : Math.max(1, limit / (bytes / rows));
+    for (long r = 0; r < rows; r += perChunk) {
+      boolean whole = perChunk >= rows;
+      NDArray part = whole ? a : a.get(new NDIndex("{}:{}", r, Math.min(rows, r + perChunk)));
+      // a chunk on the CPU in the stored dtype (bf16 is made from float32 below)
+      DataType want = as == TensorDType.BF16 ? DataType.FLOAT32 : as.djl();
+      NDArray cpu = part.getDevice().equals(Device.cpu()) ? part : part.toDevice(Device.cpu(), true);
+      NDArray typed = cpu.getDataType() == want ? cpu : cpu.toType(want, true);
+      try {
+        ByteBuffer b = typed.toByteBuffer(true).order(ByteOrder.LITTLE_ENDIAN);
+        writeFully(ch, as == TensorDType.BF16 ? toBf16(b) : b);
+      } finally {
+        if (typed != cpu) {
+          typed.close();
+        }
+        if (cpu != part) {
+          cpu.close();
+        }
+        if (part != a) {
+          part.close();
+        }
+      }
+    }
+  }
+
+  /** float32 → bfloat16 with round-to-nearest-even (as torch does); NaN stays NaN. */
+  static short toBf16(float f) {
+    int bits = Float.floatToRawIntBits(f);
+    if (Float.isNaN(f)) {
+      return (short) ((bits >>> 16) | 0x40);
+    }
+    int rounding = 0x7FFF + ((bits >>> 16) & 1);
+    return (short) ((bits + rounding) >>> 16);
+  }
+
+  private static ByteBuffer toBf16(ByteBuffer floats) {
+    java.nio.FloatBuffer in = floats.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    ByteBuffer out = ByteBuffer.allocate(in.remaining() * 2).order(ByteOrder.LITTLE_ENDIAN);
+    while (in.hasRemaining()) {
+      out.putShort(toBf16(in.get()));
+    }
+    return out.flip();
+  }
+
+  private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
+    while (b.hasRemaining()) {
+      ch.write(b);
+    }
+  }
+
+  interface ChannelWriter {
+    void write(FileChannel ch) throws IOException;
+  }
+
+  /** Temp files are created owner-only; a checkpoint should get ordinary rw-r--r-- permissions. */
+  public static void readableByAll(Path file) {
+    try {
+      Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException | IOException ignored) {
+      // not a POSIX file system: keep the defaults
+    }
+  }
+
+  /** Writes through a temp file in the same directory, fsyncs, then renames it over the target. */
+  static void atomicWrite(Path target, ChannelWriter body) {
+    Path abs = target.toAbsolutePath();
+    Path dir = abs.getParent();
+    Path tmp = null;
+    try {
+      Files.createDirectories(dir);
+      tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+      readableByAll(tmp);
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        body.write(ch);
+        ch.force(true);
+      }
+      try {
+        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+      }
+      tmp = null;
+    } catch (IOException e) {
+      throw new CheckpointException("cannot write " + target + ": " + e.getMessage(), e);
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // best effort
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,401 @@
+package org.scribe3d.model.multimodal;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.List;
+import java.util.Map;
+import org.scribe3d.checkpoint.ModuleLoader;
+import org.scribe3d.checkpoint.Placeholders;
+import org.scribe3d.checkpoint.Safetensors;
+import org.scribe3d.checkpoint.TensorSource;
+import org.scribe3d.generate.GenerationConfig;
+import org.scribe3d.generate.GenerationResult;
+import org.scribe3d.generate.Generator;
+import org.scribe3d.generate.LogitsSource;
+import org.scribe3d.model.llama.LlamaConfig;
+import org.scribe3d.model.llama.LlamaForCausalLM;
+import org.scribe3d.model.lora.LoraLinear;
+import org.scribe3d.prompt.PromptBuilder;
+import org.scribe3d.prompt.TextTokenizer;
+import org.scribe3d.prompt.VocabMap;
+import org.scribe3d.model.lora.LoraAdapters;
+import org.scribe3d.model.nn.Module;
+import org.scribe3d.model.projector.SpatialPoolingProjector;
+import org.scribe3d.model.vision.ViT3D;
+
+/**
+ * ViT3D → spatial-pooling projector → Llama (+ LoRA), M3D style: the prompt holds K image placeholder
+ * tokens right after BOS and their embeddings are replaced by the K image embeddings.
+ *
+ * <p>Parameter names: {@code vision_tower.*} (bare ViT names), {@code mm_projector.projector.{0,2}.*},
+ * {@code llm.*} (Hugging Face Llama names; adapters {@code llm.<layer>.lora.A/B}). Token ids given to
+ * the model are model ids — compact ids when the config has a restricted vocabulary.
+ *
+ * <p>Trainable set as in the paper: ViT and projector in full; the language model through LoRA when
+ * the config has adapters (base frozen), else in full.
+ *
+ * <p>Blind control ({@link #setBlind}): the image embeddings are zeros, so nothing about the image
+ * reaches the language model; the encoder is then not run at all (its output would be discarded).
+ */
+public final class MultimodalModel extends Module {
+  public static final String CONFIG_FILE = "config.json";
+  public static final String WEIGHTS_FILE = "model.safetensors";
+
+  private final MultimodalConfig config;
+  private final ViT3D vision;
+  private final SpatialPoolingProjector projector;
+  private final LlamaForCausalLM llm;
+  private final LoraAdapters lora;
+  private final long imageTokenId;
+  private boolean blind;
+
+  /** A randomly initialised model (seeded), adapters attached if the config has LoRA. */
+  public MultimodalModel(MultimodalConfig config, NDManager manager, DataType dtype, long seed) {
+    this(config, null, manager, dtype, seed);
+  }
+
+  /**
+   * A model around an existing language model (e.g. {@link LlamaForCausalLM#load} of
+   * Asclepius-Llama3-8B, so its 8B weights are not first allocated at random); vision and projector
+   * are random (seeded), adapters attached if the config has LoRA. {@code llm} null = random.
+   */
+  public MultimodalModel(MultimodalConfig config, LlamaForCausalLM llm, NDManager manager, DataType dtype, long seed) {
+    if (llm != null && !llm.config().equals(config.llm())) {
+      throw new IllegalArgumentException("the language model's config does not match the multimodal config's llm");
+    }
+    this.config = config;
+    this.vision = child("vision_tower", new ViT3D(config.vision(), manager, dtype, seed));
+    this.projector = child("mm_projector", new SpatialPoolingProjector(config.projector(), manager, dtype));
+    this.llm = child("llm", llm != null ? llm : new LlamaForCausalLM(config.llm(), manager, dtype, seed + 1));
+    this.lora = config.lora() == null ? null : LoraAdapters.attach(this.llm, config.lora(), manager, dtype, seed + 2);
+    this.imageTokenId = config.modelImageTokenId();
+  }
+
+  public MultimodalConfig config() {
+    return config;
+  }
+
+  public ViT3D vision() {
+    return vision;
+  }
+
+  public SpatialPoolingProjector projector() {
+    return projector;
+  }
+
+  public LlamaForCausalLM llm() {
+    return llm;
+  }
+
+  /** The LoRA adapters of the language model, or null. */
+  public LoraAdapters lora() {
+    return lora;
+  }
+
+  /** Blind control: image embeddings replaced by zeros (issue 6's control run). */
+  public void setBlind(boolean on) {
+    this.blind = on;
+  }
+
+  public boolean isBlind() {
+    return blind;
+  }
+
+  /** Images [B, C, D, H, W] → image embeddings [B, K, llm hidden] (zeros when blind). */
+  public NDArray imageEmbeddings(NDArray images, int batch, NDManager manager) {
+    if (blind) {
+      return manager.zeros(new Shape(batch, config.imageTokens(), config.llm().hiddenSize()), llm.dtype());
+    }
+    if (images == null) {
+      throw new IllegalArgumentException("images are required unless the model is blind");
+    }
+    if (images.getShape().get(0) != batch) {
+      throw new IllegalArgumentException(images.getShape().get(0) + " images for a batch of " + batch + " prompts");
+    }
+    return projector.forward(vision.forward(images));
+  }
+
+  /**
+   * Where each row's image placeholders start: the first placeholder id of every row must begin a run
+   * of K consecutive placeholders (right after BOS, after left padding, …). Placeholder ids after that
+   * run (e.g. a token the model generated) are ordinary tokens.
+   */
+  public int[] imageStarts(long[] ids, int batch, int len) {
+    int k = config.imageTokens();
+    int[] starts = new int[batch];
+    for (int b = 0; b < batch; b++) {
+      int first = -1;
+      for (int t = 0; t < len && first < 0; t++) {
+        if (ids[b * len + t] == imageTokenId) {
+          first = t;
+        }
+      }
+      int run = 0;
+      while (first >= 0 && first + run < len && ids[b * len + first + run] == imageTokenId) {
+        run++;
+      }
+      if (first < 0 || run < k) {
+        throw new IllegalArgumentException("prompt row " + b + " has " + (first < 0 ? "no" : "a run of " + run)
+            + " image placeholder tokens (id " + imageTokenId + "), expected " + k + " in a row");
+      }
+      starts[b] = first;
+    }
+    return starts;
+  }
+
+  /**
+   * Input embeddings [B, T, H]: token embeddings of {@code ids} [B, T] with the K placeholder positions
+   * of each row replaced by that row's image embeddings.
+   */
+  public NDArray inputEmbeddings(NDArray ids, NDArray images) {
+    Shape s = ids.getShape();
+    if (s.dimension() != 2) {
+      throw new IllegalArgumentException("ids must be [B, T], got " + s);
+    }
+    int b = (int) s.get(0);
+    int t = (int) s.get(1);
+    int[] starts = imageStarts(ids.toType(DataType.INT64, false).toLongArray(), b, t);
+    NDArray tok = llm.embed(ids);
+    NDArray img = imageEmbeddings(images, b, ids.getManager());
+    return splice(tok, img, starts);
+  }
+
+  /** Replaces tok[b, starts[b] : starts[b] + K] by img[b]. */
+  static NDArray splice(NDArray tok, NDArray img, int[] starts) {
+    int k = (int) img.getShape().get(1);
+    if (img.getDataType() != tok.getDataType()) {
+      img = img.toType(tok.getDataType(), false);
+    }
+    boolean same = Arrays.stream(starts).allMatch(x -> x == starts[0]);
+    if (same) {
+      return splice1(tok, img, starts[0], k);
+    }
+    NDList rows = new NDList();
+    for (int b = 0; b < starts.length; b++) {
+      rows.add(splice1(tok.get(new NDIndex("{}:{}", b, b + 1)), img.get(new NDIndex("{}:{}", b, b + 1)), starts[b], k));
+    }
+    return NDArrays.concat(rows, 0);
+  }
+
+  private static NDArray splice1(NDArray tok, NDArray img, int s, int k) {
+    long t = tok.getShape().get(1);
+    NDList parts = new NDList();
+    if (s > 0) {
+      parts.add(tok.get(new NDIndex(":, 0:{}, :", s)));
+    }
+    parts.add(img);
+    if (s + k < t) {
+      parts.add(tok.get(new NDIndex(":, {}:, :", s + k)));
+    }
+    return parts.size() == 1 ? img : NDArrays.concat(parts, 1);
+  }
+
+  /**
+   * Training forward: logits [B, T, V] for ids [B, T] (model ids, right padding), images
+   * [B, C, D, H, W] (ignored when blind) and attention mask [B, T] (1 = real; null = all real).
+   */
+  public NDArray forward(NDArray ids, NDArray images, NDArray attentionMask) {
+    return llm.forward(inputEmbeddings(ids, images), attentionMask, null, null);
+  }
+
+  /**
+   * The generation hook: decoding steps are plain token embeddings, so the language model itself is
+   * the {@link LogitsSource}; the image prefix goes into the prompt embeddings
+   * ({@link #inputEmbeddings}) that are passed to {@link Generator#generate(LogitsSource, NDArray,
+   * NDArray, GenerationConfig)}.
+   */
+  public LogitsSource logitsSource() {
+    return LogitsSource.of(llm);
+  }
+
+  /**
+   * Generates continuations of prompts (model ids, each with its K placeholders; lengths may differ:
+   * rows are left-padded with {@code cfg.padId()}) for images [B, C, D, H, W]. Returned ids are model
+   * ids (map back with the config's vocabulary).
+   */
+  public GenerationResult generate(NDArray images, List<long[]> prompts, GenerationConfig cfg) {
+    if (prompts.isEmpty()) {
+      throw new IllegalArgumentException("no prompts");
+    }
+    int b = prompts.size();
+    int t = prompts.stream().mapToInt(p -> p.length).max().getAsInt();
+    long[] ids = new long[b * t];
+    float[] mask = new float[b * t];
+    Arrays.fill(ids, cfg.padId());
+    for (int i = 0; i < b; i++) {
+      long[] p = prompts.get(i);
+      System.arraycopy(p, 0, ids, i * t + t - p.length, p.length);
+      Arrays.fill(mask, i * t + t - p.length, (i + 1) * t, 1f);
+    }
+    NDManager base = images != null ? images.getManager() : llm.embedTokens().weight().array().getManager();
+    try (NDManager m = base.newSubManager()) {
+      NDArray maskArr = m.create(mask, new Shape(b, t));
+      NDArray embeds;
+      try (NDScope scope = new NDScope()) {
+        embeds = inputEmbeddings(m.create(ids, new Shape(b, t)), images);
+        embeds.attach(m);
+        NDScope.unregister(embeds);
+      }
+      return Generator.generate(logitsSource(), embeds, maskArr, cfg);
+    }
+  }
+
+  /** Greedy decoding config that stops at the language model's EOS ids (model ids). */
+  public GenerationConfig greedy(int maxNewTokens) {
+    return GenerationConfig.greedy(maxNewTokens, eosIds());
+  }
+
+  /** The language model's stop tokens in model ids (compact when the vocabulary is restricted). */
+  public Set<Long> eosIds() {
+    Set<Long> s = new LinkedHashSet<>();
+    config.llm().eosTokenIds().forEach(i -> s.add(i.longValue()));
+    return s;
+  }
+
+  /**
+   * Text in, text out: builds each prompt (BOS, K placeholders, prompt text), maps it into the model's
+   * vocabulary, generates for the matching image and decodes the new tokens with the original ids.
+   *
+   * @param images [B, C, D, H, W], one per prompt (ignored when blind)
+   * @param cfg decoding settings in model ids (see {@link #greedy})
+   * @throws IllegalArgumentException if a prompt uses a token outside a restricted vocabulary
+   */
+  public List<String> generateText(NDArray images, List<String> prompts, TextTokenizer tokenizer,
+      GenerationConfig cfg) {
+    PromptBuilder pb = new PromptBuilder(tokenizer, config.imageTokens(), config.imageTokenId(), config.maxLength());
+    VocabMap vocab = config.vocab();
+    List<long[]> ids = new ArrayList<>();
+    for (String p : prompts) {
+      long[] original = pb.prompt(p);
+      try {
+        ids.add(vocab == null ? original : vocab.toCompact(original));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("prompt '" + p + "' cannot be given to this model: " + e.getMessage(), e);
+      }
+    }
+    GenerationResult r = generate(images, ids, cfg);
+    List<String> out = new ArrayList<>();
+    for (long[] t : r.tokens()) {
+      out.add(tokenizer.decode(vocab == null ? t : vocab.toOriginal(t)));
+    }
+    return out;
+  }
+
+  // ---- pretrained weights ----
+
+  /** Loads encoder weights from an M3D-CLIP, M3D-LaMed or bare checkpoint (other tensors ignored). */
+  public ModuleLoader.Report loadVisionWeights(TensorSource source) {
+    return vision.loadWeights(source);
+  }
+
+  /** Loads projector weights ({@code model.mm_projector.projector.*} or bare {@code projector.*}). */
+  public ModuleLoader.Report loadProjectorWeights(TensorSource source) {
+    return projector.loadWeights(source);
+  }
+
+  /**
+   * Loads a Hugging Face Llama directory (e.g. Asclepius-Llama3-8B) into the language model; LoRA
+   * adapters keep their values. The directory's config.json must describe the same architecture.
+   */
+  public ModuleLoader.Report loadLanguageModel(Path hfDir) {
+    LlamaConfig theirs = LlamaConfig.load(hfDir.resolve("config.json"));
+    LlamaConfig ours = config.llm();
+    List<String> diff = new ArrayList<>();
+    check(diff, "hidden_size", theirs.hiddenSize(), ours.hiddenSize());
+    check(diff, "intermediate_size", theirs.intermediateSize(), ours.intermediateSize());
+    check(diff, "num_hidden_layers", theirs.numHiddenLayers(), ours.numHiddenLayers());
+    check(diff, "num_attention_heads", theirs.numAttentionHeads(), ours.numAttentionHeads());
+    check(diff, "num_key_value_heads", theirs.numKeyValueHeads(), ours.numKeyValueHeads());
+    check(diff, "vocab_size", theirs.vocabSize(), ours.vocabSize());
+    check(diff, "tie_word_embeddings", theirs.tieWordEmbeddings(), ours.tieWordEmbeddings());
+    check(diff, "rope_theta", theirs.ropeTheta(), ours.ropeTheta());
+    check(diff, "rope_scaling", theirs.ropeScaling(), ours.ropeScaling());
+    if (!diff.isEmpty()) {
+      throw new IllegalArgumentException(hfDir.resolve("config.json") + " does not match the model's language model: "
+          + String.join(", ", diff));
+    }
+    String a = "." + LoraLinear.CHILD + ".A";
+    String b = "." + LoraLinear.CHILD + ".B";
+    try (TensorSource src = Safetensors.open(hfDir)) {
+      return ModuleLoader.load(llm, src, n -> n.endsWith("rotary_emb.inv_freq")
+          || ours.tieWordEmbeddings() && n.equals("lm_head.weight") ? null : n, p -> p.endsWith(a) || p.endsWith(b));
+    }
+  }
+
+  private static void check(List<String> diff, String field, Object theirs, Object ours) {
+    if (!java.util.Objects.equals(theirs, ours)) {
+      diff.add(field + " " + theirs + " (model: " + ours + ")");
+    }
+  }
+
+  // ---- Scribe3D's own checkpoint: config.json + model.safetensors (module names), both atomic ----
+
+  /**
+   * Writes {@value #CONFIG_FILE} (the config, restricted vocabulary included) and {@value #WEIGHTS_FILE}
+   * (every parameter under its module name; adapters unmerged) into {@code dir}.
+   */
+  public void save(Path dir) {
+    boolean merged = lora != null && lora.adapters().values().stream().anyMatch(a -> a.merged());
+    if (merged) {
+      lora.unmerge();
+    }
+    try {
+      Files.createDirectories(dir);
+      Safetensors.write(dir.resolve(WEIGHTS_FILE), ModuleLoader.stateDict(this), Map.of("format", "pt"));
+      writeAtomically(dir.resolve(CONFIG_FILE), config.toJsonString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write model to " + dir + ": " + e.getMessage(), e);
+    } finally {
+      if (merged) {
+        lora.merge();
+      }
+    }
+  }
+
+  /** Reads a directory written by {@link #save}. */
+  public static MultimodalModel load(Path dir, NDManager manager, DataType dtype) {
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("no model directory " + dir);
+    }
+    MultimodalConfig cfg = MultimodalConfig.load(dir.resolve(CONFIG_FILE));
+    // every parameter is loaded next: skip random initialisation (matters for the 8B preset)
+    MultimodalModel m = new MultimodalModel(cfg, Placeholders.manager(manager), dtype, 0);
+    try (TensorSource src = Safetensors.open(dir.resolve(WEIGHTS_FILE))) {
+      ModuleLoader.load(m, src);
+    }
+    return m;
+  }
+
+  private static void writeAtomically(Path target, String text) throws IOException {
+    Path abs = target.toAbsolutePath();
+    Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
+    try {
+      Safetensors.readableByAll(tmp);
+      Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      try {
+        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+}
