@@ -22,7 +22,9 @@ import picocli.CommandLine.Option;
       BenchCommand.class,
       RegionsCommand.class,
       LmCommand.class,
-      ModelInfoCommand.class
+      ModelInfoCommand.class,
+      SynthCommand.class,
+      DatasetInfoCommand.class
     })
 public final class Main implements Callable<Integer> {
 
