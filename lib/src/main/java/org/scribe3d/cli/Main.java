@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
       LmCommand.class,
       ModelInfoCommand.class,
       SynthCommand.class,
-      DatasetInfoCommand.class
+      DatasetInfoCommand.class,
+      TrainCommand.class
     })
 public final class Main implements Callable<Integer> {
 
