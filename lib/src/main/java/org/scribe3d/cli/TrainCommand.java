@@ -24,6 +24,10 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Model preset (default tiny).")
   String preset;
 
+  @Option(names = "--model-config", paramLabel = "JSON",
+      description = "A model config (Scribe3D multimodal config.json) instead of --preset.")
+  Path modelConfig;
+
   @Option(names = "--data", required = true, paramLabel = "DATASET", description = "dataset.json, its directory or a manifest.")
   Path data;
 
@@ -118,6 +122,7 @@ public final class TrainCommand implements Callable<Integer> {
     o.augment = !noAugment;
     o.blind = blind;
     o.llm = llm;
+    o.modelConfig = modelConfig;
     o.valSamples = valSamples;
     o.train.epochs(epochs).maxSteps(maxSteps).maxMinutes(minutes).microBatch(batch).accumulation(accumulation)
         .lr(lr != null ? lr : o.preset.equals("tiny") ? 1e-3 : 1e-5).warmupFraction(warmup).weightDecay(weightDecay)

@@ -105,9 +105,10 @@ public final class MultimodalTask implements BatchSource<MultimodalTask.Batch>, 
   @Override
   public NDArray lossSum(Module model, Batch b, NDManager manager) {
     int n = b.examples().size();
-    NDArray images = manager.create(b.images(), new Shape(n, 1, dhw[0], dhw[1], dhw[2]));
+    NDArray images = Tensors.owned(manager.create(b.images(), new Shape(n, 1, dhw[0], dhw[1], dhw[2])));
     PromptBatch pb = PromptBatch.collate(b.examples(), manager, padId, vocab);
-    NDArray logits = ((MultimodalModel) model).forward(pb.inputIds(), images, pb.attentionMask());
-    return MaskedCrossEntropy.sum(logits, pb.labels());
+    NDArray logits = ((MultimodalModel) model).forward(Tensors.owned(pb.inputIds()), images,
+        Tensors.owned(pb.attentionMask()));
+    return MaskedCrossEntropy.sum(logits, Tensors.owned(pb.labels()));
   }
 }

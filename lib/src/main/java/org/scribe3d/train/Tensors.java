@@ -8,6 +8,20 @@ final class Tensors {
   private Tensors() {}
 
   /**
+   * A copy in memory allocated by libtorch. Arrays made from Java data ({@code manager.create(float[])})
+   * wrap the Java buffer in place (torch from_blob), at whatever alignment the JVM gave it; BLAS
+   * kernels may take different paths (and round differently) for differently aligned inputs, which
+   * made otherwise identical runs in two processes differ in the last bits. Model inputs go through
+   * here so that runs are reproducible across processes.
+   */
+  static NDArray owned(NDArray a) {
+    if (a instanceof ai.djl.pytorch.engine.PtNDArray pt) {
+      return ai.djl.pytorch.jni.JniUtils.clone(pt);
+    }
+    return a.duplicate();
+  }
+
+  /**
    * Copies {@code src}'s values into {@code dst}'s existing storage (torch copy_ through index_put_),
    * converting device and dtype. In place on purpose: parameters keep their storage, autograd flag and
    * every reference to them. (DJL's {@code toDevice(sameDevice, copy=true)} does not copy — it returns

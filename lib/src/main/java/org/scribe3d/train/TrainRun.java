@@ -53,6 +53,7 @@ public final class TrainRun {
     public boolean augment = true;
     public boolean blind;
     public Path llm; // pretrained HF Llama directory (paper preset)
+    public Path modelConfig; // a MultimodalConfig JSON instead of a preset (custom or test-sized models)
     public int valSamples = 64;
     public TrainConfig train = new TrainConfig().epochs(8).microBatch(4).lr(1e-3).warmupFraction(0.1)
         .weightDecay(0.0).maxGradNorm(1.0).checkpointEvery(0).keepLast(2)
@@ -84,10 +85,14 @@ public final class TrainRun {
       MultimodalConfig cfg;
       if (o.resume && Files.isRegularFile(cfgFile)) {
         cfg = MultimodalConfig.load(cfgFile);
-        if (!cfg.name().equals(o.preset)) {
+        if (o.modelConfig == null && !cfg.name().equals(o.preset)) {
           throw new IllegalArgumentException("cannot resume: " + o.out + " holds a '" + cfg.name() + "' run, not '"
               + o.preset + "'");
         }
+      } else if (o.modelConfig != null) {
+        cfg = MultimodalConfig.load(o.modelConfig);
+        o.preset = cfg.name();
+        writeAtomically(cfgFile, cfg.toJsonString());
       } else {
         cfg = ModelPresets.byName(o.preset, o.preset.equals("tiny") ? corpusVocab(tt, train, val) : null);
         writeAtomically(cfgFile, cfg.toJsonString());
@@ -105,7 +110,7 @@ public final class TrainRun {
         MultimodalModel model = new MultimodalModel(cfg, managers.get(0), DataType.FLOAT32, o.train.seed());
         if (o.llm != null) {
           model.loadLanguageModel(o.llm);
-        } else if (!o.preset.equals("tiny")) {
+        } else if (!o.preset.equals("tiny") && o.modelConfig == null) {
           console.println("warning: no --llm given: the " + o.preset + " preset's language model starts from random"
               + " weights");
         }
@@ -157,7 +162,7 @@ public final class TrainRun {
    * validation prompts (questions and options, so they can be asked), and BOS, EOS, EOT and the image
    * placeholder. Validation answers are not looked at.
    */
-  static VocabMap corpusVocab(TextTokenizer tt, List<TrainingExample> train, List<TrainingExample> val) {
+  public static VocabMap corpusVocab(TextTokenizer tt, List<TrainingExample> train, List<TrainingExample> val) {
     VocabMap.Builder b = new VocabMap.Builder();
     b.add(ModelPresets.BOS, ModelPresets.EOS, ModelPresets.EOT, MultimodalConfig.DEFAULT_IMAGE_TOKEN_ID);
     for (TrainingExample e : train) {

@@ -292,7 +292,10 @@ public final class Trainer<B> {
         GradientCollector gc = Engine.getInstance().newGradientCollector()) {
       scope.suppressNotUsedWarning();
       NDArray loss = objective.lossSum(m, batch, mm);
-      gc.backward(loss.div((float) units));
+      // the divisor must stay alive until backward has run: autograd keeps a reference to it, and
+      // div(Number) would wrap a temporary Java buffer that DJL frees right after the forward op
+      NDArray denom = mm.create((float) units);
+      gc.backward(loss.div(denom));
       return loss.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).getFloat();
     }
   }
