@@ -9,10 +9,11 @@ final class Tensors {
 
   /**
    * A copy in memory allocated by libtorch. Arrays made from Java data ({@code manager.create(float[])})
-   * wrap the Java buffer in place (torch from_blob), at whatever alignment the JVM gave it; BLAS
-   * kernels may take different paths (and round differently) for differently aligned inputs, which
-   * made otherwise identical runs in two processes differ in the last bits. Model inputs go through
-   * here so that runs are reproducible across processes.
+   * wrap a Java direct buffer in place (torch from_blob) — at whatever alignment the JVM gave it and
+   * alive only as long as the DJL array object. Model inputs are copied so that nothing in the
+   * autograd graph depends on a Java buffer. (Cross-process differences seen while building the
+   * resume test were traced to freed scalar buffers, see {@link Trainer}; this copy is a cheap extra
+   * guard, not the proven cause.)
    */
   static NDArray owned(NDArray a) {
     if (a instanceof ai.djl.pytorch.engine.PtNDArray pt) {
