@@ -95,6 +95,10 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--no-augment", description = "Train without augmentation.")
   boolean noAugment;
 
+  @Option(names = "--ungrouped", description = "Shuffle examples individually (default: the examples of a scan stay"
+      + " together, so micro-batches share one vision pass per scan).")
+  boolean ungrouped;
+
   @Option(names = "--blind", description = "Blind control: image embeddings zeroed.")
   boolean blind;
 
@@ -127,7 +131,7 @@ public final class TrainCommand implements Callable<Integer> {
     o.train.epochs(epochs).maxSteps(maxSteps).maxMinutes(minutes).microBatch(batch).accumulation(accumulation)
         .lr(lr != null ? lr : o.preset.equals("tiny") ? 1e-3 : 1e-5).warmupFraction(warmup).weightDecay(weightDecay)
         .maxGradNorm(maxGradNorm).seed(seed).checkpointEvery(checkpointEvery).keepLast(keep)
-        .validateEvery(validateEvery);
+        .validateEvery(validateEvery).groupSamples(!ungrouped);
     if (threads != null) {
       o.train.threads(threads);
     }

@@ -18,4 +18,12 @@ public interface BatchSource<B> {
    * augmentation random source for this epoch.
    */
   B load(int[] samples, SplittableRandom[] rngs) throws Exception;
+
+  /**
+   * A group id per sample (e.g. the scan it comes from), used by {@link TrainConfig#groupSamples} to
+   * keep a group's samples in the same micro-batches; null when samples have no grouping.
+   */
+  default int[] groups() {
+    return null;
+  }
 }

@@ -12,10 +12,21 @@ public final class DataOrder {
   private final long seed;
   private final int size;
   private final int microBatch;
+  private final int[][] groups; // null: samples shuffled individually
   private int cachedEpoch = -1;
   private int[] cachedPerm;
 
   public DataOrder(long seed, int datasetSize, int microBatchSize) {
+    this(seed, datasetSize, microBatchSize, null);
+  }
+
+  /**
+   * @param groupOf null, or a group id per sample (e.g. the scan it belongs to): then each epoch
+   *     shuffles the groups and the samples inside each group and keeps a group's samples adjacent,
+   *     so a micro-batch holds few distinct groups (several questions about the same scan share one
+   *     vision pass)
+   */
+  public DataOrder(long seed, int datasetSize, int microBatchSize, int[] groupOf) {
     if (datasetSize < 1 || microBatchSize < 1) {
       throw new IllegalArgumentException("dataset size and micro-batch size must be ≥ 1, got " + datasetSize
           + " and " + microBatchSize);
@@ -23,6 +34,19 @@ public final class DataOrder {
     this.seed = seed;
     this.size = datasetSize;
     this.microBatch = microBatchSize;
+    if (groupOf == null) {
+      this.groups = null;
+    } else {
+      if (groupOf.length != datasetSize) {
+        throw new IllegalArgumentException("group ids: " + groupOf.length + " for " + datasetSize + " samples");
+      }
+      java.util.Map<Integer, java.util.List<Integer>> byId = new java.util.TreeMap<>();
+      for (int i = 0; i < groupOf.length; i++) {
+        byId.computeIfAbsent(groupOf[i], k -> new java.util.ArrayList<>()).add(i);
+      }
+      this.groups = byId.values().stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray())
+          .toArray(int[][]::new);
+    }
   }
 
   public int datasetSize() {
@@ -53,21 +77,44 @@ public final class DataOrder {
   /** The seeded Fisher–Yates permutation of epoch {@code epoch}. */
   public synchronized int[] permutation(int epoch) {
     if (epoch != cachedEpoch) {
-      int[] p = new int[size];
-      for (int i = 0; i < size; i++) {
-        p[i] = i;
-      }
       SplittableRandom r = new SplittableRandom(mix(seed, 0x5EED_0000L + epoch));
-      for (int i = size - 1; i > 0; i--) {
-        int j = r.nextInt(i + 1);
-        int t = p[i];
-        p[i] = p[j];
-        p[j] = t;
+      int[] p;
+      if (groups == null) {
+        p = identity(size);
+        shuffle(p, r);
+      } else {
+        int[] order = identity(groups.length);
+        shuffle(order, r);
+        p = new int[size];
+        int n = 0;
+        for (int g : order) {
+          int[] members = groups[g].clone();
+          shuffle(members, r);
+          System.arraycopy(members, 0, p, n, members.length);
+          n += members.length;
+        }
       }
       cachedPerm = p;
       cachedEpoch = epoch;
     }
     return cachedPerm;
+  }
+
+  private static int[] identity(int n) {
+    int[] p = new int[n];
+    for (int i = 0; i < n; i++) {
+      p[i] = i;
+    }
+    return p;
+  }
+
+  private static void shuffle(int[] p, SplittableRandom r) {
+    for (int i = p.length - 1; i > 0; i--) {
+      int j = r.nextInt(i + 1);
+      int t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
   }
 
   /** The augmentation random source of one sample in one epoch (independent of everything else). */

@@ -72,10 +72,10 @@ public final class MultimodalValidator implements Trainer.Validator {
           }
         }
         if (!prompts.isEmpty()) {
-          int vox = b.images().length / idx.length;
+          int vox = b.images().length / b.distinctImages();
           float[] imgs = new float[rows.size() * vox];
           for (int k = 0; k < rows.size(); k++) {
-            System.arraycopy(b.images(), rows.get(k) * vox, imgs, k * vox, vox);
+            System.arraycopy(b.images(), b.imageOf()[rows.get(k)] * vox, imgs, k * vox, vox);
           }
           long[] shape = imageShape(mm, rows.size());
           NDArray images = m.create(imgs, new Shape(shape));

@@ -28,6 +28,7 @@ public final class TrainConfig {
   int prefetch = 4;
   int threads = 0; // torch intra-op threads; 0: leave the engine default
   double progressSeconds = 10;
+  boolean groupSamples = false; // keep each BatchSource group (scan) together in the data order
 
   public TrainConfig epochs(int v) { epochs = positive(v, "epochs"); return this; }
   public TrainConfig maxSteps(long v) { maxSteps = v; return this; }
@@ -48,6 +49,7 @@ public final class TrainConfig {
   public TrainConfig prefetch(int v) { prefetch = positive(v, "prefetch"); return this; }
   public TrainConfig threads(int v) { threads = v; return this; }
   public TrainConfig progressSeconds(double v) { progressSeconds = v; return this; }
+  public TrainConfig groupSamples(boolean v) { groupSamples = v; return this; }
 
   public int epochs() { return epochs; }
   public int microBatch() { return microBatch; }

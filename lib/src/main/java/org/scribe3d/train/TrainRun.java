@@ -57,7 +57,7 @@ public final class TrainRun {
     public int valSamples = 64;
     public TrainConfig train = new TrainConfig().epochs(8).microBatch(4).lr(1e-3).warmupFraction(0.1)
         .weightDecay(0.0).maxGradNorm(1.0).checkpointEvery(0).keepLast(2)
-        .threads(Runtime.getRuntime().availableProcessors());
+        .threads(Runtime.getRuntime().availableProcessors()).groupSamples(true);
   }
 
   /** What happened. */

@@ -121,7 +121,8 @@ public final class Trainer<B> {
       JniUtils.setNumThreads(config.threads);
     }
     int size = source.size();
-    DataOrder order = new DataOrder(config.seed, size, config.microBatch);
+    DataOrder order = new DataOrder(config.seed, size, config.microBatch,
+        config.groupSamples ? source.groups() : null);
     long totalSteps = config.totalSteps(size);
     long totalMicro = (long) config.epochs * order.microBatchesPerEpoch();
     LrSchedule schedule = LrSchedule.warmupCosine(config.lr,
@@ -376,6 +377,7 @@ public final class Trainer<B> {
     check(diffs, "warmup", saved.warmupFraction, config.warmupFraction);
     check(diffs, "max grad norm", saved.maxGradNorm, config.maxGradNorm);
     check(diffs, "seed", saved.seed, config.seed);
+    check(diffs, "sample grouping", saved.groupSamples, config.groupSamples);
     check(diffs, "dataset size", state.get("dataset_size").getAsInt(), size);
     List<String> names = new ArrayList<>();
     state.getAsJsonArray("trainable").forEach(e -> names.add(e.getAsString()));

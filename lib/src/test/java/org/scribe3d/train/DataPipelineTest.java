@@ -42,6 +42,23 @@ class DataPipelineTest {
   }
 
   @Test
+  void groupedOrderKeepsEachGroupTogether() {
+    int[] groupOf = {0, 0, 0, 1, 1, 2, 2, 2, 2, 3};
+    DataOrder g = new DataOrder(9, groupOf.length, 4, groupOf);
+    for (int epoch = 0; epoch < 3; epoch++) {
+      int[] p = g.permutation(epoch);
+      assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), Arrays.stream(p).sorted().boxed().toList());
+      int changes = 0;
+      for (int i = 1; i < p.length; i++) {
+        changes += groupOf[p[i]] != groupOf[p[i - 1]] ? 1 : 0;
+      }
+      assertEquals(3, changes, "groups must stay contiguous: " + Arrays.toString(p));
+    }
+    assertFalse(Arrays.equals(g.permutation(0), g.permutation(1)));
+    assertArrayEquals(g.permutation(2), new DataOrder(9, groupOf.length, 4, groupOf).permutation(2));
+  }
+
+  @Test
   void prefetchKeepsSequenceOrderWhateverTheTimingAndRethrows() throws Exception {
     AtomicInteger maxAhead = new AtomicInteger();
     int[] consumed = {0};
