@@ -20,6 +20,14 @@
  * So a checkpoint needs only the weights, the AdamW moments and the step; a resumed run is
  * bit-identical to an uninterrupted one ({@code TrainerTest}).
  *
+ * <h2>A DJL hazard in model code</h2>
+ * {@code NDArray.mul(Number)} / {@code div(Number)} wrap the number in a Java direct buffer and free
+ * it right after the op, but autograd keeps that tensor for the backward pass: a GC in between makes
+ * the backward read freed memory (seen: a gradient norm of 1.4e8 at one step, runs differing between
+ * processes). Inside a training forward, scale by an NDArray that lives until after backward (the
+ * trainer's loss divisor does); {@link org.scribe3d.train.Tensors#owned} copies Java-made inputs
+ * into libtorch memory.
+ *
  * <h2>Checkpoints</h2>
  * {@code RUN/checkpoints/step-NNNNNNNN/{model.safetensors, optimizer.safetensors, state.json}}, written
  * to a temp directory and renamed; the newest K kept. The tensor files use the safetensors layout
