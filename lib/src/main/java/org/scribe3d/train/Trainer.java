@@ -194,6 +194,7 @@ public final class Trainer<B> {
         for (int k = 0; k < acc && loader.hasNext(); k++) {
           micro.add(loader.next());
         }
+        long tData = System.nanoTime();
         long units = 0;
         long tokens = 0;
         int samples = 0;
@@ -209,6 +210,7 @@ public final class Trainer<B> {
             lossSum += forwardBackward(m, micro.get(k), units);
           }
         }
+        long tCompute = System.nanoTime();
         reduceGradients(params);
         double norm = config.maxGradNorm > 0 ? GradClip.clip(params.values(), config.maxGradNorm)
             : GradClip.globalNorm(params.values());
@@ -227,6 +229,7 @@ public final class Trainer<B> {
           AdamW.zeroGrad(r.trainableParameters().values());
         }
         broadcast();
+        long tOpt = System.nanoTime();
         step++;
         lastLoss = loss;
         double dt = (System.nanoTime() - stepStart) / 1e9;
@@ -241,6 +244,10 @@ public final class Trainer<B> {
         line.addProperty("tokens_per_s", tokens / dt);
         line.addProperty("samples_per_s", samples / dt);
         line.addProperty("elapsed_s", elapsed);
+        // where the step's time went: waiting for data, forward+backward, clipping+update
+        line.addProperty("data_wait_s", (tData - stepStart) / 1e9);
+        line.addProperty("forward_backward_s", (tCompute - tData) / 1e9);
+        line.addProperty("update_s", (tOpt - tCompute) / 1e9);
         if (skip) {
           line.addProperty("skipped", true);
         }

@@ -92,7 +92,8 @@ class TrainerTest {
     for (int i = 0; i < 8; i++) {
       assertEquals(i + 1, lines.get(i).get("step").getAsLong());
     }
-    for (String f : List.of("epoch", "loss", "lr", "grad_norm", "tokens_per_s", "samples_per_s", "elapsed_s")) {
+    for (String f : List.of("epoch", "loss", "lr", "grad_norm", "tokens_per_s", "samples_per_s", "elapsed_s",
+        "data_wait_s", "forward_backward_s", "update_s")) {
       assertTrue(lines.get(7).has(f), "metrics line lacks " + f);
     }
     assertEquals(List.of(6L, 8L), store.list().stream().map(CheckpointStore.Checkpoint::step).toList());
