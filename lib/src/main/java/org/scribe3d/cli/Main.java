@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
       SynthCommand.class,
       DatasetInfoCommand.class,
       EvaluateCommand.class,
-      DemoCommand.class
+      DemoCommand.class,
+      TrainCommand.class
     })
 public final class Main implements Callable<Integer> {
 

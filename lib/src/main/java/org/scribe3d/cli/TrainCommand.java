@@ -1,0 +1,152 @@
+package org.scribe3d.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.scribe3d.data.DatasetException;
+import org.scribe3d.train.Progress;
+import org.scribe3d.train.TrainRun;
+import org.scribe3d.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code scribe3d train}: trains the multimodal model on a data set (see {@link TrainRun}). */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = {"Train the multimodal model (AdamW, warmup + cosine, masked LM loss) on a data set's training"
+        + " split; writes RUN/metrics.jsonl, RUN/checkpoints/ and at the end RUN/model/.",
+        "Deterministic on the CPU for a given --seed and --threads; --resume continues a killed run exactly."})
+public final class TrainCommand implements Callable<Integer> {
+  @Option(names = "--preset", defaultValue = "tiny", paramLabel = "tiny|paper|paper-reduced",
+      description = "Model preset (default tiny).")
+  String preset;
+
+  @Option(names = "--model-config", paramLabel = "JSON",
+      description = "A model config (Scribe3D multimodal config.json) instead of --preset.")
+  Path modelConfig;
+
+  @Option(names = "--data", required = true, paramLabel = "DATASET", description = "dataset.json, its directory or a manifest.")
+  Path data;
+
+  @Option(names = "--out", required = true, paramLabel = "RUN_DIR", description = "Run directory.")
+  Path out;
+
+  @Option(names = "--epochs", defaultValue = "8", description = "Epochs (default 8, as the paper).")
+  int epochs;
+
+  @Option(names = "--max-steps", defaultValue = "0", description = "Stop the schedule after N optimizer steps (0: epochs decide).")
+  long maxSteps;
+
+  @Option(names = "--minutes", defaultValue = "0", description = "Wall-clock limit; a checkpoint is saved when it is hit (0: none).")
+  double minutes;
+
+  @Option(names = "--resume", description = "Continue from the newest checkpoint in RUN_DIR.")
+  boolean resume;
+
+  @Option(names = "--devices", defaultValue = "cpu", split = ",", paramLabel = "cpu|gpu0,gpu1,...",
+      description = "Devices for data-parallel training (default cpu).")
+  List<String> devices;
+
+  @Option(names = "--batch", defaultValue = "4", description = "Micro-batch size per forward pass (default 4).")
+  int batch;
+
+  @Option(names = "--accumulation", defaultValue = "1", description = "Micro-batches per optimizer step (default 1).")
+  int accumulation;
+
+  @Option(names = "--lr", description = "Peak learning rate (default: 1e-3 tiny, 1e-5 paper).")
+  Double lr;
+
+  @Option(names = "--warmup", defaultValue = "0.1", description = "Warmup fraction of the steps (default 0.1).")
+  double warmup;
+
+  @Option(names = "--weight-decay", defaultValue = "0", description = "AdamW weight decay (default 0, as the paper).")
+  double weightDecay;
+
+  @Option(names = "--max-grad-norm", defaultValue = "1.0", description = "Global-norm clipping (0: off; default 1).")
+  double maxGradNorm;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Seed of init, data order, augmentation, dropout.")
+  long seed;
+
+  @Option(names = "--checkpoint-every", defaultValue = "0", description = "Checkpoint every N steps (0: only at the end).")
+  int checkpointEvery;
+
+  @Option(names = "--keep", defaultValue = "2", description = "Checkpoints kept (default 2).")
+  int keep;
+
+  @Option(names = "--validate-every", defaultValue = "0", description = "Validation every N steps (0: at the end).")
+  int validateEvery;
+
+  @Option(names = "--val-samples", defaultValue = "64", description = "Validation examples used (0: no validation).")
+  int valSamples;
+
+  @Option(names = "--threads", description = "Torch intra-op threads (default: all cores); keep equal across a resume.")
+  Integer threads;
+
+  @Option(names = "--cache", paramLabel = "DIR", description = "Preprocessed-volume cache (default ~/.cache/scribe3d/volumes).")
+  Path cache;
+
+  @Option(names = "--pipeline", paramLabel = "JSON", description = "Preprocessing pipeline (default: M3D's, resized to the preset's input, with augmentation).")
+  Path pipeline;
+
+  @Option(names = "--no-augment", description = "Train without augmentation.")
+  boolean noAugment;
+
+  @Option(names = "--ungrouped", description = "Shuffle examples individually (default: the examples of a scan stay"
+      + " together, so micro-batches share one vision pass per scan).")
+  boolean ungrouped;
+
+  @Option(names = "--blind", description = "Blind control: image embeddings zeroed.")
+  boolean blind;
+
+  @Option(names = "--llm", paramLabel = "HF_DIR", description = "Pretrained Llama (Hugging Face directory) for the paper preset.")
+  Path llm;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (epochs < 1 || batch < 1 || accumulation < 1 || keep < 1) {
+      throw new CliExit("--epochs, --batch, --accumulation and --keep must be at least 1", 2);
+    }
+    if (!(warmup >= 0 && warmup <= 1)) {
+      throw new CliExit("--warmup must be in [0, 1], got " + warmup, 2);
+    }
+    TrainRun.Options o = new TrainRun.Options();
+    o.preset = preset.toLowerCase(Locale.ROOT);
+    o.data = data;
+    o.out = out;
+    o.resume = resume;
+    o.devices = devices;
+    o.cacheDir = cache;
+    o.pipeline = pipeline;
+    o.augment = !noAugment;
+    o.blind = blind;
+    o.llm = llm;
+    o.modelConfig = modelConfig;
+    o.valSamples = valSamples;
+    o.train.epochs(epochs).maxSteps(maxSteps).maxMinutes(minutes).microBatch(batch).accumulation(accumulation)
+        .lr(lr != null ? lr : o.preset.equals("tiny") ? 1e-3 : 1e-5).warmupFraction(warmup).weightDecay(weightDecay)
+        .maxGradNorm(maxGradNorm).seed(seed).checkpointEvery(checkpointEvery).keepLast(keep)
+        .validateEvery(validateEvery).groupSamples(!ungrouped);
+    if (threads != null) {
+      o.train.threads(threads);
+    }
+    PrintStream err = System.err;
+    TrainRun.Outcome r;
+    try {
+      r = TrainRun.run(o, err, Progress.stderrIsTty());
+    } catch (DatasetException | IllegalArgumentException | IllegalStateException e) {
+      throw new CliExit(e.getMessage(), 1);
+    }
+    Trainer.Result t = r.result();
+    spec.commandLine().getOut().printf(Locale.ROOT,
+        "trained %d of %d steps (from step %d) in %.1f s%s; last loss %.4f; model: %s%n", t.steps(), t.totalSteps(),
+        t.startStep(), t.seconds(), t.stoppedByTimeLimit() ? " (time limit)" : "", t.lastLoss(), r.modelDir());
+    spec.commandLine().getOut().flush();
+    return 0;
+  }
+}

@@ -1,0 +1,197 @@
+package org.scribe3d.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.scribe3d.data.TrainingExample;
+import org.scribe3d.model.multimodal.MultimodalModel;
+import org.scribe3d.model.nn.Module;
+import org.scribe3d.prompt.PromptBatch;
+import org.scribe3d.prompt.PromptBuilder;
+import org.scribe3d.prompt.PromptExample;
+import org.scribe3d.prompt.VocabMap;
+
+/**
+ * Training on (image, prompt, answer) examples with the multimodal model: the loader thread reads the
+ * preprocessed volume (cached) and augments it with the sample's random source; the compute thread
+ * collates the already-tokenised examples (right padding, label masks) and computes the masked
+ * causal-LM loss.
+ */
+public final class MultimodalTask implements BatchSource<MultimodalTask.Batch>, Objective<MultimodalTask.Batch> {
+
+  /**
+   * A micro-batch: the distinct images U×D×H×W (W fastest), which image each example uses, and the
+   * tokenised examples (original token ids). Examples of the same scan in one micro-batch share one
+   * image (and one augmentation draw, that of the first of them), so the vision encoder runs once per
+   * scan, not once per question.
+   */
+  public record Batch(float[] images, int[] imageOf, List<PromptExample> examples) {
+    public int distinctImages() {
+      return imageOf.length == 0 ? 0 : java.util.Arrays.stream(imageOf).max().getAsInt() + 1;
+    }
+  }
+
+  private final List<TrainingExample> examples;
+  private final List<PromptExample> encoded;
+  private final PipelineCache volumes;
+  private final boolean augment;
+  private final long padId;
+  private final VocabMap vocab;
+  private final int[] dhw;
+
+  /**
+   * @param augment apply the pipeline's augmentation steps (training) or not (validation)
+   * @param padId original token id for padding (EOS is usual; never attended, never labelled)
+   * @param vocab the model's restricted vocabulary, or null
+   */
+  public MultimodalTask(List<TrainingExample> examples, PromptBuilder builder, PipelineCache volumes, boolean augment,
+      long padId, VocabMap vocab) {
+    if (examples.isEmpty()) {
+      throw new IllegalArgumentException("no training examples");
+    }
+    this.examples = List.copyOf(examples);
+    this.encoded = new ArrayList<>(examples.size());
+    for (TrainingExample e : examples) {
+      encoded.add(builder.example(e.prompt(), e.answer()));
+    }
+    this.volumes = volumes;
+    this.augment = augment;
+    this.padId = padId;
+    this.vocab = vocab;
+    this.dhw = volumes.dhw();
+  }
+
+  public List<TrainingExample> examples() {
+    return examples;
+  }
+
+  @Override
+  public int size() {
+    return examples.size();
+  }
+
+  @Override
+  public Batch load(int[] samples, SplittableRandom[] rngs) throws Exception {
+    int vox = dhw[0] * dhw[1] * dhw[2];
+    java.util.Map<java.nio.file.Path, Integer> seen = new java.util.LinkedHashMap<>();
+    List<float[]> distinct = new ArrayList<>();
+    int[] imageOf = new int[samples.length];
+    List<PromptExample> ex = new ArrayList<>(samples.length);
+    for (int i = 0; i < samples.length; i++) {
+      TrainingExample e = examples.get(samples[i]);
+      Integer k = seen.get(e.image());
+      if (k == null) {
+        k = distinct.size();
+        seen.put(e.image(), k);
+        distinct.add(volumes.load(e.image(), augment ? rngs[i] : null));
+      }
+      imageOf[i] = k;
+      ex.add(encoded.get(samples[i]));
+    }
+    float[] images = new float[distinct.size() * vox];
+    for (int k = 0; k < distinct.size(); k++) {
+      System.arraycopy(distinct.get(k), 0, images, k * vox, vox);
+    }
+    return new Batch(images, imageOf, ex);
+  }
+
+  /** Examples of the same image file form a group (see {@link TrainConfig#groupSamples}). */
+  @Override
+  public int[] groups() {
+    java.util.Map<java.nio.file.Path, Integer> ids = new java.util.HashMap<>();
+    int[] g = new int[examples.size()];
+    for (int i = 0; i < g.length; i++) {
+      g[i] = ids.computeIfAbsent(examples.get(i).image(), k -> ids.size());
+    }
+    return g;
+  }
+
+  @Override
+  public long lossUnits(Batch b) {
+    long n = 0;
+    for (PromptExample e : b.examples()) {
+      long[] labels = e.labels();
+      for (int j = 1; j < labels.length; j++) { // shifted: position 0 is never a target
+        if (labels[j] != MaskedCrossEntropy.IGNORE) {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  @Override
+  public int samples(Batch b) {
+    return b.examples().size();
+  }
+
+  @Override
+  public long tokens(Batch b) {
+    return b.examples().stream().mapToLong(PromptExample::length).sum();
+  }
+
+  @Override
+  public NDArray lossSum(Module model, Batch b, NDManager manager) {
+    MultimodalModel mm = (MultimodalModel) model;
+    PromptBatch pb = PromptBatch.collate(b.examples(), manager, padId, vocab);
+    NDArray ids = Tensors.owned(pb.inputIds());
+    NDArray logits = mm.llm().forward(inputEmbeddings(mm, b, ids, manager), Tensors.owned(pb.attentionMask()),
+        null, null);
+    return MaskedCrossEntropy.sum(logits, Tensors.owned(pb.labels()));
+  }
+
+  /**
+   * Token embeddings with each example's image embeddings spliced over its placeholders, the vision
+   * encoder and projector run once per distinct image — what {@link MultimodalModel#inputEmbeddings}
+   * computes, with the image rows shared.
+   */
+  NDArray inputEmbeddings(MultimodalModel mm, Batch b, NDArray ids, NDManager manager) {
+    int n = b.examples().size();
+    int u = b.distinctImages();
+    long t = ids.getShape().get(1);
+    NDArray images = Tensors.owned(manager.create(b.images(), new Shape(u, 1, dhw[0], dhw[1], dhw[2])));
+    NDArray img = mm.imageEmbeddings(images, u, manager); // [U, K, H]
+    boolean identity = u == n;
+    for (int i = 0; i < n && identity; i++) {
+      identity = b.imageOf()[i] == i;
+    }
+    if (!identity) {
+      long[] idx = java.util.Arrays.stream(b.imageOf()).asLongStream().toArray();
+      img = img.get(new ai.djl.ndarray.index.NDIndex("{}", manager.create(idx))); // rows per example
+    }
+    NDArray tok = mm.llm().embed(ids);
+    if (img.getDataType() != tok.getDataType()) {
+      img = img.toType(tok.getDataType(), false);
+    }
+    int[] starts = mm.imageStarts(ids.toLongArray(), n, (int) t);
+    int k = mm.config().imageTokens();
+    if (java.util.Arrays.stream(starts).allMatch(x -> x == starts[0])) { // right padding: all start after BOS
+      ai.djl.ndarray.NDList parts = new ai.djl.ndarray.NDList();
+      if (starts[0] > 0) {
+        parts.add(tok.get(new ai.djl.ndarray.index.NDIndex(":, 0:{}, :", starts[0])));
+      }
+      parts.add(img);
+      if (starts[0] + k < t) {
+        parts.add(tok.get(new ai.djl.ndarray.index.NDIndex(":, {}:, :", starts[0] + k)));
+      }
+      return ai.djl.ndarray.NDArrays.concat(parts, 1);
+    }
+    ai.djl.ndarray.NDList rows = new ai.djl.ndarray.NDList();
+    for (int i = 0; i < n; i++) {
+      ai.djl.ndarray.NDList parts = new ai.djl.ndarray.NDList();
+      NDArray row = tok.get(new ai.djl.ndarray.index.NDIndex("{}:{}", i, i + 1));
+      if (starts[i] > 0) {
+        parts.add(row.get(new ai.djl.ndarray.index.NDIndex(":, 0:{}, :", starts[i])));
+      }
+      parts.add(img.get(new ai.djl.ndarray.index.NDIndex("{}:{}", i, i + 1)));
+      if (starts[i] + k < t) {
+        parts.add(row.get(new ai.djl.ndarray.index.NDIndex(":, {}:, :", starts[i] + k)));
+      }
+      rows.add(ai.djl.ndarray.NDArrays.concat(parts, 1));
+    }
+    return rows.size() == 1 ? rows.get(0) : ai.djl.ndarray.NDArrays.concat(rows, 0);
+  }
+}

@@ -1,0 +1,111 @@
+package org.scribe3d.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.scribe3d.data.TrainingExample;
+import org.scribe3d.model.multimodal.MultimodalModel;
+import org.scribe3d.model.nn.Module;
+import org.scribe3d.prompt.TextTokenizer;
+
+/**
+ * Periodic validation of the multimodal model: mean masked loss over (up to) N validation examples
+ * and VQA accuracy on their multiple-choice questions (greedy decoding, first letter of the answer
+ * compared, as the paper scores VQA).
+ */
+public final class MultimodalValidator implements Trainer.Validator {
+  private final MultimodalTask task;
+  private final TextTokenizer tokenizer;
+  private final int batch;
+  private final int[] indices;
+
+  /** @param max examples used (a fixed, seeded subset when the split is larger) */
+  public MultimodalValidator(MultimodalTask task, TextTokenizer tokenizer, int batch, int max, long seed) {
+    this.task = task;
+    this.tokenizer = tokenizer;
+    this.batch = Math.max(1, batch);
+    int n = task.size();
+    int[] all = new int[n];
+    for (int i = 0; i < n; i++) {
+      all[i] = i;
+    }
+    SplittableRandom r = new SplittableRandom(seed);
+    for (int i = n - 1; i > 0; i--) {
+      int j = r.nextInt(i + 1);
+      int t = all[i];
+      all[i] = all[j];
+      all[j] = t;
+    }
+    this.indices = java.util.Arrays.copyOf(all, Math.min(n, max));
+    java.util.Arrays.sort(this.indices);
+  }
+
+  @Override
+  public Map<String, Double> validate(Module model, long step) throws Exception {
+    MultimodalModel mm = (MultimodalModel) model;
+    NDManager base = mm.namedParameters().values().iterator().next().array().getManager();
+    double lossSum = 0;
+    long units = 0;
+    int vqa = 0;
+    int correct = 0;
+    for (int from = 0; from < indices.length; from += batch) {
+      int[] idx = java.util.Arrays.copyOfRange(indices, from, Math.min(indices.length, from + batch));
+      MultimodalTask.Batch b = task.load(idx, new SplittableRandom[idx.length]);
+      try (NDManager m = base.newSubManager(); NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        lossSum += task.lossSum(mm, b, m).getFloat();
+        units += task.lossUnits(b);
+        List<String> prompts = new ArrayList<>();
+        List<Integer> rows = new ArrayList<>();
+        for (int i = 0; i < idx.length; i++) {
+          TrainingExample e = task.examples().get(idx[i]);
+          if (e.kind() == TrainingExample.Kind.VQA) {
+            prompts.add(e.prompt());
+            rows.add(i);
+          }
+        }
+        if (!prompts.isEmpty()) {
+          int vox = b.images().length / b.distinctImages();
+          float[] imgs = new float[rows.size() * vox];
+          for (int k = 0; k < rows.size(); k++) {
+            System.arraycopy(b.images(), b.imageOf()[rows.get(k)] * vox, imgs, k * vox, vox);
+          }
+          long[] shape = imageShape(mm, rows.size());
+          NDArray images = m.create(imgs, new Shape(shape));
+          List<String> out = mm.generateText(images, prompts, tokenizer, mm.greedy(2));
+          for (int k = 0; k < rows.size(); k++) {
+            TrainingExample e = task.examples().get(idx[rows.get(k)]);
+            vqa++;
+            if (firstLetter(out.get(k)).equals(firstLetter(e.answer()))) {
+              correct++;
+            }
+          }
+        }
+      }
+    }
+    Map<String, Double> r = new LinkedHashMap<>();
+    r.put("val_loss", units > 0 ? lossSum / units : Double.NaN);
+    if (vqa > 0) {
+      r.put("vqa_accuracy", (double) correct / vqa);
+    }
+    return r;
+  }
+
+  private static long[] imageShape(MultimodalModel mm, int n) {
+    var v = mm.config().vision();
+    return new long[] {n, v.channels(), v.depth(), v.height(), v.width()};
+  }
+
+  /** The first letter A-Z of a generated or reference answer ("" if none). */
+  static String firstLetter(String s) {
+    String t = s.strip();
+    return t.isEmpty() || !Character.isLetter(t.charAt(0)) ? "" : t.substring(0, 1).toUpperCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,243 @@
+package org.scribe3d.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.scribe3d.data.Case;
+import org.scribe3d.data.Dataset;
+import org.scribe3d.data.DatasetLoader;
+import org.scribe3d.data.Examples;
+import org.scribe3d.data.Split;
+import org.scribe3d.data.TrainingExample;
+import org.scribe3d.model.ModelPresets;
+import org.scribe3d.model.multimodal.MultimodalConfig;
+import org.scribe3d.model.multimodal.MultimodalModel;
+import org.scribe3d.prompt.Llama3Tokenizer;
+import org.scribe3d.prompt.PromptBuilder;
+import org.scribe3d.prompt.TextTokenizer;
+import org.scribe3d.prompt.VocabMap;
+import org.scribe3d.volume.Pipeline;
+
+/**
+ * A complete training run of the multimodal model on a data set (what {@code scribe3d train} and the
+ * demo call): data set → examples → tokenizer and (tiny preset) restricted vocabulary → model on the
+ * chosen devices → preprocessing cache → {@link Trainer} → final model in {@code RUN/model/}.
+ *
+ * <p>Run directory: {@code model-config.json} (written first; a resume rebuilds the model from it),
+ * {@code train-config.json}, {@code metrics.jsonl}, {@code checkpoints/}, and at the end
+ * {@code model/} ({@link MultimodalModel#save}: config.json + model.safetensors) for generation.
+ */
+public final class TrainRun {
+  public static final String MODEL_CONFIG = "model-config.json";
+  public static final String MODEL_DIR = "model";
+
+  /** Everything a run is configured with. */
+  public static final class Options {
+    public String preset = "tiny";
+    public Path data;
+    public Path out;
+    public boolean resume;
+    public List<String> devices = List.of("cpu");
+    public Path cacheDir;
+    public Path pipeline;
+    public boolean augment = true;
+    public boolean blind;
+    public Path llm; // pretrained HF Llama directory (paper preset)
+    public Path modelConfig; // a MultimodalConfig JSON instead of a preset (custom or test-sized models)
+    public int valSamples = 64;
+    public TrainConfig train = new TrainConfig().epochs(8).microBatch(4).lr(1e-3).warmupFraction(0.1)
+        .weightDecay(0.0).maxGradNorm(1.0).checkpointEvery(0).keepLast(2)
+        .threads(Runtime.getRuntime().availableProcessors()).groupSamples(true);
+  }
+
+  /** What happened. */
+  public record Outcome(Trainer.Result result, Path modelDir, int trainExamples, int valExamples, long parameters,
+      long trainable) {}
+
+  private TrainRun() {}
+
+  public static Outcome run(Options o, PrintStream console, boolean tty) throws Exception {
+    if (o.data == null || o.out == null) {
+      throw new IllegalArgumentException("a data set and an output directory are required");
+    }
+    Dataset ds = DatasetLoader.load(o.data, DatasetLoader.Options.defaults());
+    List<Case> trainCases = ds.split(Split.TRAIN);
+    List<Case> valCases = ds.split(Split.VALIDATION);
+    if (trainCases.isEmpty()) {
+      throw new IllegalArgumentException(o.data + ": the data set has no training cases");
+    }
+    List<TrainingExample> train = Examples.expandAll(trainCases);
+    List<TrainingExample> val = Examples.expandAll(valCases);
+    Files.createDirectories(o.out);
+    Path cfgFile = o.out.resolve(MODEL_CONFIG);
+    try (Llama3Tokenizer tok = Llama3Tokenizer.vendored()) {
+      TextTokenizer tt = TextTokenizer.of(tok);
+      MultimodalConfig cfg;
+      if (o.resume && Files.isRegularFile(cfgFile)) {
+        cfg = MultimodalConfig.load(cfgFile);
+        if (o.modelConfig == null && !cfg.name().equals(o.preset)) {
+          throw new IllegalArgumentException("cannot resume: " + o.out + " holds a '" + cfg.name() + "' run, not '"
+              + o.preset + "'");
+        }
+      } else if (o.modelConfig != null) {
+        cfg = MultimodalConfig.load(o.modelConfig);
+        o.preset = cfg.name();
+        writeAtomically(cfgFile, cfg.toJsonString());
+      } else {
+        cfg = ModelPresets.byName(o.preset, o.preset.equals("tiny") ? corpusVocab(tt, train, val) : null);
+        writeAtomically(cfgFile, cfg.toJsonString());
+      }
+      List<Device> devices = parseDevices(o.devices);
+      List<NDManager> managers = new ArrayList<>();
+      try {
+        for (Device d : devices) {
+          managers.add(NDManager.newBaseManager(d));
+        }
+        if (o.train.threads > 0) {
+          ai.djl.pytorch.jni.JniUtils.setNumThreads(o.train.threads);
+        }
+        Engine.getInstance().setRandomSeed((int) o.train.seed());
+        MultimodalModel model = new MultimodalModel(cfg, managers.get(0), DataType.FLOAT32, o.train.seed());
+        if (o.llm != null) {
+          model.loadLanguageModel(o.llm);
+        } else if (!o.preset.equals("tiny") && o.modelConfig == null) {
+          console.println("warning: no --llm given: the " + o.preset + " preset's language model starts from random"
+              + " weights");
+        }
+        model.setBlind(o.blind);
+        List<MultimodalModel> replicas = new ArrayList<>();
+        for (int i = 1; i < devices.size(); i++) {
+          MultimodalModel r = new MultimodalModel(cfg, managers.get(i), DataType.FLOAT32, o.train.seed());
+          r.setBlind(o.blind);
+          replicas.add(r); // weights are copied from the master before the first step
+        }
+        int[] size = {cfg.vision().depth(), cfg.vision().height(), cfg.vision().width()};
+        Pipeline pipeline = o.pipeline != null ? Pipeline.load(o.pipeline)
+            : o.augment ? Pipeline.training(size, null) : Pipeline.defaults(size, null, true, true);
+        Path cacheDir = o.cacheDir != null ? o.cacheDir : defaultCacheDir();
+        PipelineCache volumes = new PipelineCache(cacheDir, pipeline);
+        if (volumes.dhw()[0] != size[0] || volumes.dhw()[1] != size[1] || volumes.dhw()[2] != size[2]) {
+          throw new IllegalArgumentException("the preprocessing pipeline resizes to " + fmt(volumes.dhw())
+              + " but the " + cfg.name() + " model takes " + fmt(size));
+        }
+        PromptBuilder pb = new PromptBuilder(tt, cfg.imageTokens(), cfg.imageTokenId(), cfg.maxLength());
+        long pad = tok.eosId();
+        MultimodalTask task = new MultimodalTask(train, pb, volumes, o.augment, pad, cfg.vocab());
+        Trainer<MultimodalTask.Batch> trainer = new Trainer<>(model, task, task, o.train, o.out)
+            .replicas(replicas).console(console, tty);
+        List<TrainingExample> valUsable = usable(val, pb, cfg.vocab());
+        if (!valUsable.isEmpty() && o.valSamples > 0) {
+          MultimodalTask valTask = new MultimodalTask(valUsable, pb, volumes, false, pad, cfg.vocab());
+          trainer.validator(new MultimodalValidator(valTask, tt, o.train.microBatch(), o.valSamples, o.train.seed()));
+        }
+        console.printf(Locale.ROOT, "train: %s preset, %d parameters (%d trainable), %d training examples from %d"
+                + " cases, %d validation examples, %d steps, devices %s%n", cfg.name(), model.parameterCount(),
+            model.trainableParameters().values().stream().mapToLong(p -> p.array().getShape().size()).sum(),
+            train.size(), trainCases.size(), val.size(), o.train.totalSteps(train.size()), devices);
+        Trainer.Result r = trainer.fit(o.resume);
+        Path modelDir = o.out.resolve(MODEL_DIR);
+        model.save(modelDir);
+        return new Outcome(r, modelDir, train.size(), val.size(), model.parameterCount(),
+            model.trainableParameters().values().stream().mapToLong(p -> p.array().getShape().size()).sum());
+      } finally {
+        for (int i = managers.size() - 1; i >= 0; i--) {
+          managers.get(i).close();
+        }
+      }
+    }
+  }
+
+  /**
+   * The tiny preset's restricted vocabulary: every token of the training prompts and answers, the
+   * validation prompts (questions and options, so they can be asked), and BOS, EOS, EOT and the image
+   * placeholder. Validation answers are not looked at.
+   */
+  public static VocabMap corpusVocab(TextTokenizer tt, List<TrainingExample> train, List<TrainingExample> val) {
+    VocabMap.Builder b = new VocabMap.Builder();
+    b.add(ModelPresets.BOS, ModelPresets.EOS, ModelPresets.EOT, MultimodalConfig.DEFAULT_IMAGE_TOKEN_ID);
+    for (TrainingExample e : train) {
+      b.add(tt.encodeNoBos(e.prompt()));
+      b.add(tt.encodeNoBos(" " + e.answer().strip()));
+    }
+    for (TrainingExample e : val) {
+      b.add(tt.encodeNoBos(e.prompt()));
+    }
+    return b.build();
+  }
+
+  /** Validation examples whose prompt and answer the (restricted) vocabulary can express. */
+  static List<TrainingExample> usable(List<TrainingExample> val, PromptBuilder pb, VocabMap vocab) {
+    List<TrainingExample> out = new ArrayList<>();
+    for (TrainingExample e : val) {
+      if (vocab == null) {
+        out.add(e);
+        continue;
+      }
+      try {
+        vocab.toCompact(pb.example(e.prompt(), e.answer()).inputIds());
+        out.add(e);
+      } catch (IllegalArgumentException ex) {
+        // an answer token never seen in training: the validation loss cannot score it
+      }
+    }
+    return out;
+  }
+
+  static List<Device> parseDevices(List<String> names) {
+    List<Device> out = new ArrayList<>();
+    for (String n : names) {
+      String s = n.trim().toLowerCase(Locale.ROOT);
+      if (s.isEmpty()) {
+        continue;
+      }
+      Device d;
+      if (s.equals("cpu")) {
+        d = Device.cpu();
+      } else if (s.matches("gpu\\d+|cuda:?\\d+")) {
+        d = Device.gpu(Integer.parseInt(s.replaceAll("\\D", "")));
+        if (d.getDeviceId() >= Engine.getInstance().getGpuCount()) {
+          throw new IllegalArgumentException("device " + n + " is not available (" + Engine.getInstance().getGpuCount()
+              + " GPU(s) visible)");
+        }
+      } else {
+        throw new IllegalArgumentException("unknown device '" + n + "' (expected cpu or gpuN)");
+      }
+      out.add(d); // DJL has one CPU device: "cpu,cpu" = a replica on the same device (no speed-up)
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException("no devices given");
+    }
+    return out;
+  }
+
+  static Path defaultCacheDir() {
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    Path base = xdg != null && !xdg.isBlank() ? Paths.get(xdg) : Paths.get(System.getProperty("user.home"), ".cache");
+    return base.resolve("scribe3d").resolve("volumes");
+  }
+
+  private static String fmt(int[] s) {
+    return s[0] + "×" + s[1] + "×" + s[2];
+  }
+
+  static void writeAtomically(Path target, String text) throws IOException {
+    Path abs = target.toAbsolutePath();
+    Path tmp = Files.createTempFile(abs.getParent(), ".tmp-", ".json");
+    try {
+      Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      VolumeCache.move(tmp, abs);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+}

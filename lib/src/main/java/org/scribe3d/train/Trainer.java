@@ -1,0 +1,450 @@
+package org.scribe3d.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.scribe3d.model.nn.Module;
+import org.scribe3d.model.nn.Param;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The training loop, generic over the model ({@link Module}), the micro-batch type and the loss.
+ *
+ * <p>One optimizer step = {@code accumulation} micro-batches from the {@link DataOrder} stream; each
+ * micro-batch's summed loss is divided by the loss units of the whole step before its backward pass,
+ * so the accumulated gradient is that of one big batch; then global-norm clipping, AdamW at the
+ * scheduled rate (HF warmup + cosine), zeroed gradients.
+ *
+ * <p>Determinism on CPU: data order and augmentation come from {@link DataOrder} (pure functions of
+ * the seed, epoch and sample); the engine's generator (dropout) is re-seeded at every step from
+ * (seed, step); torch's intra-op thread count is fixed by {@link TrainConfig#threads} and recorded
+ * (reductions may round differently with another count). Hence the only state a resume needs is the
+ * step, the weights and the AdamW moments, and a resumed run is bit-identical to an uninterrupted
+ * one.
+ *
+ * <p>Data parallel: with replicas (the same architecture built on other devices' managers) the
+ * micro-batches of a step are dealt round-robin to master + replicas, every device runs forward and
+ * backward on its share, replica gradients are summed into the master's (on the master's device),
+ * the master is updated and its weights copied back into the replicas. The engine allows one
+ * gradient collector at a time, so devices are driven one after the other from this thread (on GPUs
+ * their kernels still overlap through the asynchronous streams); with identical arithmetic the result
+ * equals single-device training with the same accumulation.
+ */
+public final class Trainer<B> {
+  private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+  /** Periodic evaluation, e.g. validation loss and VQA accuracy; values go to metrics.jsonl. */
+  @FunctionalInterface
+  public interface Validator {
+    Map<String, Double> validate(Module model, long step) throws Exception;
+  }
+
+  /** Outcome of {@link #fit}. */
+  public record Result(long startStep, long steps, long totalSteps, double lastLoss, double seconds,
+      boolean stoppedByTimeLimit, int skippedSteps, Path lastCheckpoint) {}
+
+  private final Module model;
+  private final Objective<B> objective;
+  private final BatchSource<B> source;
+  private final TrainConfig config;
+  private final Path runDir;
+  private final List<Module> replicas = new ArrayList<>();
+  private Validator validator;
+  private long haltAfterSteps;
+  private PrintStream console = System.err;
+  private boolean tty = Progress.stderrIsTty();
+
+  public Trainer(Module model, Objective<B> objective, BatchSource<B> source, TrainConfig config, Path runDir) {
+    this.model = model;
+    this.objective = objective;
+    this.source = source;
+    this.config = config;
+    this.runDir = runDir;
+  }
+
+  /** Adds data-parallel replicas (same architecture, parameters on another device's manager). */
+  public Trainer<B> replicas(List<? extends Module> more) {
+    for (Module r : more) {
+      if (!r.trainableParameters().keySet().equals(model.trainableParameters().keySet())) {
+        throw new IllegalArgumentException("replica's trainable parameters differ from the model's");
+      }
+      replicas.add(r);
+    }
+    return this;
+  }
+
+  public Trainer<B> validator(Validator v) {
+    this.validator = v;
+    return this;
+  }
+
+  /** Test hook: return after this many steps of this call without the final checkpoint (like a kill). */
+  Trainer<B> haltAfter(long steps) {
+    this.haltAfterSteps = steps;
+    return this;
+  }
+
+  /** Where progress lines go and whether it is a terminal (bar) or not (plain periodic lines). */
+  public Trainer<B> console(PrintStream out, boolean isTty) {
+    this.console = out;
+    this.tty = isTty;
+    return this;
+  }
+
+  /**
+   * Trains to the end of the schedule (or the time limit). With {@code resume}, continues from the
+   * run directory's newest checkpoint; without it, a run directory that already has checkpoints is
+   * an error (so a finished run is never silently overwritten).
+   */
+  public Result fit(boolean resume) throws Exception {
+    Files.createDirectories(runDir);
+    if (config.threads > 0) {
+      JniUtils.setNumThreads(config.threads);
+    }
+    int size = source.size();
+    DataOrder order = new DataOrder(config.seed, size, config.microBatch,
+        config.groupSamples ? source.groups() : null);
+    long totalSteps = config.totalSteps(size);
+    long totalMicro = (long) config.epochs * order.microBatchesPerEpoch();
+    LrSchedule schedule = LrSchedule.warmupCosine(config.lr,
+        LrSchedule.warmupSteps(config.warmupFraction, totalSteps), totalSteps);
+    Map<String, Param> params = model.trainableParameters();
+    if (params.isEmpty()) {
+      throw new IllegalArgumentException("the model has no trainable parameters");
+    }
+    CheckpointStore store = new CheckpointStore(runDir, config.keepLast);
+    long startStep = 0;
+    double elapsedBefore = 0;
+    try (AdamW opt = new AdamW(params, config.optimizer())) {
+      Optional<CheckpointStore.Checkpoint> latest = store.latest();
+      if (resume && latest.isPresent()) {
+        CheckpointStore.Checkpoint ck = latest.get();
+        checkCompatible(ck.state(), size, params);
+        try (NDManager tmp = NDManager.newBaseManager()) {
+          loadModel(ck.model(tmp), ck.dir());
+          opt.loadState(ck.optimizer(tmp), ck.state().get("optimizer_step").getAsLong());
+        }
+        startStep = ck.step();
+        elapsedBefore = ck.state().get("elapsed_s").getAsDouble();
+        if (config.threads > 0 && ck.state().get("threads").getAsInt() != config.threads) {
+          LOG.warn("resuming with {} threads, the checkpoint used {}: results may differ in the last bits",
+              config.threads, ck.state().get("threads").getAsInt());
+        }
+        LOG.info("resuming from {} (step {})", ck.dir(), startStep);
+      } else if (!resume && latest.isPresent()) {
+        throw new IllegalStateException("run directory " + runDir + " already has checkpoints (newest "
+            + latest.get().dir().getFileName() + "); use resume or another directory");
+      }
+      writeConfig(size, totalSteps);
+      broadcast();
+      return loop(opt, order, schedule, store, startStep, totalSteps, totalMicro, elapsedBefore, params);
+    }
+  }
+
+  private Result loop(AdamW opt, DataOrder order, LrSchedule schedule, CheckpointStore store, long startStep,
+      long totalSteps, long totalMicro, double elapsedBefore, Map<String, Param> params) throws Exception {
+    int acc = config.accumulation;
+    long microEnd = Math.min(totalMicro, totalSteps * acc);
+    List<Module> devices = new ArrayList<>();
+    devices.add(model);
+    devices.addAll(replicas);
+    model.train(true);
+    replicas.forEach(r -> r.train(true));
+    long t0 = System.nanoTime();
+    double deadline = config.maxMinutes > 0 ? config.maxMinutes * 60 : Double.POSITIVE_INFINITY;
+    Progress progress = new Progress(console, tty, "train", totalSteps, config.progressSeconds);
+    long step = startStep;
+    double lastLoss = Double.NaN;
+    int skipped = 0;
+    boolean timeUp = false;
+    boolean halted = false;
+    Path lastCheckpoint = null;
+    long lastSaved = startStep;
+    double emaRate = 0;
+    try (MetricsLog metrics = new MetricsLog(runDir.resolve("metrics.jsonl"), startStep);
+        PrefetchLoader<B> loader = new PrefetchLoader<>(g -> load(order, g), startStep * acc, microEnd,
+            config.prefetch, "scribe3d-loader")) {
+      while (step < totalSteps && loader.hasNext()) {
+        if ((System.nanoTime() - t0) / 1e9 >= deadline) {
+          timeUp = true;
+          break;
+        }
+        long stepStart = System.nanoTime();
+        Engine.getInstance().setRandomSeed(DataOrder.stepSeed(config.seed, step));
+        List<B> micro = new ArrayList<>(acc);
+        for (int k = 0; k < acc && loader.hasNext(); k++) {
+          micro.add(loader.next());
+        }
+        long tData = System.nanoTime();
+        long units = 0;
+        long tokens = 0;
+        int samples = 0;
+        for (B b : micro) {
+          units += objective.lossUnits(b);
+          tokens += objective.tokens(b);
+          samples += objective.samples(b);
+        }
+        double lossSum = 0;
+        if (units > 0) {
+          for (int k = 0; k < micro.size(); k++) {
+            Module m = devices.get(k % devices.size());
+            lossSum += forwardBackward(m, micro.get(k), units);
+          }
+        }
+        long tCompute = System.nanoTime();
+        reduceGradients(params);
+        double norm = config.maxGradNorm > 0 ? GradClip.clip(params.values(), config.maxGradNorm)
+            : GradClip.globalNorm(params.values());
+        double lr = schedule.lr(step);
+        double loss = units > 0 ? lossSum / units : Double.NaN;
+        boolean skip = units == 0 || !Double.isFinite(norm) || !Double.isFinite(loss);
+        if (skip) {
+          skipped++;
+          LOG.warn("step {}: {}; update skipped", step,
+              units == 0 ? "no labelled tokens" : "non-finite loss/gradient (loss " + loss + ", norm " + norm + ")");
+        } else {
+          opt.step(lr);
+        }
+        opt.zeroGrad();
+        for (Module r : replicas) {
+          AdamW.zeroGrad(r.trainableParameters().values());
+        }
+        broadcast();
+        long tOpt = System.nanoTime();
+        step++;
+        lastLoss = loss;
+        double dt = (System.nanoTime() - stepStart) / 1e9;
+        double elapsed = elapsedBefore + (System.nanoTime() - t0) / 1e9;
+        long microDone = Math.min(step * acc, microEnd);
+        JsonObject line = new JsonObject();
+        line.addProperty("step", step);
+        line.addProperty("epoch", (double) microDone / order.microBatchesPerEpoch());
+        line.addProperty("loss", loss);
+        line.addProperty("lr", lr);
+        line.addProperty("grad_norm", norm);
+        line.addProperty("tokens_per_s", tokens / dt);
+        line.addProperty("samples_per_s", samples / dt);
+        line.addProperty("elapsed_s", elapsed);
+        // where the step's time went: waiting for data, forward+backward, clipping+update
+        line.addProperty("data_wait_s", (tData - stepStart) / 1e9);
+        line.addProperty("forward_backward_s", (tCompute - tData) / 1e9);
+        line.addProperty("update_s", (tOpt - tCompute) / 1e9);
+        if (skip) {
+          line.addProperty("skipped", true);
+        }
+        metrics.write(line);
+        emaRate = emaRate == 0 ? 1 / dt : 0.9 * emaRate + 0.1 / dt;
+        progress.update(step, emaRate, String.format(Locale.ROOT, "loss %.4f lr %.2e %.1f samples/s",
+            loss, lr, samples / dt), false);
+        boolean end = step >= totalSteps;
+        if (config.checkpointEvery > 0 && step % config.checkpointEvery == 0 && !end) {
+          lastCheckpoint = save(store, opt, step, order, elapsed);
+          lastSaved = step;
+        }
+        if (validator != null && (end || config.validateEvery > 0 && step % config.validateEvery == 0)) {
+          validate(metrics, step, elapsed, progress);
+        }
+        if (haltAfterSteps > 0 && step - startStep >= haltAfterSteps) {
+          halted = true; // test hook: stop like a killed process, without a final checkpoint
+          break;
+        }
+      }
+      double elapsed = elapsedBefore + (System.nanoTime() - t0) / 1e9;
+      if (halted) {
+        return new Result(startStep, step, totalSteps, lastLoss, (System.nanoTime() - t0) / 1e9, false, skipped, null);
+      }
+      if (step != lastSaved) {
+        lastCheckpoint = save(store, opt, step, order, elapsed);
+      }
+      if (timeUp) {
+        progress.message(String.format(Locale.ROOT, "train: time limit reached at step %d of %d (checkpoint saved)",
+            step, totalSteps));
+      }
+      return new Result(startStep, step, totalSteps, lastLoss, (System.nanoTime() - t0) / 1e9, timeUp, skipped,
+          lastCheckpoint == null ? store.latest().map(CheckpointStore.Checkpoint::dir).orElse(null) : lastCheckpoint);
+    }
+  }
+
+  private B load(DataOrder order, long globalMicro) throws Exception {
+    int[] samples = order.samples(globalMicro);
+    int epoch = order.epochOf(globalMicro);
+    SplittableRandom[] rngs = new SplittableRandom[samples.length];
+    for (int i = 0; i < samples.length; i++) {
+      rngs[i] = order.sampleRandom(epoch, samples[i]);
+    }
+    return source.load(samples, rngs);
+  }
+
+  private double forwardBackward(Module m, B batch, long units) {
+    NDManager base = m.namedParameters().values().iterator().next().array().getManager();
+    try (NDManager mm = base.newSubManager(); NDScope scope = new NDScope();
+        GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      scope.suppressNotUsedWarning();
+      NDArray loss = objective.lossSum(m, batch, mm);
+      // the divisor must stay alive until backward has run: autograd keeps a reference to it, and
+      // div(Number) would wrap a temporary Java buffer that DJL frees right after the forward op
+      NDArray denom = mm.create((float) units);
+      gc.backward(loss.div(denom));
+      return loss.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).getFloat();
+    }
+  }
+
+  /** Sums the replicas' gradients into the master's (on the master's device). */
+  private void reduceGradients(Map<String, Param> params) {
+    if (replicas.isEmpty()) {
+      return;
+    }
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      for (Module r : replicas) {
+        Map<String, Param> rp = r.trainableParameters();
+        for (Map.Entry<String, Param> e : params.entrySet()) {
+          NDArray master = e.getValue().array();
+          NDArray g = rp.get(e.getKey()).array().getGradient();
+          master.getGradient().addi(g.toDevice(master.getDevice(), false));
+        }
+      }
+    }
+  }
+
+  /** Copies the master's weights into every replica, in place. */
+  private void broadcast() {
+    if (replicas.isEmpty()) {
+      return;
+    }
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      Map<String, Param> all = model.namedParameters();
+      for (Module r : replicas) {
+        for (Map.Entry<String, Param> e : r.namedParameters().entrySet()) {
+          Tensors.assign(e.getValue().array(), all.get(e.getKey()).array(), e.getKey());
+        }
+      }
+    }
+  }
+
+  private Path save(CheckpointStore store, AdamW opt, long step, DataOrder order, double elapsed) throws IOException {
+    Map<String, NDArray> weights = new LinkedHashMap<>();
+    for (Map.Entry<String, Param> e : model.namedParameters().entrySet()) {
+      if (config.saveFrozen || e.getValue().trainable()) {
+        weights.put(e.getKey(), e.getValue().array());
+      }
+    }
+    long microDone = step * config.accumulation;
+    JsonObject state = new JsonObject();
+    state.addProperty("step", step);
+    state.addProperty("optimizer_step", opt.stepCount());
+    state.addProperty("scheduler_step", step);
+    state.addProperty("epoch", order.epochOf(microDone));
+    state.addProperty("micro_batch_in_epoch", microDone % order.microBatchesPerEpoch());
+    state.addProperty("seed", config.seed);
+    state.addProperty("rng", "derived: data order/augmentation from (seed, epoch, sample), engine seed from (seed, step)");
+    state.addProperty("dataset_size", order.datasetSize());
+    state.addProperty("threads", config.threads);
+    state.addProperty("elapsed_s", elapsed);
+    state.add("config", config.toJson());
+    JsonArray names = new JsonArray();
+    model.trainableParameters().keySet().forEach(names::add);
+    state.add("trainable", names);
+    Path dir = store.save(step, weights, opt.stateTensors(), state);
+    LOG.info("checkpoint {}", dir);
+    return dir;
+  }
+
+  private void checkCompatible(JsonObject state, int size, Map<String, Param> params) {
+    List<String> diffs = new ArrayList<>();
+    TrainConfig saved = TrainConfig.fromJson(state.getAsJsonObject("config"));
+    check(diffs, "epochs", saved.epochs, config.epochs);
+    check(diffs, "max steps", saved.maxSteps, config.maxSteps);
+    check(diffs, "micro-batch", saved.microBatch, config.microBatch);
+    check(diffs, "accumulation", saved.accumulation, config.accumulation);
+    check(diffs, "lr", saved.lr, config.lr);
+    check(diffs, "betas", saved.beta1 + "," + saved.beta2, config.beta1 + "," + config.beta2);
+    check(diffs, "eps", saved.eps, config.eps);
+    check(diffs, "weight decay", saved.weightDecay, config.weightDecay);
+    check(diffs, "warmup", saved.warmupFraction, config.warmupFraction);
+    check(diffs, "max grad norm", saved.maxGradNorm, config.maxGradNorm);
+    check(diffs, "seed", saved.seed, config.seed);
+    check(diffs, "sample grouping", saved.groupSamples, config.groupSamples);
+    check(diffs, "dataset size", state.get("dataset_size").getAsInt(), size);
+    List<String> names = new ArrayList<>();
+    state.getAsJsonArray("trainable").forEach(e -> names.add(e.getAsString()));
+    if (!names.equals(new ArrayList<>(params.keySet()))) {
+      diffs.add("trainable parameters");
+    }
+    if (!diffs.isEmpty()) {
+      throw new IllegalStateException("cannot resume: the checkpoint was made with a different "
+          + String.join(", ", diffs));
+    }
+  }
+
+  private static void check(List<String> diffs, String what, Object saved, Object now) {
+    if (!saved.equals(now)) {
+      diffs.add(what + " (" + saved + " vs " + now + ")");
+    }
+  }
+
+  private void loadModel(Map<String, NDArray> tensors, Path dir) {
+    Map<String, Param> all = model.namedParameters();
+    for (Map.Entry<String, Param> e : model.trainableParameters().entrySet()) {
+      if (!tensors.containsKey(e.getKey())) {
+        throw new IllegalStateException("checkpoint " + dir + " lacks trainable parameter " + e.getKey());
+      }
+    }
+    for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
+      Param p = all.get(e.getKey());
+      if (p == null) {
+        throw new IllegalStateException("checkpoint " + dir + " has unknown parameter " + e.getKey());
+      }
+      Tensors.assign(p.array(), e.getValue(), e.getKey()); // in place: see Tensors.assign
+    }
+  }
+
+  private void validate(MetricsLog metrics, long step, double elapsed, Progress progress) throws Exception {
+    model.train(false);
+    try {
+      Map<String, Double> values = validator.validate(model, step);
+      JsonObject line = new JsonObject();
+      line.addProperty("step", step);
+      line.addProperty("elapsed_s", elapsed);
+      line.addProperty("kind", "validation");
+      values.forEach(line::addProperty);
+      metrics.write(line);
+      StringBuilder sb = new StringBuilder("validation at step " + step + ":");
+      values.forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s %.4f", k, v)));
+      progress.message(sb.toString());
+    } finally {
+      model.train(true);
+    }
+  }
+
+  private void writeConfig(int size, long totalSteps) throws IOException {
+    JsonObject o = new JsonObject();
+    o.add("train", config.toJson());
+    o.addProperty("dataset_size", size);
+    o.addProperty("total_steps", totalSteps);
+    o.addProperty("replicas", replicas.size());
+    Path tmp = Files.createTempFile(runDir, ".tmp-config-", ".json");
+    Files.writeString(tmp, new GsonBuilder().setPrettyPrinting().create().toJson(o), StandardCharsets.UTF_8);
+    VolumeCache.move(tmp, runDir.resolve("train-config.json"));
+  }
+}

@@ -1,0 +1,94 @@
+package org.scribe3d.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scribe3d.data.DatasetLoader;
+import org.scribe3d.data.Examples;
+import org.scribe3d.data.Split;
+import org.scribe3d.data.TrainingExample;
+import org.scribe3d.model.ModelPresets;
+import org.scribe3d.model.llama.LlamaConfig;
+import org.scribe3d.model.multimodal.MultimodalConfig;
+import org.scribe3d.model.multimodal.MultimodalModel;
+import org.scribe3d.model.vision.ViTConfig;
+import org.scribe3d.phantom.PhantomDataset;
+import org.scribe3d.phantom.SizePreset;
+import org.scribe3d.prompt.Llama3Tokenizer;
+import org.scribe3d.prompt.PromptBatch;
+import org.scribe3d.prompt.PromptBuilder;
+import org.scribe3d.prompt.TextTokenizer;
+import org.scribe3d.prompt.VocabMap;
+import org.scribe3d.volume.Pipeline;
+
+class MultimodalTaskTest {
+  /** Sharing one vision pass among examples of the same scan gives the loss of the plain forward. */
+  @Test
+  void sharedImagePassEqualsPerExampleForward(@TempDir Path tmp) throws Exception {
+    PhantomDataset.write(tmp.resolve("ph"), 2, 5, 0.0, SizePreset.SMALL, (i, n, id, split, c) -> { });
+    List<TrainingExample> ex = Examples.expandAll(
+        DatasetLoader.load(tmp.resolve("ph"), DatasetLoader.Options.defaults()).split(Split.TRAIN));
+    try (Llama3Tokenizer tok = Llama3Tokenizer.vendored(); NDManager m = NDManager.newBaseManager()) {
+      TextTokenizer tt = TextTokenizer.of(tok);
+      VocabMap vocab = TrainRun.corpusVocab(tt, ex, List.of());
+      MultimodalConfig tiny = ModelPresets.tiny(vocab);
+      LlamaConfig t = tiny.llm();
+      LlamaConfig llm = new LlamaConfig(32, 64, 1, 2, 1, 16, 1e-5, 500000.0, null, vocab.size(), false, false,
+          false, t.bosTokenId(), t.eosTokenIds(), 8192, "float32", 0.02);
+      MultimodalConfig cfg = new MultimodalConfig("micro", new ViTConfig(1, 16, 64, 64, 4, 16, 16, 32, 1, 2, 64,
+          1e-5, false), 2, llm, null, 8, tiny.imageTokenId(), 512, vocab);
+      MultimodalModel model = new MultimodalModel(cfg, m, DataType.FLOAT32, 1);
+      PipelineCache volumes = new PipelineCache(tmp.resolve("cache"), Pipeline.training(new int[] {16, 64, 64}, null));
+      PromptBuilder pb = new PromptBuilder(tt, cfg.imageTokens(), cfg.imageTokenId(), cfg.maxLength());
+      MultimodalTask task = new MultimodalTask(ex, pb, volumes, true, tok.eosId(), vocab);
+      int[] groups = task.groups();
+      assertEquals(2, java.util.Arrays.stream(groups).distinct().count());
+      // three examples of scan A and one of scan B, augmented
+      List<Integer> pick = new ArrayList<>();
+      for (int i = 0; i < ex.size() && pick.size() < 3; i++) {
+        if (groups[i] == 0) {
+          pick.add(i);
+        }
+      }
+      for (int i = 0; i < ex.size() && pick.size() < 4; i++) {
+        if (groups[i] == 1) {
+          pick.add(i);
+        }
+      }
+      int[] samples = pick.stream().mapToInt(Integer::intValue).toArray();
+      SplittableRandom[] rngs = new SplittableRandom[4];
+      for (int i = 0; i < 4; i++) {
+        rngs[i] = new SplittableRandom(100 + i);
+      }
+      MultimodalTask.Batch b = task.load(samples, rngs);
+      assertEquals(2, b.distinctImages());
+      try (NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        float shared = task.lossSum(model, b, m).getFloat();
+        // reference: the model's own forward with every example's image repeated
+        int vox = 16 * 64 * 64;
+        float[] per = new float[4 * vox];
+        for (int i = 0; i < 4; i++) {
+          System.arraycopy(b.images(), b.imageOf()[i] * vox, per, i * vox, vox);
+        }
+        PromptBatch batch = PromptBatch.collate(b.examples(), m, tok.eosId(), vocab);
+        NDArray logits = model.forward(batch.inputIds(), m.create(per, new Shape(4, 1, 16, 64, 64)),
+            batch.attentionMask());
+        float ref = MaskedCrossEntropy.sum(logits, batch.labels()).getFloat();
+        assertEquals(ref, shared, 1e-4f * Math.abs(ref));
+        assertTrue(task.lossUnits(b) > 0);
+      }
+    }
+  }
+}
