@@ -1,5 +1,6 @@
 package org.scribe3d.model.llama;
 
+import org.scribe3d.model.nn.Scalars;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -402,7 +403,7 @@ public final class LlamaForCausalLM extends Module {
         v = cache.values(layer, (int) len);
       }
       // query head h uses KV head h / groups: view queries as [B, kv, groups*T, D], no K/V copies
-      NDArray qg = q.mul((float) (1.0 / Math.sqrt(headDim))).reshape(b, kvHeads, groups * t, headDim);
+      NDArray qg = Scalars.mul(q, 1.0 / Math.sqrt(headDim)).reshape(b, kvHeads, groups * t, headDim);
       NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2)); // [B, kv, groups*T, len]
       DataType dt = scores.getDataType();
       if (dt != DataType.FLOAT32) {

@@ -1,5 +1,6 @@
 package org.scribe3d.model.lora;
 
+import org.scribe3d.model.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -61,7 +62,7 @@ public final class LoraLinear extends Module implements LinearAdapter {
     NDArray in = training && dropout > 0
         ? ai.djl.nn.norm.Dropout.dropout(x, dropout, true).singletonOrThrow() : x;
     NDArray down = ai.djl.nn.core.Linear.linear(in, a.array()).singletonOrThrow();
-    return ai.djl.nn.core.Linear.linear(down, b.array()).singletonOrThrow().mul(scaling);
+    return Scalars.mul(ai.djl.nn.core.Linear.linear(down, b.array()).singletonOrThrow(), scaling);
   }
 
   @Override

@@ -47,11 +47,14 @@ public final class Param {
       throw new IllegalArgumentException("shape mismatch for " + name + ": expected " + array.getShape()
           + ", got " + value.getShape());
     }
-    NDArray copy = value.toDevice(array.getDevice(), true).toType(array.getDataType(), false);
-    if (copy == value) {
-      copy = value.duplicate();
+    // DJL's toDevice(copy=true) / duplicate() may alias the source's storage on the same device, so
+    // copy into a fresh tensor explicitly: the parameter must never share memory with its source
+    NDArray source = value.toDevice(array.getDevice(), false).toType(array.getDataType(), false);
+    NDArray copy = array.getManager().zeros(array.getShape(), array.getDataType());
+    copy.addi(source);
+    if (source != value) {
+      source.close();
     }
-    copy.attach(array.getManager());
     replace(copy);
   }
 

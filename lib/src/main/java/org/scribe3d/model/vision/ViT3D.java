@@ -1,5 +1,6 @@
 package org.scribe3d.model.vision;
 
+import org.scribe3d.model.nn.Scalars;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -177,7 +178,7 @@ public final class ViT3D extends Module {
       long b = x.getShape().get(0);
       long n = x.getShape().get(1);
       NDArray t = qkv.forward(x).reshape(b, n, 3, heads, headDim).transpose(2, 0, 3, 1, 4); // [3, B, h, N, d]
-      NDArray q = t.get(0).mul((float) (1.0 / Math.sqrt(headDim)));
+      NDArray q = Scalars.mul(t.get(0), 1.0 / Math.sqrt(headDim));
       NDArray k = t.get(1);
       NDArray v = t.get(2);
       NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));

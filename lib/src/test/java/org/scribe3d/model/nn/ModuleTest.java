@@ -80,4 +80,30 @@ class ModuleTest {
       assertArrayEquals(new float[] {20, 21, 0, 1, 10, 11, 20, 21}, out.toFloatArray(), 0f);
     }
   }
+
+  @Test
+  void copyFromNeverAliasesTheSource() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      Linear lin = new Linear(m, 2, 1, false, DataType.FLOAT32);
+      NDArray src = m.create(new float[] {1, 2}, new Shape(1, 2));
+      lin.weight().copyFrom(src);
+      src.muli(m.create(10f));
+      assertArrayEquals(new float[] {1, 2}, lin.weight().array().toFloatArray(), 0f);
+      assertTrue(lin.weight().array().hasGradient() || lin.weight().trainable());
+    }
+  }
+
+  @Test
+  void scalarMultiplyKeepsGradientsExact() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray x = m.create(new float[] {1, 2, 3});
+      x.setRequiresGradient(true);
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        NDArray y = Scalars.mul(x, 0.5);
+        System.gc();
+        gc.backward(y.sum());
+      }
+      assertArrayEquals(new float[] {0.5f, 0.5f, 0.5f}, x.getGradient().toFloatArray(), 0f);
+    }
+  }
 }
