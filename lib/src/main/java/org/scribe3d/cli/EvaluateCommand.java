@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import org.scribe3d.data.PhantomTruth;
 import org.scribe3d.data.Region;
 import org.scribe3d.eval.Bootstrap;
 import org.scribe3d.eval.EvalResult;
@@ -131,6 +132,12 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     Evaluator.Options opts = new Evaluator.Options().resamples(bootstrap).seed(seed).meteor(!noMeteor)
         .findingExtractor(FindingExtractor::extract).references(referenceMap(refs));
+    // a phantom dataset carries structured truth: score findings against it, not the reference text
+    Path truth = data.toAbsolutePath().resolveSibling("ground_truth.json");
+    if (Files.isRegularFile(truth)) {
+      opts.referenceFindings(PhantomTruth.read(truth));
+      err.println("note: finding precision/recall/F1 against " + truth);
+    }
     Set<String> predicted = new TreeSet<>();
     pred.reports().forEach(r -> predicted.add(r.caseId()));
     pred.vqa().forEach(q -> predicted.add(q.caseId()));
