@@ -34,8 +34,9 @@ import org.scribe3d.phantom.SizePreset;
  * Llama with 8 KV heads over the full 128256-token vocabulary, LoRA r 16 on every linear layer of the
  * language model) at 64-wide layers — through {@code scribe3d train}, on a phantom CT scan.
  *
- * <p>Cost on this 2-core machine: about 25–55 s for the step (the ViT over 2048 patches and the
- * 128256-row head dominate), ~4 GB resident.
+ * <p>Cost on the shared 2-core machine: the step itself ~55 s (the ViT's attention over 2049 tokens
+ * and the 128256-row head dominate; see docs/benchmarks.md), the whole test 59–72 s, ~4 GB resident
+ * (native tensors; the Java heap holds little).
  */
 class PaperReducedStepTest {
   @Test
