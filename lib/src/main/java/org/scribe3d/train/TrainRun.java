@@ -35,11 +35,14 @@ import org.scribe3d.volume.Pipeline;
  *
  * <p>Run directory: {@code model-config.json} (written first; a resume rebuilds the model from it),
  * {@code train-config.json}, {@code metrics.jsonl}, {@code checkpoints/}, and at the end
- * {@code model/} ({@link MultimodalModel#save}: config.json + model.safetensors) for generation.
+ * {@code model/} ({@link MultimodalModel#save}: config.json + model.safetensors) for generation;
+ * {@code pipeline.json} records the preprocessing pipeline.
  */
 public final class TrainRun {
   public static final String MODEL_CONFIG = "model-config.json";
   public static final String MODEL_DIR = "model";
+  /** The preprocessing pipeline the run trained with (generation applies its deterministic steps). */
+  public static final String PIPELINE_FILE = "pipeline.json";
 
   /** Everything a run is configured with. */
   public static final class Options {
@@ -130,6 +133,7 @@ public final class TrainRun {
           throw new IllegalArgumentException("the preprocessing pipeline resizes to " + fmt(volumes.dhw())
               + " but the " + cfg.name() + " model takes " + fmt(size));
         }
+        writeAtomically(o.out.resolve(PIPELINE_FILE), pipeline.toJson());
         PromptBuilder pb = new PromptBuilder(tt, cfg.imageTokens(), cfg.imageTokenId(), cfg.maxLength());
         long pad = tok.eosId();
         MultimodalTask task = new MultimodalTask(train, pb, volumes, o.augment, pad, cfg.vocab());
