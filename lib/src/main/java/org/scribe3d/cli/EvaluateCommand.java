@@ -67,7 +67,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--threads", description = "With --run: torch intra-op threads (default: all cores).")
   Integer threads;
 
-  @Option(names = "--batch", defaultValue = "16",
+  @Option(names = "--batch", defaultValue = "32",
       description = "With --run: prompts decoded together (default ${DEFAULT-VALUE}).")
   int batch;
 

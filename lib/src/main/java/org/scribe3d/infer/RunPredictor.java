@@ -72,17 +72,17 @@ public final class RunPredictor implements AutoCloseable {
 
   /** Settings; the defaults suit the tiny preset on a CPU. */
   public static final class Options {
-    int batch = 16;
+    int batch = 32;
     int visionBatch = 4;
     int reportMaxNewTokens = REPORT_MAX_NEW_TOKENS;
     int answerMaxNewTokens = ANSWER_MAX_NEW_TOKENS;
-    int casesPerChunk = 16;
+    int casesPerChunk = 32;
     boolean blind;
     Path cacheDir;
     Integer threads;
     PrintStream log = System.err;
 
-    /** Prompts decoded together in one batch (default 16). */
+    /** Prompts decoded together in one batch (default 32). */
     public Options batch(int n) {
       this.batch = positive(n, "batch");
       return this;
@@ -104,7 +104,7 @@ public final class RunPredictor implements AutoCloseable {
       return this;
     }
 
-    /** Cases preprocessed and held in memory at once by {@link #predictSplit} (default 16). */
+    /** Cases preprocessed and held in memory at once by {@link #predictSplit} (default 32). */
     public Options casesPerChunk(int n) {
       this.casesPerChunk = positive(n, "cases per chunk");
       return this;
@@ -622,16 +622,25 @@ public final class RunPredictor implements AutoCloseable {
     return out;
   }
 
-  /** Greedy decoding of prompts (model ids) for images emb[imageOf[i]], {@code batch} rows at a time. */
+  /**
+   * Greedy decoding of prompts (model ids) for images emb[imageOf[i]], {@code batch} rows at a time.
+   * Rows are batched in order of prompt length (less left padding to compute); results come back in
+   * input order.
+   */
   private List<String> decode(NDArray[] emb, int[] imageOf, List<long[]> ids, int maxNewTokens, NDManager m) {
-    List<String> out = new ArrayList<>();
+    String[] out = new String[ids.size()];
+    Integer[] order = new Integer[ids.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (x, y) -> Integer.compare(ids.get(x).length, ids.get(y).length)); // stable
     VocabMap vocab = model.config().vocab();
     int k = model.config().imageTokens();
-    for (int from = 0; from < ids.size(); from += options.batch) {
-      int b = Math.min(options.batch, ids.size() - from);
+    for (int from = 0; from < order.length; from += options.batch) {
+      int b = Math.min(options.batch, order.length - from);
       int t = 0;
       for (int i = 0; i < b; i++) {
-        t = Math.max(t, ids.get(from + i).length);
+        t = Math.max(t, ids.get(order[from + i]).length);
       }
       int maxNew = Math.max(1, Math.min(maxNewTokens, model.config().maxLength() - t));
       GenerationConfig cfg = model.greedy(maxNew);
@@ -640,7 +649,7 @@ public final class RunPredictor implements AutoCloseable {
       Arrays.fill(flat, cfg.padId());
       int[] pad = new int[b];
       for (int i = 0; i < b; i++) {
-        long[] p = ids.get(from + i);
+        long[] p = ids.get(order[from + i]);
         pad[i] = t - p.length;
         System.arraycopy(p, 0, flat, i * t + pad[i], p.length);
         Arrays.fill(mask, i * t + pad[i], (i + 1) * t, 1f);
@@ -653,7 +662,7 @@ public final class RunPredictor implements AutoCloseable {
           for (int i = 0; i < b; i++) {
             // row i: [left padding, BOS] + image embeddings + prompt text (PromptBuilder's layout)
             int s = pad[i] + 1;
-            NDArray img = emb[imageOf[from + i]].expandDims(0);
+            NDArray img = emb[imageOf[order[from + i]]].expandDims(0);
             if (img.getDataType() != tok.getDataType()) {
               img = img.toType(tok.getDataType(), false);
             }
@@ -668,12 +677,13 @@ public final class RunPredictor implements AutoCloseable {
           NDScope.unregister(embeds);
         }
         GenerationResult r = Generator.generate(model.logitsSource(), embeds, cm.create(mask, new Shape(b, t)), cfg);
-        for (long[] tokens : r.tokens()) {
-          out.add(text.decode(vocab == null ? tokens : vocab.toOriginal(tokens)).strip());
+        for (int i = 0; i < b; i++) {
+          long[] tokens = r.tokens().get(i);
+          out[order[from + i]] = text.decode(vocab == null ? tokens : vocab.toOriginal(tokens)).strip();
         }
       }
     }
-    return out;
+    return Arrays.asList(out);
   }
 
   private static void checkOptions(Question q) {
