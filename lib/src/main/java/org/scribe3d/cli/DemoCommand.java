@@ -3,7 +3,6 @@ package org.scribe3d.cli;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -11,34 +10,66 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.scribe3d.data.Case;
+import org.scribe3d.data.Dataset;
+import org.scribe3d.data.DatasetLoader;
+import org.scribe3d.data.Split;
+import org.scribe3d.eval.Predictions;
+import org.scribe3d.report.RunReport;
+import org.scribe3d.volume.Pipeline;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code scribe3d demo}: the end-to-end walk through what Scribe3D does today on the embedded phantom
- * benchmark. It runs the same commands a user would, in order, and writes runs/demo/summary.json.
+ * {@code scribe3d demo}: the end-to-end run on the embedded phantom benchmark, made of the same
+ * commands a user would type — synth, train (tiny preset), evaluate --run (generation on the held-out
+ * split, then every metric) and, with --blind-control, the same training with the image embeddings
+ * zeroed — then OUT/summary.json and OUT/report.html.
  *
- * <p>Current steps: synthesise the phantom benchmark, summarise it, inspect one scan, preprocess it
- * to the tiny preset's input size, split its report into regions, and size the models. Training,
- * generation and evaluation of a trained run join this command with the training issue (#6).
+ * <p>Training uses intensity-only augmentation: M3D's random 90° rotations and flips would turn a
+ * "left renal cyst" into a right one while the report still says left, and the phantom reports and
+ * questions name sides, lobes and segments.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Run the phantom-benchmark demo: synth -> dataset-info -> nifti-info -> preprocess"
-        + " -> regions -> model-info, writing OUT/summary.json (default runs/demo)."})
+    description = {"Phantom-benchmark demo: synth -> train (tiny) -> evaluate --run on the validation split"
+        + " [-> blind control], writing OUT/summary.json and OUT/report.html (default OUT runs/demo)."})
 public final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--out", defaultValue = "runs/demo", paramLabel = "DIR",
-      description = "Output directory (default runs/demo).")
+  @Option(names = "--out", defaultValue = "runs/demo", paramLabel = "DIR", description = "Output directory (default ${DEFAULT-VALUE}).")
   Path out;
 
-  @Option(names = "--cases", defaultValue = "12", paramLabel = "N", description = "Phantom cases (default 12).")
+  @Option(names = "--cases", defaultValue = "240", paramLabel = "N", description = "Phantom cases, 20% held out (default ${DEFAULT-VALUE}).")
   int cases;
 
-  @Option(names = "--seed", defaultValue = "7", paramLabel = "S", description = "Random seed (default 7).")
+  @Option(names = "--seed", defaultValue = "7", paramLabel = "S", description = "Seed of the phantoms and the training (default ${DEFAULT-VALUE}).")
   long seed;
+
+  @Option(names = "--epochs", defaultValue = "6", description = "Training epochs (default ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--minutes", defaultValue = "11", description = "Wall-clock cap per training run, minutes (default ${DEFAULT-VALUE}; the schedule is sized by --epochs).")
+  double minutes;
+
+  @Option(names = "--batch", defaultValue = "8", description = "Micro-batch (default ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate (default ${DEFAULT-VALUE}).")
+  double lr;
+
+  @Option(names = "--threads", description = "Torch threads (default: all cores).")
+  Integer threads;
+
+  @Option(names = "--blind-control", description = "Also train and evaluate the blind control (image embeddings zeroed).")
+  boolean blindControl;
+
+  @Option(names = "--bootstrap", defaultValue = "200", description = "Bootstrap resamples for the intervals (default ${DEFAULT-VALUE}).")
+  int bootstrap;
 
   @Spec CommandSpec spec;
 
@@ -46,67 +77,162 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (cases < 10) {
+      throw new CliExit("--cases must be at least 10 (the validation split is 20% of them)", 2);
+    }
     PrintWriter o = spec.commandLine().getOut();
+    long t0 = System.nanoTime();
     Files.createDirectories(out);
     Path data = out.resolve("data");
+    Path dataset = data.resolve("dataset.json");
+    Path cache = out.resolve("cache");
+    Path run = out.resolve("run");
+    Path blind = out.resolve("blind");
     List<Step> steps = new ArrayList<>();
 
-    run(o, steps, "synthesise the phantom benchmark",
-        "synth", "--out", data.toString(), "--cases", Integer.toString(cases), "--seed", Long.toString(seed));
-    run(o, steps, "summarise the dataset", "dataset-info", data.resolve("dataset.json").toString());
+    run(o, steps, "synthesise the phantom benchmark", "synth", "--out", data.toString(), "--cases",
+        Integer.toString(cases), "--seed", Long.toString(seed), "--size", "small");
+    run(o, steps, "summarise it", "dataset-info", dataset.toString(), "--no-check-images");
 
-    JsonObject dataset = JsonParser.parseString(
-        Files.readString(data.resolve("dataset.json"), StandardCharsets.UTF_8)).getAsJsonObject();
-    JsonArray training = dataset.getAsJsonArray("training");
-    if (training == null || training.isEmpty()) {
-      throw new CliExit("demo: the synthesised dataset has no training cases (use --cases >= 2)");
+    Path pipeline = out.resolve("pipeline.json");
+    writeAtomically(pipeline, intensityOnly().toJson() + "\n");
+
+    run(o, steps, "train the tiny preset", trainArgs(dataset, run, cache, pipeline, false));
+    run(o, steps, "generate for the held-out split and evaluate", evalArgs(run, dataset));
+    if (blindControl) {
+      run(o, steps, "train the blind control (image embeddings zeroed)", trainArgs(dataset, blind, cache, pipeline, true));
+      run(o, steps, "generate and evaluate the blind control", evalArgs(blind, dataset));
     }
-    JsonObject first = training.get(0).getAsJsonObject();
-    Path image = data.resolve(first.get("image").getAsString()).normalize();
-    run(o, steps, "inspect one scan", "nifti-info", image.toString());
 
-    Path preprocessed = out.resolve("preprocessed.nii.gz");
-    run(o, steps, "preprocess it to the tiny preset's input (32x128x128)",
-        "preprocess", image.toString(), "--out", preprocessed.toString(), "--size", "32,128,128");
-
-    JsonObject findings = first.getAsJsonObject("labels").getAsJsonObject("report").getAsJsonObject("findings");
-    String report = String.join(" ", findings.get("chest").getAsString(), findings.get("abdomen").getAsString(),
-        findings.get("pelvis").getAsString()).strip();
-    run(o, steps, "split its report into chest / abdomen / pelvis sentences", "regions", "--text", report);
-    run(o, steps, "size the paper and tiny models", "model-info", "--preset", "paper");
-    run(o, steps, "", "model-info", "--preset", "tiny");
+    JsonObject eval = RunReport.readEval(run.resolve("eval").resolve("eval.json"));
+    JsonObject blindEval = blindControl ? RunReport.readEval(blind.resolve("eval").resolve("eval.json")) : null;
+    RunReport.Curves curves = RunReport.curves(run.resolve("metrics.jsonl"));
+    double trainSeconds = steps.stream().filter(s -> s.name().equals("train the tiny preset"))
+        .mapToDouble(Step::seconds).sum();
 
     JsonObject summary = new JsonObject();
-    summary.addProperty("dataset", data.resolve("dataset.json").toString());
+    summary.addProperty("vqa_accuracy", RunReport.metric(eval, "vqa.all.accuracy"));
+    summary.addProperty("finding_f1", RunReport.metric(eval, "findings.all.f1"));
+    summary.addProperty("train_minutes", round(trainSeconds / 60.0));
+    if (blindEval != null) {
+      summary.addProperty("blind_vqa_accuracy", RunReport.metric(blindEval, "vqa.all.accuracy"));
+      summary.addProperty("blind_finding_f1", RunReport.metric(blindEval, "findings.all.f1"));
+    }
+    summary.add("intervals_95", intervals(eval));
+    JsonObject perRegion = new JsonObject();
+    for (String r : List.of("chest", "abdomen", "pelvis")) {
+      perRegion.addProperty(r, RunReport.metric(eval, "findings." + r + ".f1"));
+    }
+    summary.add("finding_f1_by_region", perRegion);
+    JsonObject byType = new JsonObject();
+    RunReport.metricsBetween(eval, "vqa.type.", ".accuracy").forEach(byType::addProperty);
+    summary.add("vqa_accuracy_by_type", byType);
+    summary.addProperty("final_train_loss", curves.loss().length == 0 ? Double.NaN
+        : RunReport.runningMean(curves.loss(), 25)[curves.loss().length - 1]);
     summary.addProperty("cases", cases);
     summary.addProperty("seed", seed);
-    summary.addProperty("example_image", image.toString());
-    summary.addProperty("preprocessed", preprocessed.toString());
-    summary.addProperty("training", "not yet part of the demo (issue 6)");
+    summary.addProperty("dataset", dataset.toString());
+    summary.addProperty("run", run.toString());
+    summary.addProperty("report", out.resolve("report.html").toString());
     JsonArray stepArr = new JsonArray();
-    double total = 0;
     for (Step s : steps) {
       JsonObject j = new JsonObject();
       j.addProperty("step", s.name());
       j.addProperty("command", "scribe3d " + String.join(" ", s.args()));
-      j.addProperty("seconds", Math.round(s.seconds() * 1000) / 1000.0);
+      j.addProperty("seconds", round(s.seconds()));
       stepArr.add(j);
-      total += s.seconds();
     }
     summary.add("steps", stepArr);
-    summary.addProperty("total_seconds", Math.round(total * 1000) / 1000.0);
+    double total = (System.nanoTime() - t0) / 1e9;
+    summary.addProperty("total_minutes", round(total / 60.0));
+
+    Dataset ds = DatasetLoader.load(dataset, DatasetLoader.Options.defaults());
+    List<Case> val = ds.split(Split.VALIDATION);
+    Map<String, JsonObject> runs = new LinkedHashMap<>();
+    runs.put("model", eval);
+    if (blindEval != null) {
+      runs.put("blind control", blindEval);
+    }
+    Predictions preds = Predictions.read(run.resolve("eval").resolve("predictions.jsonl"));
+    List<String> intro = new ArrayList<>();
+    intro.add(String.format(Locale.ROOT, "Tiny preset trained on %d phantom cases for %.1f minutes; evaluated on %d"
+        + " held-out cases. VQA accuracy %s, finding F1 %s%s.", ds.split(Split.TRAIN).size(), trainSeconds / 60,
+        val.size(), fmt(RunReport.metric(eval, "vqa.all.accuracy")), fmt(RunReport.metric(eval, "findings.all.f1")),
+        blindEval == null ? "" : String.format(Locale.ROOT, " (blind control: VQA %s, F1 %s)",
+            fmt(RunReport.metric(blindEval, "vqa.all.accuracy")), fmt(RunReport.metric(blindEval, "findings.all.f1")))));
+    intro.add("Full metrics with 95% bootstrap intervals: " + run.resolve("eval").resolve("summary.html"));
+    RunReport.writeHtml(out.resolve("report.html"), "Scribe3D demo", intro, runs, curves,
+        val.subList(0, Math.min(4, val.size())), RunReport.reportsByCase(preds));
+
     writeAtomically(out.resolve("summary.json"),
-        new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(summary) + "\n");
-    o.printf("%ndemo finished in %.1f s; summary: %s%n", total, out.resolve("summary.json"));
+        new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeSpecialFloatingPointValues().create()
+            .toJson(summary) + "\n");
+    printTable(o, eval, blindEval, trainSeconds, total);
+    o.printf("summary: %s%nreport:  %s%n", out.resolve("summary.json"), out.resolve("report.html"));
+    o.flush();
     return 0;
   }
 
-  private void run(PrintWriter o, List<Step> steps, String title, String... args) {
-    if (!title.isEmpty()) {
-      o.printf("%n== %s: scribe3d %s%n", title, String.join(" ", args));
-    } else {
-      o.printf("%n== scribe3d %s%n", String.join(" ", args));
+  /** M3D's preprocessing with intensity augmentation only (see the class comment). */
+  static Pipeline intensityOnly() {
+    List<Pipeline.Step> s = new ArrayList<>(Pipeline.defaults(new int[] {32, 128, 128}, null, true, true).steps());
+    s.add(new Pipeline.ScaleIntensity(0.1, 0.5));
+    s.add(new Pipeline.ShiftIntensity(0.1, 0.5));
+    return new Pipeline(s);
+  }
+
+  private String[] trainArgs(Path dataset, Path dir, Path cache, Path pipeline, boolean blindRun) {
+    List<String> a = new ArrayList<>(List.of("train", "--preset", "tiny", "--data", dataset.toString(), "--out",
+        dir.toString(), "--epochs", Integer.toString(epochs), "--minutes", Double.toString(minutes), "--batch",
+        Integer.toString(batch), "--lr", Double.toString(lr), "--seed", Long.toString(seed), "--cache", cache.toString(),
+        "--pipeline", pipeline.toString(), "--val-samples", "64"));
+    if (threads != null) {
+      a.add("--threads");
+      a.add(threads.toString());
     }
+    if (blindRun) {
+      a.add("--blind");
+    }
+    return a.toArray(new String[0]);
+  }
+
+  private String[] evalArgs(Path dir, Path dataset) {
+    List<String> a = new ArrayList<>(List.of("evaluate", "--run", dir.toString(), "--data", dataset.toString(),
+        "--split", "validation", "--bootstrap", Integer.toString(bootstrap), "--out", dir.resolve("eval").toString()));
+    if (threads != null) {
+      a.add("--threads");
+      a.add(threads.toString());
+    }
+    return a.toArray(new String[0]);
+  }
+
+  private static JsonObject intervals(JsonObject eval) {
+    JsonObject j = new JsonObject();
+    for (String k : List.of("vqa.all.accuracy", "findings.all.f1")) {
+      double[] iv = RunReport.interval(eval, k);
+      JsonArray a = new JsonArray();
+      a.add(iv[0]);
+      a.add(iv[1]);
+      j.add(k, a);
+    }
+    return j;
+  }
+
+  private static void printTable(PrintWriter o, JsonObject eval, JsonObject blind, double trainSeconds, double total) {
+    o.printf("%n%-28s %10s%s%n", "", "model", blind == null ? "" : String.format("%16s", "blind control"));
+    String[][] rows = {{"VQA accuracy", "vqa.all.accuracy"}, {"finding F1 (all regions)", "findings.all.f1"},
+        {"finding F1 chest", "findings.chest.f1"}, {"finding F1 abdomen", "findings.abdomen.f1"},
+        {"finding F1 pelvis", "findings.pelvis.f1"}, {"BLEU-4 (all)", "report.all.bleu_4"},
+        {"ROUGE-L (all)", "report.all.rouge_l"}};
+    for (String[] r : rows) {
+      o.printf("%-28s %10s%s%n", r[0], fmt(RunReport.metric(eval, r[1])),
+          blind == null ? "" : String.format("%16s", fmt(RunReport.metric(blind, r[1]))));
+    }
+    o.printf(Locale.ROOT, "%-28s %10.1f%n%-28s %10.1f%n", "training minutes", trainSeconds / 60, "demo minutes", total / 60);
+  }
+
+  private void run(PrintWriter o, List<Step> steps, String title, String... args) {
+    o.printf("%n== %s: scribe3d %s%n", title, String.join(" ", args));
     o.flush();
     long t0 = System.nanoTime();
     int code = Main.run(args);
@@ -114,11 +240,19 @@ public final class DemoCommand implements Callable<Integer> {
     if (code != 0) {
       throw new CliExit("demo step 'scribe3d " + args[0] + "' failed (exit " + code + ")", code);
     }
-    steps.add(new Step(title.isEmpty() ? args[0] : title, List.of(args), secs));
+    steps.add(new Step(title, List.of(args), secs));
+  }
+
+  private static String fmt(double v) {
+    return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.3f", v);
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
   }
 
   private static void writeAtomically(Path target, String text) throws IOException {
-    Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".summary", ".tmp");
+    Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".demo", ".tmp");
     try {
       Files.writeString(tmp, text, StandardCharsets.UTF_8);
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -6,7 +6,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -20,8 +19,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.scribe3d.data.Csv;
 import org.scribe3d.data.Region;
-import org.scribe3d.text.CsvReader;
 import org.scribe3d.text.RegionClassifier;
 import org.scribe3d.text.TermMatch;
 import org.slf4j.Logger;
@@ -154,6 +153,16 @@ public final class RegionsCommand implements Callable<Integer> {
     if (!Files.isRegularFile(csv)) {
       throw new CliExit("reports CSV not found: " + csv);
     }
+    Csv reports = Csv.read(csv); // malformed CSV: one "FILE:LINE: ..." error before any output
+    List<String> header = reports.header();
+    int col = header.indexOf(column);
+    if (col < 0) {
+      throw new CliExit(csv + ": no column '" + column + "' (columns: " + String.join(", ", header) + ")");
+    }
+    int volCol = header.indexOf("VolumeName");
+    if (manifest != null && volCol < 0) {
+      throw new CliExit(csv + ": --to-manifest needs a VolumeName column (columns: " + String.join(", ", header) + ")");
+    }
     Path jsonlTmp = out == null ? null : tempNextTo(out);
     Map<String, Item> items = new LinkedHashMap<>();
     long[] perRegion = new long[4];
@@ -162,29 +171,9 @@ public final class RegionsCommand implements Callable<Integer> {
     long sentences = 0;
     long t0 = System.nanoTime();
     long lastReport = t0;
-    try (Reader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
-        CsvReader reader = new CsvReader(r, csv.toString());
-        Writer w = jsonlTmp == null ? Writer.nullWriter() : Files.newBufferedWriter(jsonlTmp, StandardCharsets.UTF_8)) {
-      List<String> header = reader.next();
-      if (header == null) {
-        throw new CliExit(csv + ": empty file (expected a header row)");
-      }
-      int col = header.indexOf(column);
-      if (col < 0) {
-        throw new CliExit(csv + ": no column '" + column + "' (columns: " + String.join(", ", header) + ")");
-      }
-      int volCol = header.indexOf("VolumeName");
-      if (manifest != null && volCol < 0) {
-        throw new CliExit(csv + ": --to-manifest needs a VolumeName column (columns: " + String.join(", ", header) + ")");
-      }
-      List<String> rec;
-      while ((rec = reader.next()) != null) {
-        if (rec.size() == 1 && rec.get(0).isEmpty()) {
-          continue; // blank line
-        }
-        if (rec.size() != header.size()) {
-          throw new CliExit(csv + ":" + reader.recordLine() + ": " + rec.size() + " fields, header has " + header.size());
-        }
+    try (Writer w = jsonlTmp == null ? Writer.nullWriter() : Files.newBufferedWriter(jsonlTmp, StandardCharsets.UTF_8)) {
+      for (Csv.Row csvRow : reports.rows()) {
+        List<String> rec = csvRow.fields();
         int row = rows++;
         String volume = volCol >= 0 ? rec.get(volCol) : null;
         Item item = null;
@@ -227,9 +216,6 @@ public final class RegionsCommand implements Callable<Integer> {
               rows / ((now - t0) / 1e9));
         }
       }
-    } catch (IllegalArgumentException e) {
-      deleteQuietly(jsonlTmp);
-      throw new CliExit(e.getMessage());
     } catch (IOException | RuntimeException e) {
       deleteQuietly(jsonlTmp);
       throw e;

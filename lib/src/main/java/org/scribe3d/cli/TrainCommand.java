@@ -1,5 +1,6 @@
 package org.scribe3d.cli;
 
+import ai.djl.ndarray.types.DataType;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -105,6 +106,10 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--llm", paramLabel = "HF_DIR", description = "Pretrained Llama (Hugging Face directory) for the paper preset.")
   Path llm;
 
+  @Option(names = "--dtype", defaultValue = "float32", paramLabel = "float32|float16",
+      description = "Weight dtype (default float32); float16 only with GPU --devices (bfloat16: unsupported by DJL 0.36).")
+  String dtype;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -128,12 +133,18 @@ public final class TrainCommand implements Callable<Integer> {
     o.llm = llm;
     o.modelConfig = modelConfig;
     o.valSamples = valSamples;
+    o.dtype = parseDtype(dtype);
     o.train.epochs(epochs).maxSteps(maxSteps).maxMinutes(minutes).microBatch(batch).accumulation(accumulation)
         .lr(lr != null ? lr : o.preset.equals("tiny") ? 1e-3 : 1e-5).warmupFraction(warmup).weightDecay(weightDecay)
         .maxGradNorm(maxGradNorm).seed(seed).checkpointEvery(checkpointEvery).keepLast(keep)
         .validateEvery(validateEvery).groupSamples(!ungrouped);
     if (threads != null) {
       o.train.threads(threads);
+    }
+    try {
+      TrainRun.checkDtype(o.dtype, TrainRun.parseDevices(devices)); // fail before the data set is read
+    } catch (IllegalArgumentException e) {
+      throw new CliExit(e.getMessage(), 2);
     }
     PrintStream err = System.err;
     TrainRun.Outcome r;
@@ -148,5 +159,14 @@ public final class TrainCommand implements Callable<Integer> {
         t.startStep(), t.seconds(), t.stoppedByTimeLimit() ? " (time limit)" : "", t.lastLoss(), r.modelDir());
     spec.commandLine().getOut().flush();
     return 0;
+  }
+
+  static DataType parseDtype(String s) {
+    return switch (s.toLowerCase(Locale.ROOT)) {
+      case "float32", "fp32" -> DataType.FLOAT32;
+      case "float16", "fp16", "half" -> DataType.FLOAT16;
+      case "bfloat16", "bf16" -> DataType.BFLOAT16; // refused by TrainRun.checkDtype with the reason
+      default -> throw new CliExit("--dtype must be float32 or float16, got '" + s + "'", 2);
+    };
   }
 }

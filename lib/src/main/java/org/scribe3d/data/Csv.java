@@ -13,8 +13,9 @@ import java.util.Map;
 
 /**
  * An RFC 4180 CSV reader: comma-separated fields, double-quoted fields that may hold commas, line
- * breaks and doubled quotes, CRLF or LF line ends, an optional UTF-8 BOM. Every record remembers the
- * line it starts on, so errors read "FILE:LINE: ...".
+ * breaks and doubled quotes, CRLF, LF or CR line ends (as Python's csv module), an optional UTF-8 BOM.
+ * Blank lines are skipped. Every record remembers the line it starts on, so errors read
+ * "FILE:LINE: ...".
  */
 public final class Csv {
   /** One data record: its fields and the 1-based line it starts on. */
@@ -83,8 +84,8 @@ public final class Csv {
             pos++;
             continue;
           }
-          if (c == '\n') {
-            line++;
+          if (c == '\n' || c == '\r' && !lfFollows(text, pos)) {
+            line++; // CRLF counts once, at the LF
           }
           f.append(c);
           pos++;
@@ -98,10 +99,9 @@ public final class Csv {
             afterQuote = false;
             pos++;
           }
-          case '\r' -> pos++; // CRLF: the LF ends the record
-          case '\n' -> {
+          case '\r', '\n' -> {
+            pos += c == '\r' && lfFollows(text, pos) ? 2 : 1;
             line++;
-            pos++;
             endOfRecord = true;
           }
           case '"' -> {
@@ -145,6 +145,10 @@ public final class Csv {
       }
     }
     return new Csv(file, List.copyOf(header), List.copyOf(data));
+  }
+
+  private static boolean lfFollows(String text, int pos) {
+    return pos + 1 < text.length() && text.charAt(pos + 1) == '\n';
   }
 
   public Path file() {

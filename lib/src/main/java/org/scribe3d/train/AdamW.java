@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
@@ -28,7 +29,8 @@ import org.scribe3d.model.nn.Param;
  * <p>Updates are in place on the parameters' tensors (so a Module, its replicas' sources and any
  * views keep pointing at the same storage); temporaries of one step live in an {@link NDScope} and
  * are freed at its end, so steps do not accumulate memory. The moments live on the parameter's
- * device in a manager owned by the optimizer ({@link #close()} frees them).
+ * device in a manager owned by the optimizer ({@link #close()} frees them), always in float32 (the
+ * update is computed in float32 and rounded once into a half-precision weight).
  *
  * <p>Difference from torch: a trainable parameter that received no gradient this step is updated
  * with a zero gradient (torch skips it); every trainable parameter of our models gets a gradient,
@@ -65,8 +67,9 @@ public final class AdamW implements AutoCloseable {
     for (Map.Entry<String, Param> e : this.params.entrySet()) {
       NDArray w = e.getValue().array();
       NDManager mgr = managers.computeIfAbsent(w.getDevice(), NDManager::newBaseManager);
-      expAvg.put(e.getKey(), persistent(mgr.zeros(w.getShape(), w.getDataType()), mgr));
-      expAvgSq.put(e.getKey(), persistent(mgr.zeros(w.getShape(), w.getDataType()), mgr));
+      // moments in float32 whatever the weights' dtype: in float16, g² and eps (1e-8) underflow to 0
+      expAvg.put(e.getKey(), persistent(mgr.zeros(w.getShape(), DataType.FLOAT32), mgr));
+      expAvgSq.put(e.getKey(), persistent(mgr.zeros(w.getShape(), DataType.FLOAT32), mgr));
     }
   }
 
@@ -103,6 +106,9 @@ public final class AdamW implements AutoCloseable {
       for (Map.Entry<String, Param> e : params.entrySet()) {
         NDArray w = e.getValue().array();
         NDArray g = w.getGradient();
+        if (g.getDataType() != DataType.FLOAT32) {
+          g = g.toType(DataType.FLOAT32, false);
+        }
         NDArray m = expAvg.get(e.getKey());
         NDArray v = expAvgSq.get(e.getKey());
         if (config.weightDecay() != 0) {
@@ -111,7 +117,8 @@ public final class AdamW implements AutoCloseable {
         m.muli((float) b1).addi(g.mul((float) (1 - b1)));
         v.muli((float) b2).addi(g.mul(g).muli((float) (1 - b2)));
         NDArray denom = v.sqrt().divi((float) bc2Sqrt).addi((float) config.eps());
-        w.subi(m.div(denom).muli(stepSize));
+        NDArray update = m.div(denom).muli(stepSize);
+        w.subi(update.getDataType() == w.getDataType() ? update : update.toType(w.getDataType(), false));
       }
     }
   }

@@ -3,6 +3,7 @@ package org.scribe3d.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import org.scribe3d.model.nn.Casts;
 
 /**
  * The causal-LM loss of Hugging Face models: position t's logits predict the label at t+1
@@ -35,7 +36,7 @@ public final class MaskedCrossEntropy {
     }
     NDArray lg = logits.get(new NDIndex(":, :-1, :"));
     if (lg.getDataType() != DataType.FLOAT32) {
-      lg = lg.toType(DataType.FLOAT32, false);
+      lg = Casts.withGrad(lg, DataType.FLOAT32); // toType would cut autograd
     }
     NDArray target = labels.get(new NDIndex(":, 1:")).toType(DataType.INT64, false);
     NDArray mask = target.neq(IGNORE);

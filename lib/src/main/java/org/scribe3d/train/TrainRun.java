@@ -57,6 +57,7 @@ public final class TrainRun {
     public boolean blind;
     public Path llm; // pretrained HF Llama directory (paper preset)
     public Path modelConfig; // a MultimodalConfig JSON instead of a preset (custom or test-sized models)
+    public DataType dtype = DataType.FLOAT32; // weights' dtype; FLOAT16 on GPUs only (see checkDtype)
     public int valSamples = 64;
     public TrainConfig train = new TrainConfig().epochs(8).microBatch(4).lr(1e-3).warmupFraction(0.1)
         .weightDecay(0.0).maxGradNorm(1.0).checkpointEvery(0).keepLast(2)
@@ -101,6 +102,7 @@ public final class TrainRun {
         writeAtomically(cfgFile, cfg.toJsonString());
       }
       List<Device> devices = parseDevices(o.devices);
+      checkDtype(o.dtype, devices);
       List<NDManager> managers = new ArrayList<>();
       try {
         for (Device d : devices) {
@@ -110,7 +112,7 @@ public final class TrainRun {
           ai.djl.pytorch.jni.JniUtils.setNumThreads(o.train.threads);
         }
         Engine.getInstance().setRandomSeed((int) o.train.seed());
-        MultimodalModel model = new MultimodalModel(cfg, managers.get(0), DataType.FLOAT32, o.train.seed());
+        MultimodalModel model = new MultimodalModel(cfg, managers.get(0), o.dtype, o.train.seed());
         if (o.llm != null) {
           model.loadLanguageModel(o.llm);
         } else if (!o.preset.equals("tiny") && o.modelConfig == null) {
@@ -120,7 +122,7 @@ public final class TrainRun {
         model.setBlind(o.blind);
         List<MultimodalModel> replicas = new ArrayList<>();
         for (int i = 1; i < devices.size(); i++) {
-          MultimodalModel r = new MultimodalModel(cfg, managers.get(i), DataType.FLOAT32, o.train.seed());
+          MultimodalModel r = new MultimodalModel(cfg, managers.get(i), o.dtype, o.train.seed());
           r.setBlind(o.blind);
           replicas.add(r); // weights are copied from the master before the first step
         }
@@ -197,7 +199,7 @@ public final class TrainRun {
     return out;
   }
 
-  static List<Device> parseDevices(List<String> names) {
+  public static List<Device> parseDevices(List<String> names) {
     List<Device> out = new ArrayList<>();
     for (String n : names) {
       String s = n.trim().toLowerCase(Locale.ROOT);
@@ -222,6 +224,29 @@ public final class TrainRun {
       throw new IllegalArgumentException("no devices given");
     }
     return out;
+  }
+
+  /**
+   * The weight dtypes a run may use: float32 anywhere; float16 only on GPUs (CPU kernels for half are
+   * slow or missing, and the CPU gains nothing from it); bfloat16 nowhere, because DJL 0.36's PyTorch
+   * engine aborts the JVM on bfloat16 tensors. float16 here is pure half-precision weights (AdamW
+   * moments stay float32), not mixed precision with float32 master weights.
+   */
+  public static void checkDtype(DataType dtype, List<Device> devices) {
+    if (dtype == DataType.BFLOAT16) {
+      throw new IllegalArgumentException("bfloat16 weights are not supported: DJL 0.36's PyTorch engine aborts the"
+          + " JVM on bfloat16 tensors; use float16 on GPUs or float32");
+    }
+    if (dtype == DataType.FLOAT16) {
+      for (Device d : devices) {
+        if (!d.isGpu()) {
+          throw new IllegalArgumentException("float16 weights need GPU devices (--devices gpu0,...), not " + d
+              + "; train in float32 on the CPU");
+        }
+      }
+    } else if (dtype != DataType.FLOAT32) {
+      throw new IllegalArgumentException("unsupported weight dtype " + dtype + " (expected float32 or float16)");
+    }
   }
 
   static Path defaultCacheDir() {

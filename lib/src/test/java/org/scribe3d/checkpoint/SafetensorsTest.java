@@ -17,12 +17,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scribe3d.model.nn.LayerNorm;
 import org.scribe3d.model.nn.Linear;
 import org.scribe3d.model.nn.Module;
+import org.scribe3d.testing.PythonReference;
 
 class SafetensorsTest {
   @TempDir Path tmp;
@@ -214,11 +214,7 @@ class SafetensorsTest {
         "open(dst, 'wb').write(struct.pack('<Q', len(h)) + h + b''.join(blobs))");
     float[] hv = ramp(4, 0.1f);
     py = py.replace("%s", "[" + hv[0] + ", " + hv[1] + ", " + hv[2] + ", " + hv[3] + "]");
-    Process p = new ProcessBuilder("/usr/bin/python3", "-c", py, ours.toString(), theirs.toString())
-        .redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), "python reference failed: " + out);
+    PythonReference.runCode(py, null, List.of(ours.toString(), theirs.toString()), 60);
     try (NDManager m = NDManager.newBaseManager(); TensorSource s = Safetensors.open(theirs)) {
       float[] w2 = s.load("w2", m, DataType.FLOAT32).toFloatArray();
       float[] want = ramp(6, 0.3f);

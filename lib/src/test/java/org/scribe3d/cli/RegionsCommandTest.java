@@ -86,7 +86,8 @@ class RegionsCommandTest {
     Files.writeString(csv, "VolumeName,Findings_EN\na.nii.gz,\"unterminated\n");
     r = CliTestSupport.run("regions", "--csv", csv.toString(), "--out", dir.resolve("o.jsonl").toString());
     assertEquals(1, r.exitCode());
-    assertTrue(r.err().contains("r.csv:2: unterminated quoted field"), r.err());
+    assertTrue(r.err().startsWith("error: " + csv + ":2: malformed CSV (quoted field never closed)"), r.err());
+    assertEquals(1, r.err().strip().lines().count());
     assertFalse(Files.list(dir).anyMatch(p -> p.getFileName().toString().endsWith(".tmp")));
 
     r = CliTestSupport.run("regions", "--text", "x", "--csv", csv.toString());

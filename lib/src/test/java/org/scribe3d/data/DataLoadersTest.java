@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.scribe3d.cli.CliTestSupport;
 import org.scribe3d.nifti.NiftiDatatype;
 import org.scribe3d.nifti.NiftiWriter;
-import org.scribe3d.nifti.PythonRef;
+import org.scribe3d.testing.PythonReference;
 
 /** Loaders on fixtures the tests write in the real AMOS-MM and CT-RATE layouts. */
 class DataLoadersTest {
@@ -251,12 +251,14 @@ class DataLoadersTest {
         + "2,\"multi\nline\r\nfield\",\n"
         + "\n"
         + "3,,\"\"\n"
-        + "4,plain text,\"ünïcödé, ok\"");
+        + "4,plain text,\"ünïcödé, ok\"\r"
+        + "5,lone CR ends records,\"a\rb\"\r"
+        + "6,x,y");
     Csv csv = Csv.read(f);
     List<List<String>> mine = new ArrayList<>();
     mine.add(csv.header());
     csv.rows().forEach(r -> mine.add(r.fields()));
-    String ref = PythonRef.run(PythonRef.resource(DataLoadersTest.class, "python_csv.py"), List.of(f.toString()), 60);
+    String ref = PythonReference.run(PythonReference.resource(DataLoadersTest.class, "python_csv.py"), List.of(f.toString()), 60);
     JsonArray rows = JsonParser.parseString(ref).getAsJsonArray();
     assertEquals(rows.size(), mine.size());
     for (int i = 0; i < rows.size(); i++) {
@@ -264,7 +266,7 @@ class DataLoadersTest {
       rows.get(i).getAsJsonArray().forEach(x -> r.add(x.getAsString()));
       assertEquals(r, mine.get(i), "row " + i);
     }
-    assertEquals(List.of(2, 3, 7, 8), csv.rows().stream().map(Csv.Row::line).toList());
+    assertEquals(List.of(2, 3, 7, 8, 9, 11), csv.rows().stream().map(Csv.Row::line).toList());
   }
 
   @Test

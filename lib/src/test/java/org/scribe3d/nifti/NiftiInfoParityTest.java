@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.scribe3d.cli.CliTestSupport;
+import org.scribe3d.testing.PythonReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,7 +36,7 @@ class NiftiInfoParityTest {
       files = s.filter(p -> p.getFileName().toString().matches(".*\\.nii(\\.gz)?")).sorted().toList();
     }
     assertTrue(files.size() >= 8, "python3-nibabel test data expected in " + DATA + ", found " + files);
-    String ref = PythonRef.run(PythonRef.resource(NiftiInfoParityTest.class, "nibabel_info.py"),
+    String ref = PythonReference.run(PythonReference.resource(NiftiInfoParityTest.class, "nibabel_info.py"),
         files.stream().map(Path::toString).toList(), 120);
     JsonArray expected = JsonParser.parseString(ref).getAsJsonArray();
     assertEquals(files.size(), expected.size());

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.scribe3d.testing.PythonReference;
 import org.scribe3d.volume.Orientation;
 
 /**
@@ -29,7 +30,7 @@ class NiftiReaderTest {
 
   @Test
   void readsWhatNibabelWrites() throws Exception {
-    String ref = PythonRef.run(PythonRef.resource(NiftiReaderTest.class, "nibabel_write.py"),
+    String ref = PythonReference.run(PythonReference.resource(NiftiReaderTest.class, "nibabel_write.py"),
         List.of(tmp.toString()), 120);
     JsonArray records = JsonParser.parseString(ref).getAsJsonArray();
     assertTrue(records.size() >= 13);

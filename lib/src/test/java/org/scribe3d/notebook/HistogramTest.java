@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.scribe3d.testing.PythonReference;
 
 class HistogramTest {
   @Test
@@ -24,11 +26,11 @@ class HistogramTest {
     v[3] = 1000.5f;
     v[4] = Float.NaN;
     String csv = Arrays.stream(toDouble(v)).mapToObj(d -> Float.toString((float) d)).collect(Collectors.joining(","));
-    String ref = PythonReference.run(
+    String ref = PythonReference.runCode(
         "import sys, numpy as np\n"
             + "v = np.array([float(x) for x in sys.stdin.read().split(',')], dtype=np.float32)\n"
             + "c, e = np.histogram(v[~np.isnan(v)], bins=37, range=(-1000.0, 1000.0))\n"
-            + "print(','.join(str(int(x)) for x in c))\n", csv);
+            + "print(','.join(str(int(x)) for x in c))\n", csv, List.of(), 60).trim();
     long[] expected = Arrays.stream(ref.split(",")).mapToLong(Long::parseLong).toArray();
     Histogram h = Histogram.of(v, 37, -1000, 1000);
     assertArrayEquals(expected, h.counts());

@@ -27,7 +27,7 @@ import org.scribe3d.data.Finding;
 import org.scribe3d.data.FindingType;
 import org.scribe3d.data.Phantom;
 import org.scribe3d.data.Question;
-import org.scribe3d.nifti.PythonRef;
+import org.scribe3d.testing.PythonReference;
 
 /**
  * The phantom benchmark end to end: synth through the CLI, read back by dataset-info, the loaders and
@@ -49,7 +49,7 @@ class PhantomDatasetTest {
   }
 
   static JsonObject runChecker(Path dir) throws Exception {
-    String out = PythonRef.run(PythonRef.resource(PhantomDatasetTest.class, "check_phantom.py"),
+    String out = PythonReference.run(PythonReference.resource(PhantomDatasetTest.class, "check_phantom.py"),
         List.of(dir.toString()), 300);
     return JsonParser.parseString(out.strip()).getAsJsonObject();
   }

@@ -21,6 +21,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scribe3d.model.nn.Param;
+import org.scribe3d.testing.PythonReference;
 
 /**
  * AdamW + clip_grad_norm_ + HF warmup-cosine + masked causal CE with gradient accumulation, against
@@ -92,7 +93,8 @@ class OptimParityTest {
       Path in = dir.resolve("in.json");
       Path out = dir.resolve("out.json");
       Files.writeString(in, cfg.toString());
-      TorchReference.run("adamw", in.toString(), out.toString());
+      PythonReference.run(PythonReference.resource(OptimParityTest.class, "torch_reference.py"),
+          List.of("adamw", in.toString(), out.toString()), Map.of("OMP_NUM_THREADS", "1"), 120);
       JsonObject ref = gson.fromJson(Files.readString(out), JsonObject.class);
 
       AdamW opt = new AdamW(model.trainableParameters(), new AdamW.Config(lr, b1, b2, eps, wd));

@@ -19,7 +19,7 @@ import org.scribe3d.nifti.NiftiDatatype;
 import org.scribe3d.nifti.NiftiImage;
 import org.scribe3d.nifti.NiftiReader;
 import org.scribe3d.nifti.NiftiWriter;
-import org.scribe3d.nifti.PythonRef;
+import org.scribe3d.testing.PythonReference;
 
 /**
  * Issue 2, done-when 2: {@code scribe3d preprocess --no-crop --size 32,64,64} equals, within 1e-4,
@@ -56,7 +56,7 @@ class PreprocessParityTest {
       args.add(inputs.get(i).toString());
       args.add(e.toString());
     }
-    String ref = PythonRef.run(PythonRef.resource(PreprocessParityTest.class, "torch_preprocess.py"), args, 150);
+    String ref = PythonReference.run(PythonReference.resource(PreprocessParityTest.class, "torch_preprocess.py"), args, 150);
     JsonArray affines = JsonParser.parseString(ref).getAsJsonArray();
 
     for (int i = 0; i < inputs.size(); i++) {

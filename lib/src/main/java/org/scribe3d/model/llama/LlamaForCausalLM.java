@@ -1,6 +1,7 @@
 package org.scribe3d.model.llama;
 
 import org.scribe3d.model.nn.Scalars;
+import org.scribe3d.model.nn.Casts;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -407,14 +408,14 @@ public final class LlamaForCausalLM extends Module {
       NDArray scores = qg.matMul(k.transpose(0, 1, 3, 2)); // [B, kv, groups*T, len]
       DataType dt = scores.getDataType();
       if (dt != DataType.FLOAT32) {
-        scores = scores.toType(DataType.FLOAT32, false);
+        scores = Casts.withGrad(scores, DataType.FLOAT32); // toType would cut autograd
       }
       if (bias != null) {
         scores = scores.reshape(b, kvHeads, groups, t, len).add(bias).reshape(b, kvHeads, groups * t, len);
       }
       NDArray probs = scores.softmax(-1);
       if (dt != DataType.FLOAT32) {
-        probs = probs.toType(dt, false);
+        probs = Casts.withGrad(probs, dt);
       }
       NDArray out = probs.matMul(v) // [B, kv, groups*T, D] = [B, heads, T, D]
           .reshape(b, heads, t, headDim).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim);

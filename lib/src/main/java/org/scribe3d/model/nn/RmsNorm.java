@@ -20,11 +20,11 @@ public final class RmsNorm extends Module {
 
   public NDArray forward(NDArray x) {
     DataType in = x.getDataType();
-    NDArray xf = in == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+    NDArray xf = in == DataType.FLOAT32 ? x : Casts.withGrad(x, DataType.FLOAT32);
     NDArray variance = xf.square().mean(new int[] {-1}, true);
     NDArray normed = xf.div(variance.add(eps).sqrt());
     if (in != DataType.FLOAT32) {
-      normed = normed.toType(in, false);
+      normed = Casts.withGrad(normed, in);
     }
     return normed.mul(weight.array());
   }

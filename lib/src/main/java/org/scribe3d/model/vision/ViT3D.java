@@ -1,6 +1,7 @@
 package org.scribe3d.model.vision;
 
 import org.scribe3d.model.nn.Scalars;
+import org.scribe3d.model.nn.Casts;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -85,6 +86,9 @@ public final class ViT3D extends Module {
         || s.get(3) != config.height() || s.get(4) != config.width()) {
       throw new IllegalArgumentException("ViT3D expects images [B, " + config.channels() + ", " + config.depth()
           + ", " + config.height() + ", " + config.width() + "], got " + s);
+    }
+    if (images.getDataType() != clsToken.array().getDataType()) { // e.g. float32 voxels, float16 weights
+      images = images.toType(clsToken.array().getDataType(), false); // input data: no gradient needed
     }
     NDArray x = patchEmbedding.forward(images);
     long b = s.get(0);
@@ -184,7 +188,7 @@ public final class ViT3D extends Module {
       NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
       DataType dt = scores.getDataType();
       NDArray probs = dt == DataType.FLOAT32 ? scores.softmax(-1)
-          : scores.toType(DataType.FLOAT32, false).softmax(-1).toType(dt, false);
+          : Casts.withGrad(Casts.withGrad(scores, DataType.FLOAT32).softmax(-1), dt); // see Casts: toType cuts autograd
       NDArray out = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, n, (long) heads * headDim);
       return outProj.forward(out);
     }

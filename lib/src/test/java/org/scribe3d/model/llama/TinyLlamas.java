@@ -8,13 +8,12 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.scribe3d.model.nn.Param;
+import org.scribe3d.testing.PythonReference;
 
 /** Test helpers: tiny random Llamas with non-trivial weights, and the PyTorch reference runner. */
 public final class TinyLlamas {
@@ -37,20 +36,13 @@ public final class TinyLlamas {
 
   /** Runs the independent PyTorch reference (src/test/resources/reference/llama_ref.py). */
   public static JsonObject reference(Path modelDir, JsonObject request) throws IOException, InterruptedException {
-    Path script = Files.createTempFile("llama_ref", ".py");
     Path req = Files.createTempFile("llama_req", ".json");
-    try (InputStream in = TinyLlamas.class.getResourceAsStream("/reference/llama_ref.py")) {
-      Files.write(script, in.readAllBytes());
+    try {
       Files.writeString(req, new Gson().toJson(request));
-      Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), modelDir.toString(), req.toString())
-          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new AssertionError("PyTorch reference failed (needs /usr/bin/python3 with torch): " + out);
-      }
+      String out = PythonReference.run(PythonReference.resource(TinyLlamas.class, "/reference/llama_ref.py"),
+          List.of(modelDir.toString(), req.toString()), 120);
       return JsonParser.parseString(out).getAsJsonObject();
     } finally {
-      Files.deleteIfExists(script);
       Files.deleteIfExists(req);
     }
   }

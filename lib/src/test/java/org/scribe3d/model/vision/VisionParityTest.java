@@ -28,7 +28,7 @@ import org.scribe3d.model.nn.Module;
 import org.scribe3d.model.nn.Param;
 import org.scribe3d.model.projector.ProjectorConfig;
 import org.scribe3d.model.projector.SpatialPoolingProjector;
-import org.scribe3d.nifti.PythonRef;
+import org.scribe3d.testing.PythonReference;
 
 /**
  * ViT3D + spatial-pooling projector against an independent PyTorch reference (torch_vit3d.py) on shared
@@ -127,7 +127,7 @@ class VisionParityTest {
     c.add("vision", new Gson().toJsonTree(VIT));
     c.addProperty("pool", PROJ.pool());
     Files.writeString(cfg, c.toString());
-    PythonRef.run(PythonRef.resource(VisionParityTest.class, "torch_vit3d.py"),
+    PythonReference.run(PythonReference.resource(VisionParityTest.class, "torch_vit3d.py"),
         List.of(cfg.toString(), weights.toString(), out.toString()), 120);
     try (NDManager nm = NDManager.newBaseManager(); TensorSource ref = Safetensors.open(out)) {
       float[] refTokens = ref.load("tokens", nm, DataType.FLOAT32).toFloatArray();
