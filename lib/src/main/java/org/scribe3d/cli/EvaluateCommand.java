@@ -71,7 +71,8 @@ public final class EvaluateCommand implements Callable<Integer> {
       description = "With --run: prompts decoded together (default ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--blind", description = "With --run: the run is a blind control (image embeddings zeroed).")
+  @Option(names = "--blind", description = "With --run: zero the image embeddings (blind control; runs trained with"
+      + " --blind are detected from RUN/blind.json without this).")
   boolean blind;
 
   @Option(names = "--data", required = true, paramLabel = "DATASET.json",

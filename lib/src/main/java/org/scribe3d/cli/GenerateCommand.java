@@ -55,7 +55,8 @@ public final class GenerateCommand implements Callable<Integer> {
       + " for reports, " + RunPredictor.ANSWER_MAX_NEW_TOKENS + " for answers).")
   Integer maxNewTokens;
 
-  @Option(names = "--blind", description = "The run is a blind control (trained with image embeddings zeroed).")
+  @Option(names = "--blind", description = "Zero the image embeddings (blind control; runs trained with --blind are"
+      + " detected from RUN/blind.json without this).")
   boolean blind;
 
   @Spec CommandSpec spec;

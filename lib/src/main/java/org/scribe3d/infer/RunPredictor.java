@@ -110,7 +110,10 @@ public final class RunPredictor implements AutoCloseable {
       return this;
     }
 
-    /** Blind control run: image embeddings replaced by zeros, as the run was trained. */
+    /**
+     * Blind control: image embeddings replaced by zeros. Runs trained with {@code --blind} record it
+     * ({@code RUN/blind.json}) and are opened blind without this.
+     */
     public Options blind(boolean on) {
       this.blind = on;
       return this;
@@ -213,6 +216,11 @@ public final class RunPredictor implements AutoCloseable {
           + " preprocessing with the defaults (reorient, normalize, crop foreground, resize to " + fmt(dhw) + ")");
     }
     checkSize(pipeline, dhw, pipelineRecorded ? pipeFile.toString() : "default pipeline");
+    boolean blindRun = Files.isRegularFile(run.resolve(TrainRun.BLIND_FILE));
+    if (blindRun) {
+      o.log.println("note: " + run + " is a blind-control run (" + TrainRun.BLIND_FILE + "): image embeddings are"
+          + " zeroed, as in its training");
+    }
     this.cache = o.cacheDir == null ? null : new VolumeCache(o.cacheDir, pipeline.toJson(), this::preprocessUncached);
     NDManager m = NDManager.newBaseManager(); // loads the engine (its native library) first
     Llama3Tokenizer tok = null;
@@ -221,7 +229,7 @@ public final class RunPredictor implements AutoCloseable {
         ai.djl.pytorch.jni.JniUtils.setNumThreads(o.threads);
       }
       this.model = MultimodalModel.load(modelDir, m, DataType.FLOAT32);
-      this.model.setBlind(o.blind);
+      this.model.setBlind(o.blind || blindRun);
       tok = Llama3Tokenizer.vendored();
     } catch (RuntimeException e) {
       if (tok != null) {
@@ -258,6 +266,11 @@ public final class RunPredictor implements AutoCloseable {
 
   public MultimodalModel model() {
     return model;
+  }
+
+  /** True when image embeddings are zeroed (a blind-control run, or {@link Options#blind}). */
+  public boolean blind() {
+    return model.isBlind();
   }
 
   public MultimodalConfig config() {

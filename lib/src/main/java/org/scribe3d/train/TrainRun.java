@@ -43,6 +43,8 @@ public final class TrainRun {
   public static final String MODEL_DIR = "model";
   /** The preprocessing pipeline the run trained with (generation applies its deterministic steps). */
   public static final String PIPELINE_FILE = "pipeline.json";
+  /** Present in blind-control runs (image embeddings zeroed): generation must zero them too. */
+  public static final String BLIND_FILE = "blind.json";
 
   /** Everything a run is configured with. */
   public static final class Options {
@@ -136,6 +138,9 @@ public final class TrainRun {
               + " but the " + cfg.name() + " model takes " + fmt(size));
         }
         writeAtomically(o.out.resolve(PIPELINE_FILE), pipeline.toJson());
+        if (o.blind) {
+          writeAtomically(o.out.resolve(BLIND_FILE), "{\"blind\": true}\n");
+        }
         PromptBuilder pb = new PromptBuilder(tt, cfg.imageTokens(), cfg.imageTokenId(), cfg.maxLength());
         long pad = tok.eosId();
         MultimodalTask task = new MultimodalTask(train, pb, volumes, o.augment, pad, cfg.vocab());

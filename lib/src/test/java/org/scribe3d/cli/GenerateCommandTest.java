@@ -180,13 +180,7 @@ class GenerateCommandTest {
     }
     // the predictor's report and answer are what the model generates for exactly those prompts; an
     // untrained model (near-uniform logits) so that any change of the input embeddings shows
-    Path random = tmp.resolve("random-run");
-    Files.createDirectories(random);
-    Files.copy(run.resolve(TrainRun.PIPELINE_FILE), random.resolve(TrainRun.PIPELINE_FILE));
-    try (NDManager m = NDManager.newBaseManager()) {
-      new MultimodalModel(MultimodalConfig.load(run.resolve("model").resolve(MultimodalModel.CONFIG_FILE)), m,
-          DataType.FLOAT32, 11).save(random.resolve("model"));
-    }
+    Path random = untrainedRun("random-run");
     try (RunPredictor p = RunPredictor.open(random, new RunPredictor.Options().threads(1));
         NDManager m = NDManager.newBaseManager()) {
       MultimodalModel model = p.model();
@@ -217,6 +211,61 @@ class GenerateCommandTest {
       // and the image matters: another scan, another report
       Case other = ds.split(Split.TRAIN).get(0);
       assertNotEquals(want, p.reports(other.image(), EnumSet.of(Region.ABDOMEN)).get(Region.ABDOMEN));
+    }
+  }
+
+  /** A run directory with the trained run's pipeline and config but untrained (random) weights. */
+  private static Path untrainedRun(String name) throws Exception {
+    Path dir = tmp.resolve(name);
+    Files.createDirectories(dir);
+    Files.copy(run.resolve(TrainRun.PIPELINE_FILE), dir.resolve(TrainRun.PIPELINE_FILE));
+    try (NDManager m = NDManager.newBaseManager()) {
+      new MultimodalModel(MultimodalConfig.load(run.resolve("model").resolve(MultimodalModel.CONFIG_FILE)), m,
+          DataType.FLOAT32, 11).save(dir.resolve("model"));
+    }
+    return dir;
+  }
+
+  @Test
+  void blindRunIsOpenedBlindAndIgnoresTheImage() throws Exception {
+    Path blind = untrainedRun("blind-run");
+    Files.writeString(blind.resolve(TrainRun.BLIND_FILE), "{\"blind\": true}\n");
+    Case other = ds.split(Split.TRAIN).get(0);
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    try (PrintStream ps = new PrintStream(log, true, StandardCharsets.UTF_8);
+        RunPredictor p = RunPredictor.open(blind, new RunPredictor.Options().threads(1).log(ps))) {
+      assertTrue(p.blind());
+      List<Map<Region, String>> r = p.reports(List.of(val.image(), other.image()), EnumSet.of(Region.CHEST));
+      assertEquals(r.get(0), r.get(1), "a blind model cannot tell two scans apart");
+    }
+    assertTrue(log.toString(StandardCharsets.UTF_8).contains("blind-control run"), log.toString());
+    Files.delete(blind.resolve(TrainRun.BLIND_FILE));
+    try (RunPredictor p = RunPredictor.open(blind, new RunPredictor.Options().threads(1))) {
+      assertFalse(p.blind());
+      List<Map<Region, String>> r = p.reports(List.of(val.image(), other.image()), EnumSet.of(Region.CHEST));
+      assertNotEquals(r.get(0), r.get(1), "the same untrained model, seeing the scans");
+    }
+  }
+
+  @Test
+  void trainRecordsPipelineAndBlindness() {
+    Path blind = tmp.resolve("blind-trained");
+    CliTestSupport.Result r = CliTestSupport.run("train", "--model-config", tmp.resolve("micro.json").toString(),
+        "--data", data.toString(), "--out", blind.toString(), "--epochs", "1", "--max-steps", "2", "--batch", "2",
+        "--threads", "1", "--val-samples", "0", "--cache", tmp.resolve("cache").toString(), "--blind",
+        "--no-augment");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(Files.isRegularFile(blind.resolve(TrainRun.BLIND_FILE)));
+    assertFalse(Files.exists(run.resolve(TrainRun.BLIND_FILE)), "a normal run is not marked blind");
+    try (RunPredictor p = RunPredictor.open(blind, new RunPredictor.Options().threads(1).log(
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)))) {
+      assertTrue(p.blind());
+      assertTrue(p.pipelineRecorded());
+      var v = p.config().vision();
+      assertEquals(Pipeline.defaults(new int[] {v.depth(), v.height(), v.width()}, null, true, true).steps(),
+          p.pipeline().steps(), "--no-augment trains with the default pipeline");
+    } catch (Exception e) {
+      throw new AssertionError(e);
     }
   }
 
