@@ -343,6 +343,17 @@ class GenerateCommandTest {
     assertError(CliTestSupport.run("evaluate", "--data", dsj, "--run", run.toString(), "--predictions", dsj), 2,
         "exactly one of --predictions");
     assertError(CliTestSupport.run("evaluate", "--data", dsj, "--run", empty.toString()), 1, "no trained model");
+    Path badPipe = tmp.resolve("bad-pipeline-run");
+    Files.createDirectories(badPipe.resolve("model"));
+    for (String f : List.of(MultimodalModel.CONFIG_FILE, MultimodalModel.WEIGHTS_FILE)) {
+      Files.copy(run.resolve("model").resolve(f), badPipe.resolve("model").resolve(f));
+    }
+    Files.writeString(badPipe.resolve(TrainRun.PIPELINE_FILE), "[{\"op\": \"resize\", \"size\": [8, 8, 8]}]");
+    assertError(CliTestSupport.run("generate", "--run", badPipe.toString(), "--image", img), 1,
+        "resizes to 8×8×8 but the model takes");
+    Files.writeString(badPipe.resolve(TrainRun.PIPELINE_FILE), "{not json");
+    assertError(CliTestSupport.run("generate", "--run", badPipe.toString(), "--image", img), 1,
+        TrainRun.PIPELINE_FILE);
     // a question whose words the run's restricted vocabulary never saw cannot be asked: said, not guessed
     CliTestSupport.Result r = CliTestSupport.run("generate", "--run", run.toString(), "--image", img, "--question",
         "Zygomorphic quixotry?", "--choices", "A=Xylophone;B=Quokka;C=Zebu;D=Wombat", "--threads", "1");
