@@ -21,14 +21,19 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import org.scribe3d.data.Dataset;
+import org.scribe3d.data.DatasetException;
+import org.scribe3d.data.DatasetLoader;
 import org.scribe3d.data.PhantomTruth;
 import org.scribe3d.data.Region;
+import org.scribe3d.data.Split;
 import org.scribe3d.eval.Bootstrap;
 import org.scribe3d.eval.EvalResult;
 import org.scribe3d.eval.Evaluator;
 import org.scribe3d.eval.LlamaGreenJudge;
 import org.scribe3d.eval.Predictions;
 import org.scribe3d.eval.VqaAccuracy;
+import org.scribe3d.infer.RunPredictor;
 import org.scribe3d.text.FindingExtractor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,22 +43,37 @@ import picocli.CommandLine.Spec;
 /**
  * {@code scribe3d evaluate}: scores a predictions file (docs/predictions-format.md) against an AMOS-MM
  * style dataset.json with every metric and its 95% bootstrap interval, and optionally compares it
- * with another run by a paired bootstrap. Writes eval.json, per_case.csv and summary.html.
- *
- * <p>Not here yet: {@code --run RUN_DIR} (generate the predictions from a trained run first). It
- * belongs with generation from trained runs and will be added there; until then, write the
- * predictions file and pass it with --predictions.
+ * with another run by a paired bootstrap. Writes eval.json, per_case.csv and summary.html. With
+ * {@code --run RUN_DIR} instead of {@code --predictions}, the predictions of the split are first
+ * generated from the trained run ({@link RunPredictor#predictSplit}) into OUT/predictions.jsonl and
+ * then scored the same way.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     description = "Score generated reports and VQA answers (PRED.jsonl, see docs/predictions-format.md) against"
         + " an AMOS-MM dataset.json: BLEU-1..4, ROUGE-L, METEOR, CIDEr-D, GREEN (with --green-model), finding"
         + " precision/recall/F1 and VQA accuracy, per region and per type, each with a 95% bootstrap interval."
-        + " Writes eval.json, per_case.csv and summary.html. Generating predictions from a trained run"
-        + " (--run RUN_DIR) is not available yet: write PRED.jsonl first.")
+        + " Writes eval.json, per_case.csv and summary.html. With --run RUN_DIR the predictions are first generated"
+        + " from a trained run (scribe3d train) into OUT/predictions.jsonl.")
 public final class EvaluateCommand implements Callable<Integer> {
-  @Option(names = "--predictions", required = true, paramLabel = "PRED.jsonl",
-      description = "Predictions, one JSON object per line (docs/predictions-format.md).")
+  @Option(names = "--predictions", paramLabel = "PRED.jsonl",
+      description = "Predictions, one JSON object per line (docs/predictions-format.md). Give this or --run.")
   Path predictions;
+
+  @Option(names = "--run", paramLabel = "RUN_DIR",
+      description = "Trained run (scribe3d train): generate the split's predictions into OUT/predictions.jsonl"
+          + " (OUT defaults to RUN_DIR/eval), then score them. Give this or --predictions.")
+  Path run;
+
+  @Option(names = "--threads", description = "With --run: torch intra-op threads (default: all cores).")
+  Integer threads;
+
+  @Option(names = "--batch", defaultValue = "32",
+      description = "With --run: prompts decoded together (default ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--blind", description = "With --run: zero the image embeddings (blind control; runs trained with"
+      + " --blind are detected from RUN/blind.json without this).")
+  boolean blind;
 
   @Option(names = "--data", required = true, paramLabel = "DATASET.json",
       description = "AMOS-MM dataset.json with the references (labels.report.findings, labels.qa).")
@@ -93,7 +113,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   Path comparePredictions;
 
   @Option(names = "--out", paramLabel = "DIR",
-      description = "Output directory (default: the directory of the predictions file).")
+      description = "Output directory (default: the directory of the predictions file; with --run, RUN_DIR/eval).")
   Path out;
 
   @Spec CommandSpec spec;
@@ -111,11 +131,17 @@ public final class EvaluateCommand implements Callable<Integer> {
     if (bootstrap < 1) {
       throw new CliExit("--bootstrap must be at least 1, got " + bootstrap, 2);
     }
-    requireFile(predictions, "predictions file");
+    if ((predictions == null) == (run == null)) {
+      throw new CliExit("give exactly one of --predictions PRED.jsonl or --run RUN_DIR", 2);
+    }
+    if (run == null && (threads != null || blind)) {
+      throw new CliExit("--threads and --blind apply to --run only", 2);
+    }
+    if (predictions != null) {
+      requireFile(predictions, "predictions file");
+    }
     requireFile(data, "dataset file");
     Map<String, CaseRefs> refs = readDataset(data, split);
-    Predictions pred = readPredictions(predictions);
-    check(pred, predictions, refs);
     // the run to compare with is checked before any work is done
     Path otherPredictions = null;
     if (compare != null) {
@@ -129,6 +155,11 @@ public final class EvaluateCommand implements Callable<Integer> {
       other = readPredictions(otherPredictions);
       check(other, otherPredictions, refs);
     }
+    if (run != null) {
+      predictions = generate(err);
+    }
+    Predictions pred = readPredictions(predictions);
+    check(pred, predictions, refs);
 
     Evaluator.Options opts = new Evaluator.Options().resamples(bootstrap).seed(seed).meteor(!noMeteor)
         .findingExtractor(FindingExtractor::extract).references(referenceMap(refs));
@@ -212,6 +243,43 @@ public final class EvaluateCommand implements Callable<Integer> {
         dir.resolve("summary.html"), result.seconds());
     stdout.flush();
     return 0;
+  }
+
+  /** --run: generates the split's predictions from the run into OUT/predictions.jsonl; returns that file. */
+  private Path generate(PrintWriter err) throws IOException {
+    if (!Files.isDirectory(run)) {
+      throw new CliExit("run directory " + run + " does not exist");
+    }
+    if (batch < 1) {
+      throw new CliExit("--batch must be at least 1, got " + batch, 2);
+    }
+    if (threads != null && threads < 1) {
+      throw new CliExit("--threads must be at least 1, got " + threads, 2);
+    }
+    Split s;
+    Dataset ds;
+    try {
+      s = Split.parse(split);
+      ds = DatasetLoader.load(data, DatasetLoader.Options.defaults());
+    } catch (IllegalArgumentException | DatasetException e) {
+      throw new CliExit(e.getMessage());
+    }
+    if (out == null) {
+      out = run.resolve("eval");
+    }
+    Path file = out.resolve("predictions.jsonl");
+    RunPredictor.Options o = new RunPredictor.Options().threads(threads).batch(batch).blind(blind).log(System.err);
+    try (RunPredictor p = RunPredictor.open(run, o)) {
+      RunPredictor.SplitResult r = p.predictSplit(ds, s, file, System.err);
+      err.printf(Locale.ROOT, "generated %d report and %d VQA predictions for %d %s cases in %.1f s (preprocess %.1f s,"
+              + " vision %.1f s, reports %.1f s, answers %.1f s; %d unparseable answers): %s%n", r.reportLines(),
+          r.vqaLines(), r.cases(), split, r.seconds(), r.preprocessSeconds(), r.visionSeconds(), r.reportSeconds(),
+          r.answerSeconds(), r.unparseableAnswers(), file);
+      err.flush();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new CliExit(e.getMessage());
+    }
+    return file;
   }
 
   /** Report rows GREEN will judge: those whose reference (line's own, else the dataset's) is not empty. */

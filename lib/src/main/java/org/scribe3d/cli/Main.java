@@ -27,6 +27,7 @@ import picocli.CommandLine.Option;
       SynthCommand.class,
       DatasetInfoCommand.class,
       EvaluateCommand.class,
+      GenerateCommand.class,
       DemoCommand.class,
       TrainCommand.class
     })

@@ -35,11 +35,16 @@ import org.scribe3d.volume.Pipeline;
  *
  * <p>Run directory: {@code model-config.json} (written first; a resume rebuilds the model from it),
  * {@code train-config.json}, {@code metrics.jsonl}, {@code checkpoints/}, and at the end
- * {@code model/} ({@link MultimodalModel#save}: config.json + model.safetensors) for generation.
+ * {@code model/} ({@link MultimodalModel#save}: config.json + model.safetensors) for generation;
+ * {@code pipeline.json} records the preprocessing pipeline.
  */
 public final class TrainRun {
   public static final String MODEL_CONFIG = "model-config.json";
   public static final String MODEL_DIR = "model";
+  /** The preprocessing pipeline the run trained with (generation applies its deterministic steps). */
+  public static final String PIPELINE_FILE = "pipeline.json";
+  /** Present in blind-control runs (image embeddings zeroed): generation must zero them too. */
+  public static final String BLIND_FILE = "blind.json";
 
   /** Everything a run is configured with. */
   public static final class Options {
@@ -131,6 +136,10 @@ public final class TrainRun {
         if (volumes.dhw()[0] != size[0] || volumes.dhw()[1] != size[1] || volumes.dhw()[2] != size[2]) {
           throw new IllegalArgumentException("the preprocessing pipeline resizes to " + fmt(volumes.dhw())
               + " but the " + cfg.name() + " model takes " + fmt(size));
+        }
+        writeAtomically(o.out.resolve(PIPELINE_FILE), pipeline.toJson());
+        if (o.blind) {
+          writeAtomically(o.out.resolve(BLIND_FILE), "{\"blind\": true}\n");
         }
         PromptBuilder pb = new PromptBuilder(tt, cfg.imageTokens(), cfg.imageTokenId(), cfg.maxLength());
         long pad = tok.eosId();

@@ -46,7 +46,16 @@ class TrainCommandTest {
   @BeforeAll
   static void phantomAndMicroModel() throws Exception {
     data = tmp.resolve("phantom");
-    PhantomDataset.write(data, 4, 3, 0.25, SizePreset.SMALL, (i, n, id, split, c) -> { });
+    modelConfig = phantomAndMicroModel(data, 4, tmp.resolve("micro.json"));
+  }
+
+  /**
+   * Writes an N-case small phantom set (seed 3, a quarter for validation) to {@code data} and, to
+   * {@code file}, a micro model config (the tiny preset's layout at toy widths over the set's
+   * restricted vocabulary); returns {@code file}. Also used by GenerateCommandTest.
+   */
+  static Path phantomAndMicroModel(Path data, int cases, Path file) throws Exception {
+    PhantomDataset.write(data, cases, 3, 0.25, SizePreset.SMALL, (i, n, id, split, c) -> { });
     Dataset ds = DatasetLoader.load(data, DatasetLoader.Options.defaults());
     VocabMap vocab;
     try (Llama3Tokenizer tok = Llama3Tokenizer.vendored()) {
@@ -59,8 +68,8 @@ class TrainCommandTest {
         t.bosTokenId(), t.eosTokenIds(), 8192, "float32", 0.02);
     ViTConfig v = new ViTConfig(1, 16, 64, 64, 4, 16, 16, 32, 1, 2, 64, 1e-5, false);
     MultimodalConfig micro = new MultimodalConfig("micro", v, 2, llm, null, 8, tiny.imageTokenId(), 512, vocab);
-    modelConfig = tmp.resolve("micro.json");
-    Files.writeString(modelConfig, micro.toJsonString());
+    Files.writeString(file, micro.toJsonString());
+    return file;
   }
 
   static List<String> args(Path out, String... more) {

@@ -3,7 +3,6 @@ package org.scribe3d.prompt;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.scribe3d.data.PromptTemplates;
 import org.scribe3d.data.Question;
 import org.scribe3d.data.Region;
 
@@ -163,21 +163,17 @@ class PromptBuilderTest {
 
   @Test
   void templates() {
-    assertEquals("Describe the findings of the medical image you see.", Templates.MRG);
-    assertEquals("Describe the findings of the pelvis in the medical image you see.", Templates.mrg(Region.PELVIS));
+    // the training prompts (data.PromptTemplates, what Examples trains on and generation asks)
+    assertEquals("Describe the findings of the medical image you see.", PromptTemplates.MRG_WHOLE);
+    assertEquals("Describe the findings of the pelvis in this CT scan.", PromptTemplates.mrg(Region.PELVIS));
     Map<String, String> opts = new LinkedHashMap<>();
     opts.put("B", "Right");
     opts.put("A", "Left");
     opts.put("C", "Both");
     opts.put("D", "Neither");
     Question q = new Question("Which kidney has the cyst?", opts, "B", "location");
-    assertEquals("Which kidney has the cyst? Choices: A. Left B. Right C. Both D. Neither", Templates.vqa(q));
-    assertEquals("B. Right", Templates.vqaAnswer(q));
-    assertEquals("B", Templates.answerLetter(" B. Right", opts));
-    assertEquals("C", Templates.answerLetter("c", opts));
-    assertNull(Templates.answerLetter("The answer", opts));
-    assertThrows(IllegalArgumentException.class,
-        () -> Templates.vqaAnswer(new Question("q", opts, "E", "t")));
+    assertEquals("Which kidney has the cyst? Choices: A. Left B. Right C. Both D. Neither", PromptTemplates.vqa(q));
+    assertEquals("B. Right", PromptTemplates.vqaAnswer(q));
   }
 
   /** With the real Llama-3 tokenizer: the answer tokens equal those of prompt and answer tokenised together. */
@@ -187,7 +183,7 @@ class PromptBuilderTest {
       TextTokenizer tok = TextTokenizer.of(real);
       assertEquals("<|reserved_special_token_0|>", real.decodeWithSpecial(new long[] {128002}));
       PromptBuilder pb = new PromptBuilder(tok, 256, 128002, 512);
-      String prompt = Templates.mrg(Region.ABDOMEN);
+      String prompt = PromptTemplates.mrg(Region.ABDOMEN);
       String answer = "A 2.1 cm hypodense lesion in segment VII of the liver. No ascites.";
       PromptExample e = pb.example(prompt, answer);
       long[] joint = real.encode(prompt + " " + answer);

@@ -22,12 +22,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scribe3d.generate.GenerationConfig;
 import org.scribe3d.generate.GenerationResult;
+import org.scribe3d.data.PromptTemplates;
 import org.scribe3d.data.Region;
 import org.scribe3d.model.llama.LlamaConfig;
 import org.scribe3d.model.llama.LlamaForCausalLM;
 import org.scribe3d.prompt.Llama3Tokenizer;
 import org.scribe3d.prompt.PromptBuilder;
-import org.scribe3d.prompt.Templates;
 import org.scribe3d.prompt.TextTokenizer;
 import org.scribe3d.model.lora.LoraConfig;
 import org.scribe3d.model.lora.LoraLinear;
@@ -245,7 +245,7 @@ class MultimodalModelTest {
   void generateTextMapsThroughTheRestrictedVocabulary() {
     try (Llama3Tokenizer real = Llama3Tokenizer.vendored(); NDManager m = NDManager.newBaseManager()) {
       TextTokenizer tok = TextTokenizer.of(real);
-      String prompt = Templates.mrg(Region.CHEST);
+      String prompt = PromptTemplates.mrg(Region.CHEST);
       VocabMap.Builder vb = new VocabMap.Builder().add(128000, 128001, 128002);
       vb.add(tok.encodeNoBos(prompt)).add(tok.encodeNoBos(" No pleural effusion. Small nodule in the left lung."));
       VocabMap vocab = vb.build();

@@ -1,0 +1,753 @@
+package org.scribe3d.infer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.scribe3d.data.Case;
+import org.scribe3d.data.Dataset;
+import org.scribe3d.data.PromptTemplates;
+import org.scribe3d.data.Question;
+import org.scribe3d.data.Region;
+import org.scribe3d.data.Split;
+import org.scribe3d.generate.GenerationConfig;
+import org.scribe3d.generate.GenerationResult;
+import org.scribe3d.generate.Generator;
+import org.scribe3d.model.multimodal.MultimodalConfig;
+import org.scribe3d.model.multimodal.MultimodalModel;
+import org.scribe3d.prompt.Llama3Tokenizer;
+import org.scribe3d.prompt.PromptBuilder;
+import org.scribe3d.prompt.TextTokenizer;
+import org.scribe3d.prompt.VocabMap;
+import org.scribe3d.train.TrainRun;
+import org.scribe3d.train.VolumeCache;
+import org.scribe3d.volume.Pipeline;
+import org.scribe3d.volume.Volume;
+import org.scribe3d.volume.VolumeIO;
+
+/**
+ * Generation from a trained run directory ({@link TrainRun}): reports per region and answers to
+ * multiple-choice questions for NIfTI scans, and whole-split predictions files
+ * (docs/predictions-format.md) for {@code scribe3d evaluate --run}.
+ *
+ * <p>What it reuses from the run: {@code RUN/model/} (weights, config, the tiny preset's restricted
+ * vocabulary), {@code RUN/pipeline.json} (the preprocessing the run trained with; only its
+ * deterministic steps are applied — no augmentation), and the training prompts of
+ * {@link PromptTemplates} (the strings {@link org.scribe3d.data.Examples} trains on). Decoding is
+ * greedy and stops at EOS/EOT.
+ *
+ * <p>Speed: each distinct scan goes through the vision encoder and projector once, however many
+ * prompts are asked about it; prompts are then decoded in batches (left-padded) with the image
+ * embeddings spliced after BOS, as {@link MultimodalModel#generateText} does for one image per prompt.
+ * Not thread-safe.
+ */
+public final class RunPredictor implements AutoCloseable {
+  /** Default most new tokens of a report (phantom reports are 40-80 tokens). */
+  public static final int REPORT_MAX_NEW_TOKENS = 160;
+  /** Default most new tokens of an answer ("B. About 18 mm" is 6). */
+  public static final int ANSWER_MAX_NEW_TOKENS = 16;
+
+  /** Settings; the defaults suit the tiny preset on a CPU. */
+  public static final class Options {
+    int batch = 32;
+    int visionBatch = 4;
+    int reportMaxNewTokens = REPORT_MAX_NEW_TOKENS;
+    int answerMaxNewTokens = ANSWER_MAX_NEW_TOKENS;
+    int casesPerChunk = 32;
+    boolean blind;
+    Path cacheDir;
+    Integer threads;
+    PrintStream log = System.err;
+
+    /** Prompts decoded together in one batch (default 32). */
+    public Options batch(int n) {
+      this.batch = positive(n, "batch");
+      return this;
+    }
+
+    /** Scans through the vision encoder together (default 4). */
+    public Options visionBatch(int n) {
+      this.visionBatch = positive(n, "vision batch");
+      return this;
+    }
+
+    public Options reportMaxNewTokens(int n) {
+      this.reportMaxNewTokens = positive(n, "report max new tokens");
+      return this;
+    }
+
+    public Options answerMaxNewTokens(int n) {
+      this.answerMaxNewTokens = positive(n, "answer max new tokens");
+      return this;
+    }
+
+    /** Cases preprocessed and held in memory at once by {@link #predictSplit} (default 32). */
+    public Options casesPerChunk(int n) {
+      this.casesPerChunk = positive(n, "cases per chunk");
+      return this;
+    }
+
+    /**
+     * Blind control: image embeddings replaced by zeros. Runs trained with {@code --blind} record it
+     * ({@code RUN/blind.json}) and are opened blind without this.
+     */
+    public Options blind(boolean on) {
+      this.blind = on;
+      return this;
+    }
+
+    /** Reuse (and fill) an on-disk cache of preprocessed volumes, e.g. the training cache; null = none. */
+    public Options cacheDir(Path dir) {
+      this.cacheDir = dir;
+      return this;
+    }
+
+    /** Torch intra-op threads (process-wide); null = leave as is. */
+    public Options threads(Integer n) {
+      if (n != null) {
+        positive(n, "threads");
+      }
+      this.threads = n;
+      return this;
+    }
+
+    /** Where notes and progress go (default System.err). */
+    public Options log(PrintStream out) {
+      this.log = out;
+      return this;
+    }
+
+    private static int positive(int n, String what) {
+      if (n < 1) {
+        throw new IllegalArgumentException(what + " must be at least 1, got " + n);
+      }
+      return n;
+    }
+  }
+
+  /** One prompt {@link #predictSplit} asks about a case: a region's report or one question. */
+  public record Request(String caseId, Region region, int questionIndex, Question question, String prompt,
+      String reference) {
+    public boolean isReport() {
+      return region != null;
+    }
+  }
+
+  /**
+   * What {@link #predictSplit} did.
+   *
+   * @param unparseableAnswers answers that do not start with an option letter (scored as wrong)
+   * @param preprocessSeconds reading + preprocessing scans
+   * @param visionSeconds vision encoder + projector
+   * @param reportSeconds decoding reports
+   * @param answerSeconds decoding answers
+   */
+  public record SplitResult(Path file, int cases, int reportLines, int vqaLines, int unparseableAnswers,
+      double preprocessSeconds, double visionSeconds, double reportSeconds, double answerSeconds, double seconds) {}
+
+  private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+
+  private final Path run;
+  private final Options options;
+  private final NDManager manager;
+  private final MultimodalModel model;
+  private final Llama3Tokenizer tokenizer;
+  private final TextTokenizer text;
+  private final PromptBuilder prompts;
+  private final Pipeline pipeline;
+  private final boolean pipelineRecorded;
+  private final int[] dhw;
+  private final VolumeCache cache;
+  private double preprocessSeconds;
+  private double visionSeconds;
+
+  private RunPredictor(Path run, Options o) throws IOException {
+    this.run = run;
+    this.options = o;
+    if (!Files.isDirectory(run)) {
+      throw new IllegalArgumentException("run directory " + run + " does not exist");
+    }
+    Path modelDir = run.resolve(TrainRun.MODEL_DIR);
+    if (!Files.isRegularFile(modelDir.resolve(MultimodalModel.CONFIG_FILE))
+        || !Files.isRegularFile(modelDir.resolve(MultimodalModel.WEIGHTS_FILE))) {
+      throw new IllegalArgumentException(run + " has no trained model (" + modelDir + "/" + MultimodalModel.CONFIG_FILE
+          + " and " + MultimodalModel.WEIGHTS_FILE + "; they are written when training ends)");
+    }
+    MultimodalConfig cfg = MultimodalConfig.load(modelDir.resolve(MultimodalModel.CONFIG_FILE));
+    this.dhw = new int[] {cfg.vision().depth(), cfg.vision().height(), cfg.vision().width()};
+    Path pipeFile = run.resolve(TrainRun.PIPELINE_FILE);
+    if (Files.isRegularFile(pipeFile)) {
+      Pipeline p;
+      try {
+        p = Pipeline.load(pipeFile);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(e.getMessage().startsWith(pipeFile.toString()) ? e.getMessage()
+            : pipeFile + ": " + e.getMessage(), e);
+      }
+      this.pipeline = deterministic(p);
+      this.pipelineRecorded = true;
+    } else {
+      this.pipeline = Pipeline.defaults(dhw, null, true, true);
+      this.pipelineRecorded = false;
+      o.log.println("note: " + run + " has no " + TrainRun.PIPELINE_FILE + " (trained before it was recorded):"
+          + " preprocessing with the defaults (reorient, normalize, crop foreground, resize to " + fmt(dhw) + ")");
+    }
+    checkSize(pipeline, dhw, pipelineRecorded ? pipeFile.toString() : "default pipeline");
+    boolean blindRun = Files.isRegularFile(run.resolve(TrainRun.BLIND_FILE));
+    if (blindRun) {
+      o.log.println("note: " + run + " is a blind-control run (" + TrainRun.BLIND_FILE + "): image embeddings are"
+          + " zeroed, as in its training");
+    }
+    this.cache = o.cacheDir == null ? null : new VolumeCache(o.cacheDir, pipeline.toJson(), this::preprocessUncached);
+    NDManager m = NDManager.newBaseManager(); // loads the engine (its native library) first
+    Llama3Tokenizer tok = null;
+    try {
+      if (o.threads != null) {
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(o.threads);
+      }
+      this.model = MultimodalModel.load(modelDir, m, DataType.FLOAT32);
+      this.model.setBlind(o.blind || blindRun);
+      tok = Llama3Tokenizer.vendored();
+    } catch (RuntimeException e) {
+      if (tok != null) {
+        tok.close();
+      }
+      m.close();
+      throw e;
+    }
+    this.manager = m;
+    this.tokenizer = tok;
+    this.text = TextTokenizer.of(tok);
+    this.prompts = new PromptBuilder(text, cfg.imageTokens(), cfg.imageTokenId(), cfg.maxLength());
+  }
+
+  /** Opens a run directory with default options. */
+  public static RunPredictor open(Path run) throws IOException {
+    return open(run, new Options());
+  }
+
+  /**
+   * Opens a run directory: loads {@code RUN/model/}, the vendored Llama-3 tokenizer and the run's
+   * preprocessing pipeline (or, for runs without {@code pipeline.json}, the default inference pipeline
+   * at the model's input size, with a note on the log stream).
+   *
+   * @throws IllegalArgumentException if the directory, its model or its pipeline is missing or unusable
+   */
+  public static RunPredictor open(Path run, Options o) throws IOException {
+    return new RunPredictor(run, o);
+  }
+
+  public Path run() {
+    return run;
+  }
+
+  public MultimodalModel model() {
+    return model;
+  }
+
+  /** True when image embeddings are zeroed (a blind-control run, or {@link Options#blind}). */
+  public boolean blind() {
+    return model.isBlind();
+  }
+
+  public MultimodalConfig config() {
+    return model.config();
+  }
+
+  /** The tokenizer the prompts are encoded with (owned by this predictor). */
+  public TextTokenizer tokenizer() {
+    return text;
+  }
+
+  /** The deterministic preprocessing applied to every scan. */
+  public Pipeline pipeline() {
+    return pipeline;
+  }
+
+  /** False when the run has no pipeline.json and the default pipeline is used. */
+  public boolean pipelineRecorded() {
+    return pipelineRecorded;
+  }
+
+  // ------------------------------------------------------------------ prompts
+
+  /** The report prompt of a region: exactly the training prompt ({@link PromptTemplates#mrg}). */
+  public static String reportPrompt(Region region) {
+    return PromptTemplates.mrg(region);
+  }
+
+  /** The VQA prompt of a question: exactly the training prompt ({@link PromptTemplates#vqa}). */
+  public static String questionPrompt(Question q) {
+    return PromptTemplates.vqa(q);
+  }
+
+  /**
+   * What {@link #predictSplit} asks about a case, in order: the report of every region whose reference
+   * findings are not empty (the regions it trains and is scored on), then every question.
+   */
+  public static List<Request> requests(Case c) {
+    List<Request> out = new ArrayList<>();
+    for (Region r : Region.values()) {
+      if (c.hasFindings(r)) {
+        out.add(new Request(c.id(), r, -1, null, reportPrompt(r), c.findings().get(r)));
+      }
+    }
+    for (int i = 0; i < c.questions().size(); i++) {
+      Question q = c.questions().get(i);
+      out.add(new Request(c.id(), null, i, q, questionPrompt(q), q.answerText()));
+    }
+    return out;
+  }
+
+  /**
+   * The option letter a generated answer names: its first non-blank character, upper-cased, if that
+   * is A, B, C or D ("B. Liver", " b" → "B"); otherwise "" (unparseable). Same first-character rule
+   * as the evaluator's {@code VqaAccuracy.letterOf}, restricted to the option letters.
+   */
+  public static String answerLetter(String generated) {
+    String s = generated == null ? "" : generated.strip();
+    if (s.isEmpty()) {
+      return "";
+    }
+    String l = s.substring(0, 1).toUpperCase(Locale.ROOT);
+    return PromptTemplates.LETTERS.contains(l) ? l : "";
+  }
+
+  // ------------------------------------------------------------------ single scans
+
+  /** The findings report of each asked region of one scan (in region order). */
+  public Map<Region, String> reports(Path image, Set<Region> regions) throws IOException {
+    return reports(List.of(image), regions).get(0);
+  }
+
+  /** Reports for many scans, batched: one map per image, regions in region order. */
+  public List<Map<Region, String>> reports(List<Path> images, Set<Region> regions) throws IOException {
+    if (regions.isEmpty()) {
+      throw new IllegalArgumentException("no regions asked");
+    }
+    List<Region> rs = Arrays.stream(Region.values()).filter(regions::contains).toList();
+    List<Path> imgs = new ArrayList<>();
+    List<String> ps = new ArrayList<>();
+    for (Path p : images) {
+      for (Region r : rs) {
+        imgs.add(p);
+        ps.add(reportPrompt(r));
+      }
+    }
+    List<String> out = generate(imgs, ps, options.reportMaxNewTokens);
+    List<Map<Region, String>> maps = new ArrayList<>();
+    int k = 0;
+    for (int i = 0; i < images.size(); i++) {
+      Map<Region, String> m = new EnumMap<>(Region.class);
+      for (Region r : rs) {
+        m.put(r, out.get(k++));
+      }
+      maps.add(m);
+    }
+    return maps;
+  }
+
+  /** The answer to one multiple-choice question about one scan. */
+  public Answer answer(Path image, Question q) throws IOException {
+    return answers(List.of(image), List.of(q)).get(0);
+  }
+
+  /** Answers for (image, question) pairs, batched; images may repeat (each is encoded once). */
+  public List<Answer> answers(List<Path> images, List<Question> questions) throws IOException {
+    if (images.size() != questions.size()) {
+      throw new IllegalArgumentException(images.size() + " images for " + questions.size() + " questions");
+    }
+    List<String> ps = new ArrayList<>();
+    for (Question q : questions) {
+      checkOptions(q);
+      ps.add(questionPrompt(q));
+    }
+    List<Answer> out = new ArrayList<>();
+    for (String s : generate(images, ps, options.answerMaxNewTokens)) {
+      out.add(new Answer(answerLetter(s), s));
+    }
+    return out;
+  }
+
+  /**
+   * Greedy continuations of (image, prompt text) pairs, at most {@code maxNewTokens} each; images may
+   * repeat and each distinct file is preprocessed and encoded once.
+   */
+  public List<String> generate(List<Path> images, List<String> promptTexts, int maxNewTokens) throws IOException {
+    if (images.size() != promptTexts.size()) {
+      throw new IllegalArgumentException(images.size() + " images for " + promptTexts.size() + " prompts");
+    }
+    if (images.isEmpty()) {
+      return List.of();
+    }
+    Map<Path, Integer> index = new LinkedHashMap<>();
+    int[] imageOf = new int[images.size()];
+    for (int i = 0; i < images.size(); i++) {
+      imageOf[i] = index.computeIfAbsent(images.get(i).toAbsolutePath().normalize(), k -> index.size());
+    }
+    List<long[]> ids = encode(promptTexts);
+    List<float[]> volumes = new ArrayList<>();
+    for (Path p : index.keySet()) {
+      volumes.add(preprocess(p));
+    }
+    try (NDManager m = manager.newSubManager()) {
+      NDArray[] emb = imageEmbeddings(volumes, m);
+      return decode(emb, imageOf, ids, maxNewTokens, m);
+    }
+  }
+
+  // ------------------------------------------------------------------ whole split
+
+  /**
+   * Generates the predictions file of one split (docs/predictions-format.md): a report line per case
+   * and region whose reference is not empty, a VQA line per question, in case order. Written to a
+   * temporary sibling and renamed at the end; a progress line goes to {@code progress} about every 10 s.
+   *
+   * @throws IllegalArgumentException if the split has no cases, or a prompt uses tokens outside a
+   *     restricted vocabulary (checked for every case before any generation)
+   */
+  public SplitResult predictSplit(Dataset ds, Split split, Path out, PrintStream progress) throws IOException {
+    List<Case> cases = ds.split(split);
+    if (cases.isEmpty()) {
+      throw new IllegalArgumentException(ds.source() + ": the " + split.key() + " split has no cases");
+    }
+    List<List<Request>> reqs = new ArrayList<>();
+    int reportRows = 0;
+    int vqaRows = 0;
+    for (Case c : cases) {
+      List<Request> r = requests(c);
+      for (Request q : r) {
+        try {
+          toModelIds(q.prompt());
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("case " + c.id() + (q.isReport() ? " region " + q.region().key()
+              : " question " + q.questionIndex()) + ": " + e.getMessage(), e);
+        }
+        if (q.isReport()) {
+          reportRows++;
+        } else {
+          vqaRows++;
+        }
+      }
+      reqs.add(r);
+    }
+    long t0 = System.nanoTime();
+    preprocessSeconds = 0;
+    visionSeconds = 0;
+    double reportSec = 0;
+    double answerSec = 0;
+    int unparseable = 0;
+    int reportsDone = 0;
+    int answersDone = 0;
+    long lastPrint = t0;
+    Path abs = out.toAbsolutePath();
+    Files.createDirectories(abs.getParent());
+    Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
+    try {
+      try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        for (int from = 0; from < cases.size(); from += options.casesPerChunk) {
+          int to = Math.min(cases.size(), from + options.casesPerChunk);
+          List<float[]> volumes = new ArrayList<>();
+          for (int i = from; i < to; i++) {
+            volumes.add(preprocess(cases.get(i).image()));
+          }
+          List<long[]> repIds = new ArrayList<>();
+          List<Integer> repImg = new ArrayList<>();
+          List<long[]> vqaIds = new ArrayList<>();
+          List<Integer> vqaImg = new ArrayList<>();
+          for (int i = from; i < to; i++) {
+            for (Request q : reqs.get(i)) {
+              (q.isReport() ? repIds : vqaIds).add(toModelIds(q.prompt()));
+              (q.isReport() ? repImg : vqaImg).add(i - from);
+            }
+          }
+          List<String> repOut;
+          List<String> vqaOut;
+          try (NDManager m = manager.newSubManager()) {
+            NDArray[] emb = imageEmbeddings(volumes, m);
+            long a = System.nanoTime();
+            repOut = decode(emb, repImg.stream().mapToInt(Integer::intValue).toArray(), repIds,
+                options.reportMaxNewTokens, m);
+            long b = System.nanoTime();
+            vqaOut = decode(emb, vqaImg.stream().mapToInt(Integer::intValue).toArray(), vqaIds,
+                options.answerMaxNewTokens, m);
+            long c = System.nanoTime();
+            reportSec += (b - a) / 1e9;
+            answerSec += (c - b) / 1e9;
+          }
+          int ri = 0;
+          int vi = 0;
+          for (int i = from; i < to; i++) {
+            for (Request q : reqs.get(i)) {
+              JsonObject o = new JsonObject();
+              o.addProperty("case_id", q.caseId());
+              if (q.isReport()) {
+                o.addProperty("region", q.region().key());
+                o.addProperty("prediction", repOut.get(ri++));
+                o.addProperty("reference", q.reference());
+                reportsDone++;
+              } else {
+                String pred = vqaOut.get(vi++);
+                if (answerLetter(pred).isEmpty()) {
+                  unparseable++;
+                }
+                o.addProperty("question_index", q.questionIndex());
+                o.addProperty("type", q.question().type());
+                o.addProperty("prediction", pred);
+                o.addProperty("answer", q.reference());
+                answersDone++;
+              }
+              w.write(GSON.toJson(o));
+              w.write('\n');
+            }
+          }
+          long now = System.nanoTime();
+          if (now - lastPrint > 10_000_000_000L || to == cases.size()) {
+            lastPrint = now;
+            double sec = (now - t0) / 1e9;
+            double eta = sec / to * (cases.size() - to);
+            progress.printf(Locale.ROOT, "generate: %d/%d cases, %d/%d reports, %d/%d answers, %.1f s, ETA %.0f s%n",
+                to, cases.size(), reportsDone, reportRows, answersDone, vqaRows, sec, eta);
+            progress.flush();
+          }
+        }
+      }
+      try {
+        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+    return new SplitResult(abs, cases.size(), reportsDone, answersDone, unparseable, preprocessSeconds,
+        visionSeconds, reportSec, answerSec, (System.nanoTime() - t0) / 1e9);
+  }
+
+  // ------------------------------------------------------------------ the machinery
+
+  /** A scan as the model's input: D×H×W floats (W fastest), deterministic preprocessing only. */
+  public float[] preprocess(Path image) throws IOException {
+    long t = System.nanoTime();
+    try {
+      return cache != null ? cache.get(image) : preprocessUncached(image);
+    } finally {
+      preprocessSeconds += (System.nanoTime() - t) / 1e9;
+    }
+  }
+
+  private float[] preprocessUncached(Path image) throws IOException {
+    if (!Files.isRegularFile(image)) {
+      throw new IOException("image " + image + (Files.exists(image) ? " is not a regular file" : " does not exist"));
+    }
+    Volume v;
+    try {
+      v = VolumeIO.load(image);
+    } catch (IOException e) {
+      String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+      throw new IOException(msg.contains(image.getFileName().toString()) ? msg : image + ": " + msg, e);
+    }
+    try {
+      v = pipeline.apply(v, image.toString(), null, true);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+    if (v.nz() != dhw[0] || v.ny() != dhw[1] || v.nx() != dhw[2]) {
+      throw new IOException(image + ": preprocessing gave " + v.nz() + "×" + v.ny() + "×" + v.nx()
+          + ", the model takes " + fmt(dhw));
+    }
+    return v.voxels();
+  }
+
+  /** Prompt text → BOS, K placeholders, prompt tokens, in model ids. */
+  private long[] toModelIds(String prompt) {
+    long[] original = prompts.prompt(prompt);
+    VocabMap vocab = model.config().vocab();
+    if (vocab == null) {
+      return original;
+    }
+    try {
+      return vocab.toCompact(original);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("prompt '" + prompt + "' cannot be given to this model: " + e.getMessage()
+          + " (the run's vocabulary holds only the tokens of its training corpus)", e);
+    }
+  }
+
+  private List<long[]> encode(List<String> texts) {
+    List<long[]> out = new ArrayList<>();
+    for (String t : texts) {
+      out.add(toModelIds(t));
+    }
+    return out;
+  }
+
+  /** Image embeddings [K, H] of each volume, computed {@code visionBatch} scans at a time, owned by m. */
+  private NDArray[] imageEmbeddings(List<float[]> volumes, NDManager m) {
+    long t = System.nanoTime();
+    NDArray[] out = new NDArray[volumes.size()];
+    int vox = dhw[0] * dhw[1] * dhw[2];
+    int c = model.config().vision().channels();
+    for (int from = 0; from < volumes.size(); from += options.visionBatch) {
+      int n = Math.min(options.visionBatch, volumes.size() - from);
+      try (NDScope scope = new NDScope()) {
+        float[] buf = new float[n * vox * c];
+        for (int i = 0; i < n; i++) {
+          float[] v = volumes.get(from + i);
+          for (int ch = 0; ch < c; ch++) {
+            System.arraycopy(v, 0, buf, (i * c + ch) * vox, vox); // one-channel CT (channels copy it)
+          }
+        }
+        NDArray images = m.create(buf, new Shape(n, c, dhw[0], dhw[1], dhw[2]));
+        NDArray e = model.imageEmbeddings(images, n, m);
+        for (int i = 0; i < n; i++) {
+          NDArray row = e.get(i);
+          row.attach(m);
+          NDScope.unregister(row);
+          out[from + i] = row;
+        }
+      }
+    }
+    visionSeconds += (System.nanoTime() - t) / 1e9;
+    return out;
+  }
+
+  /**
+   * Greedy decoding of prompts (model ids) for images emb[imageOf[i]], {@code batch} rows at a time.
+   * Rows are batched in order of prompt length (less left padding to compute); results come back in
+   * input order.
+   */
+  private List<String> decode(NDArray[] emb, int[] imageOf, List<long[]> ids, int maxNewTokens, NDManager m) {
+    String[] out = new String[ids.size()];
+    Integer[] order = new Integer[ids.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (x, y) -> Integer.compare(ids.get(x).length, ids.get(y).length)); // stable
+    VocabMap vocab = model.config().vocab();
+    int k = model.config().imageTokens();
+    for (int from = 0; from < order.length; from += options.batch) {
+      int b = Math.min(options.batch, order.length - from);
+      int t = 0;
+      for (int i = 0; i < b; i++) {
+        t = Math.max(t, ids.get(order[from + i]).length);
+      }
+      int maxNew = Math.max(1, Math.min(maxNewTokens, model.config().maxLength() - t));
+      GenerationConfig cfg = model.greedy(maxNew);
+      long[] flat = new long[b * t];
+      float[] mask = new float[b * t];
+      Arrays.fill(flat, cfg.padId());
+      int[] pad = new int[b];
+      for (int i = 0; i < b; i++) {
+        long[] p = ids.get(order[from + i]);
+        pad[i] = t - p.length;
+        System.arraycopy(p, 0, flat, i * t + pad[i], p.length);
+        Arrays.fill(mask, i * t + pad[i], (i + 1) * t, 1f);
+      }
+      try (NDManager cm = m.newSubManager()) {
+        NDArray embeds;
+        try (NDScope scope = new NDScope()) {
+          NDArray tok = model.llm().embed(cm.create(flat, new Shape(b, t)));
+          NDList rows = new NDList();
+          for (int i = 0; i < b; i++) {
+            // row i: [left padding, BOS] + image embeddings + prompt text (PromptBuilder's layout)
+            int s = pad[i] + 1;
+            NDArray img = emb[imageOf[order[from + i]]].expandDims(0);
+            if (img.getDataType() != tok.getDataType()) {
+              img = img.toType(tok.getDataType(), false);
+            }
+            NDList parts = new NDList(tok.get(new NDIndex("{}:{}, 0:{}, :", i, i + 1, s)), img);
+            if (s + k < t) {
+              parts.add(tok.get(new NDIndex("{}:{}, {}:, :", i, i + 1, s + k)));
+            }
+            rows.add(NDArrays.concat(parts, 1));
+          }
+          embeds = NDArrays.concat(rows, 0);
+          embeds.attach(cm);
+          NDScope.unregister(embeds);
+        }
+        GenerationResult r = Generator.generate(model.logitsSource(), embeds, cm.create(mask, new Shape(b, t)), cfg);
+        for (int i = 0; i < b; i++) {
+          long[] tokens = r.tokens().get(i);
+          out[order[from + i]] = text.decode(vocab == null ? tokens : vocab.toOriginal(tokens)).strip();
+        }
+      }
+    }
+    return Arrays.asList(out);
+  }
+
+  private static void checkOptions(Question q) {
+    for (String l : PromptTemplates.LETTERS) {
+      String o = q.options().get(l);
+      if (o == null || o.isBlank()) {
+        throw new IllegalArgumentException("question '" + q.question() + "' has no option " + l
+            + " (options A, B, C and D are required)");
+      }
+    }
+  }
+
+  /** The pipeline without its augmentation steps. */
+  static Pipeline deterministic(Pipeline p) {
+    List<Pipeline.Step> keep = new ArrayList<>();
+    for (Pipeline.Step s : p.steps()) {
+      if (!(s instanceof Pipeline.Rot90 || s instanceof Pipeline.Flip || s instanceof Pipeline.ScaleIntensity
+          || s instanceof Pipeline.ShiftIntensity)) {
+        keep.add(s);
+      }
+    }
+    return new Pipeline(keep);
+  }
+
+  /** The pipeline must end at a fixed size equal to the model input (a crop after the resize would not). */
+  private static void checkSize(Pipeline p, int[] dhw, String source) {
+    int[] size = null;
+    for (Pipeline.Step s : p.steps()) {
+      if (s instanceof Pipeline.Resize r) {
+        size = new int[] {r.d(), r.h(), r.w()};
+      } else if (s instanceof Pipeline.CropForeground) {
+        size = null;
+      }
+    }
+    if (size == null) {
+      throw new IllegalArgumentException(source + ": the pipeline does not end with a resize to the model input "
+          + fmt(dhw));
+    }
+    if (!Arrays.equals(size, dhw)) {
+      throw new IllegalArgumentException(source + ": the pipeline resizes to " + fmt(size) + " but the model takes "
+          + fmt(dhw));
+    }
+  }
+
+  private static String fmt(int[] s) {
+    return s[0] + "×" + s[1] + "×" + s[2];
+  }
+
+  @Override
+  public void close() {
+    tokenizer.close();
+    manager.close();
+  }
+}

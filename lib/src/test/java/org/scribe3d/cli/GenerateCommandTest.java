@@ -1,0 +1,378 @@
+package org.scribe3d.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scribe3d.data.Case;
+import org.scribe3d.data.Dataset;
+import org.scribe3d.data.DatasetLoader;
+import org.scribe3d.data.Examples;
+import org.scribe3d.data.PromptTemplates;
+import org.scribe3d.data.Question;
+import org.scribe3d.data.Region;
+import org.scribe3d.data.Split;
+import org.scribe3d.data.TrainingExample;
+import org.scribe3d.infer.Answer;
+import org.scribe3d.infer.RunPredictor;
+import org.scribe3d.model.multimodal.MultimodalConfig;
+import org.scribe3d.model.multimodal.MultimodalModel;
+import org.scribe3d.train.TrainRun;
+import org.scribe3d.volume.Pipeline;
+
+/**
+ * Generation from a trained run: a micro model (TrainCommandTest's) trained here on a 6-case phantom
+ * set through {@code scribe3d train}, then {@code scribe3d generate}, {@code scribe3d evaluate --run}
+ * and the {@link RunPredictor} API, plus bad input.
+ */
+class GenerateCommandTest {
+  @TempDir static Path tmp;
+  static Path data;
+  static Path run;
+  static Dataset ds;
+  static Case val;
+
+  @BeforeAll
+  static void trainAMicroRun() throws Exception {
+    data = tmp.resolve("phantom");
+    Path cfg = TrainCommandTest.phantomAndMicroModel(data, 6, tmp.resolve("micro.json"));
+    run = tmp.resolve("run");
+    CliTestSupport.Result r = CliTestSupport.run("train", "--model-config", cfg.toString(), "--data",
+        data.toString(), "--out", run.toString(), "--epochs", "12", "--batch", "4", "--threads", "1",
+        "--val-samples", "0", "--cache", tmp.resolve("cache").toString(), "--lr", "1e-2");
+    assertEquals(0, r.exitCode(), r.err());
+    ds = DatasetLoader.load(data, DatasetLoader.Options.defaults());
+    val = ds.split(Split.VALIDATION).get(0);
+  }
+
+  @Test
+  void generatePrintsTheReportOfEveryRegion() {
+    CliTestSupport.Result r = CliTestSupport.run("generate", "--run", run.toString(), "--image",
+        val.image().toString(), "--threads", "1");
+    assertEquals(0, r.exitCode(), r.err());
+    List<String> lines = r.out().strip().lines().toList();
+    assertEquals(3, lines.size(), r.out());
+    assertTrue(lines.get(0).startsWith("chest: "), r.out());
+    assertTrue(lines.get(1).startsWith("abdomen: "), r.out());
+    assertTrue(lines.get(2).startsWith("pelvis: "), r.out());
+    assertFalse(r.err().contains("note:"), "the run records its pipeline: " + r.err());
+
+    CliTestSupport.Result one = CliTestSupport.run("generate", "--run", run.toString(), "--image",
+        val.image().toString(), "--region", "pelvis", "--threads", "1");
+    assertEquals(0, one.exitCode(), one.err());
+    assertEquals(List.of(lines.get(2)), one.out().strip().lines().toList(), "same report for the region alone");
+  }
+
+  @Test
+  void generateJsonParses() {
+    CliTestSupport.Result r = CliTestSupport.run("generate", "--run", run.toString(), "--image",
+        val.image().toString(), "--json", "--threads", "1");
+    assertEquals(0, r.exitCode(), r.err());
+    JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+    assertEquals(Set.of("chest", "abdomen", "pelvis"), o.getAsJsonObject("reports").keySet());
+    assertEquals(val.image().toAbsolutePath().normalize().toString(), o.get("image").getAsString());
+    assertTrue(o.get("seconds").getAsDouble() >= 0);
+  }
+
+  @Test
+  void questionGivesAnOptionLetter() {
+    Question q = val.questions().get(0);
+    String choices = PromptTemplates.LETTERS.stream().map(l -> l + "=" + q.options().get(l))
+        .collect(Collectors.joining(";"));
+    CliTestSupport.Result r = CliTestSupport.run("generate", "--run", run.toString(), "--image",
+        val.image().toString(), "--question", q.question(), "--choices", choices, "--json", "--threads", "1");
+    assertEquals(0, r.exitCode(), r.err());
+    JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+    assertTrue(PromptTemplates.LETTERS.contains(o.get("letter").getAsString()), r.out());
+    assertTrue(o.get("text").getAsString().startsWith(o.get("letter").getAsString()), r.out());
+    assertEquals(PromptTemplates.vqa(q), o.get("prompt").getAsString());
+
+    CliTestSupport.Result plain = CliTestSupport.run("generate", "--run", run.toString(), "--image",
+        val.image().toString(), "--question", q.question(), "--choices", choices, "--threads", "1");
+    assertEquals(0, plain.exitCode(), plain.err());
+    assertTrue(plain.out().startsWith("answer: " + o.get("letter").getAsString() + "\ntext: "), plain.out());
+  }
+
+  @Test
+  void evaluateRunGeneratesTheSplitAndScoresIt() throws Exception {
+    Path out = tmp.resolve("eval");
+    CliTestSupport.Result r = CliTestSupport.run("evaluate", "--run", run.toString(), "--data",
+        data.resolve("dataset.json").toString(), "--split", "validation", "--bootstrap", "20", "--no-meteor",
+        "--threads", "1", "--out", out.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    // expected lines counted straight from dataset.json: non-empty findings per region, and questions
+    JsonArray list = JsonParser.parseString(Files.readString(data.resolve("dataset.json"))).getAsJsonObject()
+        .getAsJsonArray("validation");
+    int wantReports = 0;
+    int wantVqa = 0;
+    for (JsonElement e : list) {
+      JsonObject labels = e.getAsJsonObject().getAsJsonObject("labels");
+      for (Map.Entry<String, JsonElement> f : labels.getAsJsonObject("report").getAsJsonObject("findings").entrySet()) {
+        wantReports += f.getValue().getAsString().isBlank() ? 0 : 1;
+      }
+      wantVqa += labels.getAsJsonArray("qa").size();
+    }
+    assertTrue(wantReports > 0 && wantVqa > 0);
+    List<JsonObject> lines = Files.readAllLines(out.resolve("predictions.jsonl")).stream()
+        .map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
+    assertEquals(wantReports, lines.stream().filter(l -> l.has("region")).count());
+    assertEquals(wantVqa, lines.stream().filter(l -> l.has("question_index")).count());
+    assertEquals(wantReports + wantVqa, lines.size());
+    JsonObject eval = JsonParser.parseString(Files.readString(out.resolve("eval.json"))).getAsJsonObject();
+    assertEquals(out.resolve("predictions.jsonl").toAbsolutePath().normalize().toString(),
+        eval.getAsJsonObject("inputs").get("predictions").getAsString());
+    assertTrue(eval.toString().contains("vqa"), eval.toString());
+    assertTrue(Files.isRegularFile(out.resolve("per_case.csv")) && Files.isRegularFile(out.resolve("summary.html")));
+    assertTrue(r.err().contains("generated " + wantReports + " report and " + wantVqa + " VQA predictions"), r.err());
+
+    // scoring the written file with --predictions gives the same eval.json metrics (one code path)
+    Path again = tmp.resolve("again");
+    CliTestSupport.Result p = CliTestSupport.run("evaluate", "--predictions", out.resolve("predictions.jsonl").toString(),
+        "--data", data.resolve("dataset.json").toString(), "--bootstrap", "20", "--no-meteor", "--out", again.toString());
+    assertEquals(0, p.exitCode(), p.err());
+    JsonObject second = JsonParser.parseString(Files.readString(again.resolve("eval.json"))).getAsJsonObject();
+    eval.remove("seconds");
+    second.remove("seconds");
+    assertEquals(strip(eval), strip(second));
+  }
+
+  /** eval.json without wall times. */
+  private static String strip(JsonObject o) {
+    JsonObject c = o.deepCopy();
+    c.remove("seconds");
+    c.remove("timing");
+    return c.toString().replaceAll("\"seconds\":[0-9.eE+-]+,?", "");
+  }
+
+  @Test
+  void predictorAsksTheTrainingPrompts() throws Exception {
+    for (Case c : ds.split(Split.VALIDATION)) {
+      List<String> asked = RunPredictor.requests(c).stream().map(RunPredictor.Request::prompt).toList();
+      List<String> trained = Examples.expand(c).stream().map(TrainingExample::prompt).toList();
+      assertEquals(trained, asked, c.id());
+    }
+    for (Region r : Region.values()) {
+      assertEquals(PromptTemplates.mrg(r), RunPredictor.reportPrompt(r));
+    }
+    // the predictor's report and answer are what the model generates for exactly those prompts; an
+    // untrained model (near-uniform logits) so that any change of the input embeddings shows
+    Path random = untrainedRun("random-run");
+    try (RunPredictor p = RunPredictor.open(random, new RunPredictor.Options().threads(1));
+        NDManager m = NDManager.newBaseManager()) {
+      MultimodalModel model = p.model();
+      var v = model.config().vision();
+      NDArray img = m.create(p.preprocess(val.image()), new Shape(1, 1, v.depth(), v.height(), v.width()));
+      String want = model.generateText(img, List.of(PromptTemplates.mrg(Region.ABDOMEN)), p.tokenizer(),
+          model.greedy(RunPredictor.REPORT_MAX_NEW_TOKENS)).get(0).strip();
+      assertEquals(want, p.reports(val.image(), EnumSet.of(Region.ABDOMEN)).get(Region.ABDOMEN));
+      Question q = val.questions().get(0);
+      String wantAnswer = model.generateText(img, List.of(PromptTemplates.vqa(q)), p.tokenizer(),
+          model.greedy(RunPredictor.ANSWER_MAX_NEW_TOKENS)).get(0).strip();
+      Answer a = p.answer(val.image(), q);
+      assertEquals(wantAnswer, a.text());
+      assertEquals(RunPredictor.answerLetter(wantAnswer), a.letter());
+      // batched over several scans and questions = one at a time
+      List<Path> imgs = new ArrayList<>();
+      List<Question> qs = new ArrayList<>();
+      for (Case c : ds.cases()) {
+        for (Question x : c.questions()) {
+          imgs.add(c.image());
+          qs.add(x);
+        }
+      }
+      List<Answer> batched = p.answers(imgs, qs);
+      for (int i = 0; i < imgs.size(); i += 7) {
+        assertEquals(p.answer(imgs.get(i), qs.get(i)), batched.get(i), "row " + i);
+      }
+      // and the image matters: another scan, another report
+      Case other = ds.split(Split.TRAIN).get(0);
+      assertNotEquals(want, p.reports(other.image(), EnumSet.of(Region.ABDOMEN)).get(Region.ABDOMEN));
+    }
+  }
+
+  /** A run directory with the trained run's pipeline and config but untrained (random) weights. */
+  private static Path untrainedRun(String name) throws Exception {
+    Path dir = tmp.resolve(name);
+    Files.createDirectories(dir);
+    Files.copy(run.resolve(TrainRun.PIPELINE_FILE), dir.resolve(TrainRun.PIPELINE_FILE));
+    try (NDManager m = NDManager.newBaseManager()) {
+      new MultimodalModel(MultimodalConfig.load(run.resolve("model").resolve(MultimodalModel.CONFIG_FILE)), m,
+          DataType.FLOAT32, 11).save(dir.resolve("model"));
+    }
+    return dir;
+  }
+
+  @Test
+  void blindRunIsOpenedBlindAndIgnoresTheImage() throws Exception {
+    Path blind = untrainedRun("blind-run");
+    Files.writeString(blind.resolve(TrainRun.BLIND_FILE), "{\"blind\": true}\n");
+    Case other = ds.split(Split.TRAIN).get(0);
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    try (PrintStream ps = new PrintStream(log, true, StandardCharsets.UTF_8);
+        RunPredictor p = RunPredictor.open(blind, new RunPredictor.Options().threads(1).log(ps))) {
+      assertTrue(p.blind());
+      List<Map<Region, String>> r = p.reports(List.of(val.image(), other.image()), EnumSet.of(Region.CHEST));
+      assertEquals(r.get(0), r.get(1), "a blind model cannot tell two scans apart");
+    }
+    assertTrue(log.toString(StandardCharsets.UTF_8).contains("blind-control run"), log.toString());
+    Files.delete(blind.resolve(TrainRun.BLIND_FILE));
+    try (RunPredictor p = RunPredictor.open(blind, new RunPredictor.Options().threads(1))) {
+      assertFalse(p.blind());
+      List<Map<Region, String>> r = p.reports(List.of(val.image(), other.image()), EnumSet.of(Region.CHEST));
+      assertNotEquals(r.get(0), r.get(1), "the same untrained model, seeing the scans");
+    }
+  }
+
+  @Test
+  void trainRecordsPipelineAndBlindness() {
+    Path blind = tmp.resolve("blind-trained");
+    CliTestSupport.Result r = CliTestSupport.run("train", "--model-config", tmp.resolve("micro.json").toString(),
+        "--data", data.toString(), "--out", blind.toString(), "--epochs", "1", "--max-steps", "2", "--batch", "2",
+        "--threads", "1", "--val-samples", "0", "--cache", tmp.resolve("cache").toString(), "--blind",
+        "--no-augment");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(Files.isRegularFile(blind.resolve(TrainRun.BLIND_FILE)));
+    assertFalse(Files.exists(run.resolve(TrainRun.BLIND_FILE)), "a normal run is not marked blind");
+    try (RunPredictor p = RunPredictor.open(blind, new RunPredictor.Options().threads(1).log(
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)))) {
+      assertTrue(p.blind());
+      assertTrue(p.pipelineRecorded());
+      var v = p.config().vision();
+      assertEquals(Pipeline.defaults(new int[] {v.depth(), v.height(), v.width()}, null, true, true).steps(),
+          p.pipeline().steps(), "--no-augment trains with the default pipeline");
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void answerLetterIsTheFirstCharacterWhenItIsAnOption() {
+    assertEquals("B", RunPredictor.answerLetter(" B. Right"));
+    assertEquals("C", RunPredictor.answerLetter("c"));
+    assertEquals("", RunPredictor.answerLetter("The answer is B"));
+    assertEquals("", RunPredictor.answerLetter("E. None"));
+    assertEquals("", RunPredictor.answerLetter(""));
+    assertEquals("", RunPredictor.answerLetter(". B"));
+  }
+
+  @Test
+  void runPipelineIsRecordedAndUsedWithoutAugmentation() throws Exception {
+    Pipeline recorded = Pipeline.load(run.resolve(TrainRun.PIPELINE_FILE));
+    assertTrue(recorded.steps().stream().anyMatch(s -> s instanceof Pipeline.Rot90), "trained with augmentation");
+    try (RunPredictor p = RunPredictor.open(run, new RunPredictor.Options().threads(1))) {
+      assertTrue(p.pipelineRecorded());
+      assertEquals(recorded.steps().stream().filter(s -> !(s instanceof Pipeline.Rot90 || s instanceof Pipeline.Flip
+          || s instanceof Pipeline.ScaleIntensity || s instanceof Pipeline.ShiftIntensity)).toList(), p.pipeline().steps());
+      float[] a = p.preprocess(val.image());
+      assertEquals(a.length, p.preprocess(val.image()).length);
+      assertTrue(java.util.Arrays.equals(a, p.preprocess(val.image())), "deterministic");
+    }
+    // a run without pipeline.json: the default pipeline at the model's input size, said once
+    Path old = tmp.resolve("old-run");
+    Files.createDirectories(old.resolve("model"));
+    for (String f : List.of(MultimodalModel.CONFIG_FILE, MultimodalModel.WEIGHTS_FILE)) {
+      Files.copy(run.resolve("model").resolve(f), old.resolve("model").resolve(f));
+    }
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    try (PrintStream ps = new PrintStream(log, true, StandardCharsets.UTF_8);
+        RunPredictor p = RunPredictor.open(old, new RunPredictor.Options().threads(1).log(ps))) {
+      assertFalse(p.pipelineRecorded());
+      var v = p.config().vision();
+      assertEquals(Pipeline.defaults(new int[] {v.depth(), v.height(), v.width()}, null, true, true).steps(),
+          p.pipeline().steps());
+      assertEquals(3, p.reports(val.image(), EnumSet.allOf(Region.class)).size());
+    }
+    String note = log.toString(StandardCharsets.UTF_8);
+    assertEquals(1, note.lines().count(), note);
+    assertTrue(note.contains("no pipeline.json"), note);
+  }
+
+  @Test
+  void badInputIsOneErrorLine() throws Exception {
+    String img = val.image().toString();
+    assertError(CliTestSupport.run("generate", "--run", tmp.resolve("nope").toString(), "--image", img), 1, "nope");
+    Path empty = Files.createDirectories(tmp.resolve("empty-run"));
+    assertError(CliTestSupport.run("generate", "--run", empty.toString(), "--image", img), 1, "no trained model");
+    assertError(CliTestSupport.run("generate", "--run", run.toString(), "--image",
+        tmp.resolve("missing.nii.gz").toString()), 1, "missing.nii.gz");
+    Path corrupt = tmp.resolve("corrupt.nii.gz");
+    Files.write(corrupt, "not a nifti file at all".getBytes(StandardCharsets.UTF_8));
+    assertError(CliTestSupport.run("generate", "--run", run.toString(), "--image", corrupt.toString(), "--threads",
+        "1"), 1, "corrupt.nii.gz");
+    Path truncated = tmp.resolve("truncated.nii.gz");
+    byte[] whole = Files.readAllBytes(val.image());
+    Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length / 2));
+    assertError(CliTestSupport.run("generate", "--run", run.toString(), "--image", truncated.toString(), "--threads",
+        "1"), 1, "truncated.nii.gz");
+    assertError(CliTestSupport.run("generate", "--run", run.toString(), "--image", img, "--question", "Which side?",
+        "--choices", "A=Left;B=Right"), 2, "option C is missing");
+    assertError(CliTestSupport.run("generate", "--run", run.toString(), "--image", img, "--question", "Which side?",
+        "--choices", "A=Left;B=Right;C=Both;E=Neither"), 2, "unknown option letter 'E'");
+    assertError(CliTestSupport.run("generate", "--run", run.toString(), "--image", img, "--question", "Which side?",
+        "--choices", "A=Left;B;C=Both;D=Neither"), 2, "--choices");
+    assertError(CliTestSupport.run("generate", "--run", run.toString(), "--image", img, "--question", "Which side?"),
+        2, "--question needs --choices");
+    assertError(CliTestSupport.run("generate", "--run", run.toString(), "--image", img, "--region", "neck"), 2,
+        "neck");
+    String dsj = data.resolve("dataset.json").toString();
+    assertError(CliTestSupport.run("evaluate", "--data", dsj), 2, "exactly one of --predictions");
+    assertError(CliTestSupport.run("evaluate", "--data", dsj, "--run", run.toString(), "--predictions", dsj), 2,
+        "exactly one of --predictions");
+    assertError(CliTestSupport.run("evaluate", "--data", dsj, "--run", empty.toString()), 1, "no trained model");
+    Path badPipe = tmp.resolve("bad-pipeline-run");
+    Files.createDirectories(badPipe.resolve("model"));
+    for (String f : List.of(MultimodalModel.CONFIG_FILE, MultimodalModel.WEIGHTS_FILE)) {
+      Files.copy(run.resolve("model").resolve(f), badPipe.resolve("model").resolve(f));
+    }
+    Files.writeString(badPipe.resolve(TrainRun.PIPELINE_FILE), "[{\"op\": \"resize\", \"size\": [8, 8, 8]}]");
+    assertError(CliTestSupport.run("generate", "--run", badPipe.toString(), "--image", img), 1,
+        "resizes to 8×8×8 but the model takes");
+    Files.writeString(badPipe.resolve(TrainRun.PIPELINE_FILE), "{not json");
+    assertError(CliTestSupport.run("generate", "--run", badPipe.toString(), "--image", img), 1,
+        TrainRun.PIPELINE_FILE);
+    // a question whose words the run's restricted vocabulary never saw cannot be asked: said, not guessed
+    CliTestSupport.Result r = CliTestSupport.run("generate", "--run", run.toString(), "--image", img, "--question",
+        "Zygomorphic quixotry?", "--choices", "A=Xylophone;B=Quokka;C=Zebu;D=Wombat", "--threads", "1");
+    assertError(r, 1, "cannot be given to this model");
+    assertNotEquals(0, r.exitCode());
+  }
+
+  private static void assertError(CliTestSupport.Result r, int code, String fragment) {
+    assertEquals(code, r.exitCode(), r.err());
+    assertTrue(r.err().startsWith("error: "), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertTrue(r.err().contains(fragment), r.err());
+    assertTrue(r.out().isEmpty(), r.out());
+  }
+
+  @Test
+  void predictorRejectsAnUnknownRunClearly() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> RunPredictor.open(tmp.resolve("no-such-run")));
+    assertTrue(e.getMessage().contains("no-such-run"), e.getMessage());
+  }
+}
