@@ -58,6 +58,7 @@ public final class HtmlDocument {
     Files.createDirectories(dir);
     Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
     try {
+      org.scribe3d.checkpoint.Safetensors.readableByAll(tmp); // temp files are 0600; a report is meant to be opened
       Files.writeString(tmp, html(), StandardCharsets.UTF_8);
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
