@@ -5,10 +5,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -253,13 +251,7 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private static void writeAtomically(Path target, String text) throws IOException {
-    Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".demo", ".tmp");
-    try {
-      org.scribe3d.checkpoint.Safetensors.readableByAll(tmp);
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    org.scribe3d.data.AtomicFiles.writeString(target, text);
   }
+
 }
