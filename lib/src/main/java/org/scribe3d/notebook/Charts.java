@@ -63,10 +63,12 @@ public final class Charts {
    * Bars with interval whiskers (e.g. 95% bootstrap intervals), one series or several grouped: for
    * series {@code s} and label {@code i} the bar is {@code values.get(s)[i]} and its whisker runs from
    * {@code lo.get(s)[i]} to {@code hi.get(s)[i]}. A NaN value draws no bar, a NaN bound no whisker on
-   * that side (a metric without an interval).
+   * that side (a metric without an interval). A percentile bootstrap interval need not contain the
+   * point estimate; where it does not, the whisker on that side is drawn with length 0 (error bars
+   * hang from the bar's top), so the tables, not the chart, carry such intervals exactly.
    *
-   * @throws IllegalArgumentException if lengths differ, a series lacks bounds, or a bound lies on the
-   *     wrong side of its value
+   * @throws IllegalArgumentException if lengths differ, a series lacks bounds, or a lower bound is above
+   *     its upper bound
    */
   public static Figure barWithIntervals(String title, List<String> labels, Map<String, double[]> values,
       Map<String, double[]> lo, Map<String, double[]> hi, String xTitle, String yTitle) {
@@ -84,10 +86,9 @@ public final class Charts {
             + h.length + " upper bounds for " + labels.size() + " labels");
       }
       for (int i = 0; i < v.length; i++) {
-        if ((Double.isFinite(l[i]) && Double.isFinite(v[i]) && l[i] > v[i] + 1e-12)
-            || (Double.isFinite(h[i]) && Double.isFinite(v[i]) && h[i] < v[i] - 1e-12)) {
-          throw new IllegalArgumentException("series '" + s + "', " + labels.get(i) + ": interval [" + l[i] + ", " + h[i]
-              + "] does not contain the value " + v[i]);
+        if (Double.isFinite(l[i]) && Double.isFinite(h[i]) && l[i] > h[i]) {
+          throw new IllegalArgumentException("series '" + s + "', " + labels.get(i) + ": lower bound " + l[i]
+              + " is above the upper bound " + h[i]);
         }
       }
       traces.add(new IntervalBarTrace(s, labels.toArray(), v, l, h));

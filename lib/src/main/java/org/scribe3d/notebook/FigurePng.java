@@ -189,11 +189,9 @@ public final class FigurePng {
           ymin = Math.min(ymin, s.y()[i]);
           ymax = Math.max(ymax, s.y()[i]);
           // whiskers must fit in the plot too
-          if (s.lo() != null && Double.isFinite(s.lo()[i])) {
-            ymin = Math.min(ymin, s.lo()[i]);
-          }
-          if (s.hi() != null && Double.isFinite(s.hi()[i])) {
-            ymax = Math.max(ymax, s.hi()[i]);
+          if (s.lo() != null) {
+            ymin = Math.min(ymin, s.y()[i] - IntervalBarTrace.minus(s.y()[i], s.lo()[i]));
+            ymax = Math.max(ymax, s.y()[i] + IntervalBarTrace.plus(s.y()[i], s.hi()[i]));
           }
         }
       }
@@ -303,8 +301,9 @@ public final class FigurePng {
           int hgt = Math.max(Math.abs(py1 - py0), y != 0 ? 1 : 0);
           g.fillRect((int) Math.round(x0), yTop, Math.max(1, (int) Math.round(x1 - x0) - (categorical ? 0 : 1)), hgt);
           if (s.lo() != null) {
-            double lo = Double.isFinite(s.lo()[i]) ? s.lo()[i] : y;
-            double hi = Double.isFinite(s.hi()[i]) ? s.hi()[i] : y;
+            // as Plotly draws them: from the value, each side clamped at the value
+            double lo = y - IntervalBarTrace.minus(y, s.lo()[i]);
+            double hi = y + IntervalBarTrace.plus(y, s.hi()[i]);
             if (hi > lo) {
               int cx = (int) Math.round((x0 + x1) / 2);
               int pLo = top + ph - (int) Math.round((lo - ymin) / (ymax - ymin) * ph);

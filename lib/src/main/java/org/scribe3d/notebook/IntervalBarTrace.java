@@ -41,14 +41,14 @@ final class IntervalBarTrace implements Trace {
     return hi;
   }
 
-  /** Whisker length above the value (0 where the value or the bound is NaN). */
+  /** Whisker length above the value (0 where the value or the bound is NaN, or the bound is below the value). */
   static double plus(double value, double hi) {
-    return Double.isFinite(value) && Double.isFinite(hi) ? hi - value : 0;
+    return Double.isFinite(value) && Double.isFinite(hi) ? Math.max(0, hi - value) : 0;
   }
 
-  /** Whisker length below the value (0 where the value or the bound is NaN). */
+  /** Whisker length below the value (0 where the value or the bound is NaN, or the bound is above the value). */
   static double minus(double value, double lo) {
-    return Double.isFinite(value) && Double.isFinite(lo) ? value - lo : 0;
+    return Double.isFinite(value) && Double.isFinite(lo) ? Math.max(0, value - lo) : 0;
   }
 
   /** The trace as Plotly JSON. */

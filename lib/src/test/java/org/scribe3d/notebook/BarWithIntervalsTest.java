@@ -89,11 +89,20 @@ class BarWithIntervalsTest {
         new double[] {1}, new double[] {0}, new double[] {2}, "x", "y"));
     assertTrue(e.getMessage().contains("1 values"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> Charts.barWithIntervals("t", labels,
-        new double[] {1, 1}, new double[] {0, 1.5}, new double[] {2, 2}, "x", "y"));
-    assertTrue(e.getMessage().contains("does not contain the value"), e.getMessage());
+        new double[] {1, 1}, new double[] {0, 2.5}, new double[] {2, 2}, "x", "y"));
+    assertTrue(e.getMessage().contains("above the upper bound"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> Charts.barWithIntervals("t", labels,
         Map.of("s", new double[] {1, 1}), Map.of(), Map.of("s", new double[] {2, 2}), "x", "y"));
     assertTrue(e.getMessage().contains("no lower bounds"), e.getMessage());
+  }
+
+  @Test
+  void anIntervalBesideTheValueHangsFromTheBarTop() {
+    // a percentile bootstrap interval may miss the point estimate: [0.6, 0.9] for a value of 0.5
+    JsonObject err = traces(Charts.barWithIntervals("t", List.of("a"), new double[] {0.5}, new double[] {0.6},
+        new double[] {0.9}, "x", "y")).get(0).getAsJsonObject("error_y");
+    assertEquals(0.4, doubles(err.getAsJsonArray("array"))[0], 1e-12);
+    assertEquals(0.0, doubles(err.getAsJsonArray("arrayminus"))[0]);
   }
 
   /**
