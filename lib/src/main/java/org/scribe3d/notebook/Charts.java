@@ -13,8 +13,8 @@ import tech.tablesaw.plotly.traces.ScatterTrace;
 import tech.tablesaw.plotly.traces.Trace;
 
 /**
- * Plotly figures (Tablesaw's {@link Figure}) for notebooks and reports: bar, line, heatmap,
- * confusion matrix and intensity histogram. Display them with {@code display(figure)}; the kernel
+ * Plotly figures (Tablesaw's {@link Figure}) for notebooks and reports: bar (optionally with interval
+ * whiskers), line, heatmap, confusion matrix and intensity histogram. Display them with {@code display(figure)}; the kernel
  * shows the interactive plot with a PNG beside it.
  */
 public final class Charts {
@@ -57,6 +57,50 @@ public final class Charts {
       traces.add(BarTrace.builder(labels.toArray(), e.getValue()).name(e.getKey()).build());
     }
     return new Figure(layout(title, xTitle, yTitle, 700, 420), traces.toArray(new Trace[0]));
+  }
+
+  /**
+   * Bars with interval whiskers (e.g. 95% bootstrap intervals), one series or several grouped: for
+   * series {@code s} and label {@code i} the bar is {@code values.get(s)[i]} and its whisker runs from
+   * {@code lo.get(s)[i]} to {@code hi.get(s)[i]}. A NaN value draws no bar, a NaN bound no whisker on
+   * that side (a metric without an interval). A percentile bootstrap interval need not contain the
+   * point estimate; where it does not, the whisker on that side is drawn with length 0 (error bars
+   * hang from the bar's top), so the tables, not the chart, carry such intervals exactly.
+   *
+   * @throws IllegalArgumentException if lengths differ, a series lacks bounds, or a lower bound is above
+   *     its upper bound
+   */
+  public static Figure barWithIntervals(String title, List<String> labels, Map<String, double[]> values,
+      Map<String, double[]> lo, Map<String, double[]> hi, String xTitle, String yTitle) {
+    List<Trace> traces = new ArrayList<>();
+    for (Map.Entry<String, double[]> e : values.entrySet()) {
+      String s = e.getKey();
+      double[] v = e.getValue();
+      double[] l = lo.get(s);
+      double[] h = hi.get(s);
+      if (l == null || h == null) {
+        throw new IllegalArgumentException("series '" + s + "' has no " + (l == null ? "lower" : "upper") + " bounds");
+      }
+      if (v.length != labels.size() || l.length != labels.size() || h.length != labels.size()) {
+        throw new IllegalArgumentException("series '" + s + "' has " + v.length + " values, " + l.length + " lower and "
+            + h.length + " upper bounds for " + labels.size() + " labels");
+      }
+      for (int i = 0; i < v.length; i++) {
+        if (Double.isFinite(l[i]) && Double.isFinite(h[i]) && l[i] > h[i]) {
+          throw new IllegalArgumentException("series '" + s + "', " + labels.get(i) + ": lower bound " + l[i]
+              + " is above the upper bound " + h[i]);
+        }
+      }
+      traces.add(new IntervalBarTrace(s, labels.toArray(), v, l, h));
+    }
+    return new Figure(layout(title, xTitle, yTitle, 700, 420), traces.toArray(new Trace[0]));
+  }
+
+  /** One series of bars with interval whiskers; see {@link #barWithIntervals(String, List, Map, Map, Map, String, String)}. */
+  public static Figure barWithIntervals(String title, List<String> labels, double[] values, double[] lo, double[] hi,
+      String xTitle, String yTitle) {
+    return barWithIntervals(title, labels, Map.of("value", values), Map.of("value", lo), Map.of("value", hi), xTitle,
+        yTitle);
   }
 
   /** One line per series over shared x values (e.g. loss per step). */

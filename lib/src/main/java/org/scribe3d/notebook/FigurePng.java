@@ -33,10 +33,21 @@ public final class FigurePng {
       new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
       new Color(0xbcbd22), new Color(0x17becf)};
 
+  /** Colour of interval whiskers (Plotly's #444). */
+  static final Color WHISKER = new Color(0x444444);
+
   private FigurePng() {}
 
-  /** A trace as plotted: categories or numbers on x, numbers on y, or a z grid for heatmaps. */
-  record Series(String type, String name, Object[] x, double[] y, String mode, double[][] z, Object[] yLabels) {}
+  /**
+   * A trace as plotted: categories or numbers on x, numbers on y, or a z grid for heatmaps; lo/hi are
+   * interval bounds per point (bars with whiskers) or null.
+   */
+  record Series(String type, String name, Object[] x, double[] y, String mode, double[][] z, Object[] yLabels,
+      double[] lo, double[] hi) {
+    Series(String type, String name, Object[] x, double[] y, String mode, double[][] z, Object[] yLabels) {
+      this(type, name, x, y, mode, z, yLabels, null, null);
+    }
+  }
 
   public static BufferedImage render(Figure figure) {
     Layout layout = figure.getLayout();
@@ -96,7 +107,11 @@ public final class FigurePng {
       case "bar": {
         Object[] x = (Object[]) get(t, "x");
         double[] y = (double[]) get(t, "y");
-        return x == null || y == null ? null : new Series("bar", name, x, y, null, null, null);
+        if (x == null || y == null) {
+          return null;
+        }
+        return t instanceof IntervalBarTrace ib ? new Series("bar", name, x, y, null, null, null, ib.lo(), ib.hi())
+            : new Series("bar", name, x, y, null, null, null);
       }
       case "scatter": {
         Object[] x = (Object[]) get(t, "x");
@@ -173,6 +188,11 @@ public final class FigurePng {
         if (Double.isFinite(s.y()[i])) {
           ymin = Math.min(ymin, s.y()[i]);
           ymax = Math.max(ymax, s.y()[i]);
+          // whiskers must fit in the plot too
+          if (s.lo() != null) {
+            ymin = Math.min(ymin, s.y()[i] - IntervalBarTrace.minus(s.y()[i], s.lo()[i]));
+            ymax = Math.max(ymax, s.y()[i] + IntervalBarTrace.plus(s.y()[i], s.hi()[i]));
+          }
         }
       }
     }
@@ -280,6 +300,21 @@ public final class FigurePng {
           int yTop = Math.min(py0, py1);
           int hgt = Math.max(Math.abs(py1 - py0), y != 0 ? 1 : 0);
           g.fillRect((int) Math.round(x0), yTop, Math.max(1, (int) Math.round(x1 - x0) - (categorical ? 0 : 1)), hgt);
+          if (s.lo() != null) {
+            // as Plotly draws them: from the value, each side clamped at the value
+            double lo = y - IntervalBarTrace.minus(y, s.lo()[i]);
+            double hi = y + IntervalBarTrace.plus(y, s.hi()[i]);
+            if (hi > lo) {
+              int cx = (int) Math.round((x0 + x1) / 2);
+              int pLo = top + ph - (int) Math.round((lo - ymin) / (ymax - ymin) * ph);
+              int pHi = top + ph - (int) Math.round((hi - ymin) / (ymax - ymin) * ph);
+              g.setColor(WHISKER);
+              g.drawLine(cx, pLo, cx, pHi);
+              g.drawLine(cx - 4, pLo, cx + 4, pLo);
+              g.drawLine(cx - 4, pHi, cx + 4, pHi);
+              g.setColor(color);
+            }
+          }
         }
         barIndex++;
       } else {
