@@ -3,7 +3,6 @@ package org.scribe3d.cli;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,11 +12,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.scribe3d.data.AtomicFiles;
 import org.scribe3d.data.Case;
 import org.scribe3d.data.Dataset;
 import org.scribe3d.data.DatasetLoader;
 import org.scribe3d.data.Split;
 import org.scribe3d.eval.Predictions;
+import org.scribe3d.model.ModelPresets;
 import org.scribe3d.report.RunReport;
 import org.scribe3d.volume.Pipeline;
 import picocli.CommandLine.Command;
@@ -93,9 +94,9 @@ public final class DemoCommand implements Callable<Integer> {
     run(o, steps, "summarise it", "dataset-info", dataset.toString(), "--no-check-images");
 
     Path pipeline = out.resolve("pipeline.json");
-    writeAtomically(pipeline, intensityOnly().toJson() + "\n");
+    AtomicFiles.writeString(pipeline, intensityOnly().toJson() + "\n");
 
-    run(o, steps, "train the tiny preset", trainArgs(dataset, run, cache, pipeline, false));
+    Step training = run(o, steps, "train the tiny preset", trainArgs(dataset, run, cache, pipeline, false));
     run(o, steps, "generate for the held-out split and evaluate", evalArgs(run, dataset));
     if (blindControl) {
       run(o, steps, "train the blind control (image embeddings zeroed)", trainArgs(dataset, blind, cache, pipeline, true));
@@ -105,8 +106,7 @@ public final class DemoCommand implements Callable<Integer> {
     JsonObject eval = RunReport.readEval(run.resolve("eval").resolve("eval.json"));
     JsonObject blindEval = blindControl ? RunReport.readEval(blind.resolve("eval").resolve("eval.json")) : null;
     RunReport.Curves curves = RunReport.curves(run.resolve("metrics.jsonl"));
-    double trainSeconds = steps.stream().filter(s -> s.name().equals("train the tiny preset"))
-        .mapToDouble(Step::seconds).sum();
+    double trainSeconds = training.seconds();
 
     JsonObject summary = new JsonObject();
     summary.addProperty("vqa_accuracy", RunReport.metric(eval, "vqa.all.accuracy"));
@@ -156,14 +156,14 @@ public final class DemoCommand implements Callable<Integer> {
     List<String> intro = new ArrayList<>();
     intro.add(String.format(Locale.ROOT, "Tiny preset trained on %d phantom cases for %.1f minutes; evaluated on %d"
         + " held-out cases. VQA accuracy %s, finding F1 %s%s.", ds.split(Split.TRAIN).size(), trainSeconds / 60,
-        val.size(), fmt(RunReport.metric(eval, "vqa.all.accuracy")), fmt(RunReport.metric(eval, "findings.all.f1")),
+        val.size(), RunReport.fmt(RunReport.metric(eval, "vqa.all.accuracy")), RunReport.fmt(RunReport.metric(eval, "findings.all.f1")),
         blindEval == null ? "" : String.format(Locale.ROOT, " (blind control: VQA %s, F1 %s)",
-            fmt(RunReport.metric(blindEval, "vqa.all.accuracy")), fmt(RunReport.metric(blindEval, "findings.all.f1")))));
+            RunReport.fmt(RunReport.metric(blindEval, "vqa.all.accuracy")), RunReport.fmt(RunReport.metric(blindEval, "findings.all.f1")))));
     intro.add("Full metrics with 95% bootstrap intervals: " + run.resolve("eval").resolve("summary.html"));
     RunReport.writeHtml(out.resolve("report.html"), "Scribe3D demo", intro, runs, curves,
         val.subList(0, Math.min(4, val.size())), RunReport.reportsByCase(preds));
 
-    writeAtomically(out.resolve("summary.json"),
+    AtomicFiles.writeString(out.resolve("summary.json"),
         new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeSpecialFloatingPointValues().create()
             .toJson(summary) + "\n");
     printTable(o, eval, blindEval, trainSeconds, total);
@@ -174,7 +174,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   /** M3D's preprocessing with intensity augmentation only (see the class comment). */
   static Pipeline intensityOnly() {
-    List<Pipeline.Step> s = new ArrayList<>(Pipeline.defaults(new int[] {32, 128, 128}, null, true, true).steps());
+    List<Pipeline.Step> s = new ArrayList<>(Pipeline.defaults(ModelPresets.tinyInput(), null, true, true).steps());
     s.add(new Pipeline.ScaleIntensity(0.1, 0.5));
     s.add(new Pipeline.ShiftIntensity(0.1, 0.5));
     return new Pipeline(s);
@@ -224,13 +224,13 @@ public final class DemoCommand implements Callable<Integer> {
         {"finding F1 pelvis", "findings.pelvis.f1"}, {"BLEU-4 (all)", "report.all.bleu_4"},
         {"ROUGE-L (all)", "report.all.rouge_l"}};
     for (String[] r : rows) {
-      o.printf("%-28s %10s%s%n", r[0], fmt(RunReport.metric(eval, r[1])),
-          blind == null ? "" : String.format("%16s", fmt(RunReport.metric(blind, r[1]))));
+      o.printf("%-28s %10s%s%n", r[0], RunReport.fmt(RunReport.metric(eval, r[1])),
+          blind == null ? "" : String.format("%16s", RunReport.fmt(RunReport.metric(blind, r[1]))));
     }
     o.printf(Locale.ROOT, "%-28s %10.1f%n%-28s %10.1f%n", "training minutes", trainSeconds / 60, "demo minutes", total / 60);
   }
 
-  private void run(PrintWriter o, List<Step> steps, String title, String... args) {
+  private Step run(PrintWriter o, List<Step> steps, String title, String... args) {
     o.printf("%n== %s: scribe3d %s%n", title, String.join(" ", args));
     o.flush();
     long t0 = System.nanoTime();
@@ -239,19 +239,16 @@ public final class DemoCommand implements Callable<Integer> {
     if (code != 0) {
       throw new CliExit("demo step 'scribe3d " + args[0] + "' failed (exit " + code + ")", code);
     }
-    steps.add(new Step(title, List.of(args), secs));
+    Step step = new Step(title, List.of(args), secs);
+    steps.add(step);
+    return step;
   }
 
-  private static String fmt(double v) {
-    return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.3f", v);
-  }
+
 
   private static double round(double v) {
     return Math.round(v * 1000) / 1000.0;
   }
 
-  private static void writeAtomically(Path target, String text) throws IOException {
-    org.scribe3d.data.AtomicFiles.writeString(target, text);
-  }
 
 }

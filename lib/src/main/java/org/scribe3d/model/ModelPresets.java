@@ -69,8 +69,14 @@ public final class ModelPresets {
     }
     LlamaConfig llm = new LlamaConfig(256, 688, 4, 4, 2, 64, 1e-5, 500000.0, null, vocab.size(), false, false,
         false, (int) vocab.toCompact(BOS), eos, 8192, "float32", 0.02);
-    ViTConfig v = new ViTConfig(1, 32, 128, 128, 4, 16, 16, 192, 3, 4, 768, 1e-5, false);
+    int[] in = tinyInput();
+    ViTConfig v = new ViTConfig(1, in[0], in[1], in[2], 4, 16, 16, 192, 3, 4, 768, 1e-5, false);
     return new MultimodalConfig("tiny", v, 2, llm, null, 64, MultimodalConfig.DEFAULT_IMAGE_TOKEN_ID, 512, vocab);
+  }
+
+  /** The tiny preset's input size D, H, W (32×128×128), e.g. for a preprocessing pipeline made before the model. */
+  public static int[] tinyInput() {
+    return new int[] {32, 128, 128};
   }
 
   /**

@@ -19,6 +19,7 @@ import org.scribe3d.notebook.Charts;
 import org.scribe3d.notebook.HtmlDocument;
 import org.scribe3d.notebook.Plane;
 import org.scribe3d.notebook.SliceView;
+import org.scribe3d.notebook.Tables;
 import org.scribe3d.notebook.Window;
 import org.scribe3d.volume.Volume;
 import org.scribe3d.volume.VolumeIO;
@@ -203,7 +204,6 @@ public final class RunReport {
     doc.add(vqaFigure(runs, "VQA accuracy by question type"));
     doc.heading("Example validation cases");
     for (Case c : examples) {
-      doc.paragraph("Case " + c.id());
       try {
         Volume v = VolumeIO.load(c.image());
         doc.add(SliceView.slice(v, Plane.CORONAL, SliceView.middle(v, Plane.CORONAL), Window.SOFT_TISSUE));
@@ -211,31 +211,23 @@ public final class RunReport {
         doc.paragraph("(image not readable: " + e.getMessage() + ")");
       }
       Map<Region, String> gen = generated.getOrDefault(c.id(), Map.of());
-      StringBuilder t = new StringBuilder("<table class=\"dataframe\"><tr><th>region</th><th>generated</th>"
-          + "<th>reference</th></tr>");
+      List<Map<String, String>> rows = new ArrayList<>();
       for (Region r : Region.values()) {
         String ref = c.findings().getOrDefault(r, "");
-        if (ref.isBlank() && !gen.containsKey(r)) {
-          continue;
+        if (!ref.isBlank() || gen.containsKey(r)) {
+          Map<String, String> row = new LinkedHashMap<>();
+          row.put("region", r.key());
+          row.put("generated", gen.getOrDefault(r, ""));
+          row.put("reference", ref);
+          rows.add(row);
         }
-        t.append("<tr><td>").append(r.key()).append("</td><td>").append(esc(gen.getOrDefault(r, "")))
-            .append("</td><td>").append(esc(ref)).append("</td></tr>");
       }
-      doc.add(new Html(t.append("</table>").toString()));
+      doc.add(Tables.fromRows("Case " + c.id(), rows));
     }
     doc.write(file);
   }
 
-  /** Raw HTML for {@link HtmlDocument#add} (RichOutput shows objects with a toHtml()). */
-  public record Html(String html) {
-    public String toHtml() {
-      return html;
-    }
-  }
 
-  private static String esc(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
-  }
 
   private static double zeroIfNaN(double v) {
     return Double.isNaN(v) ? 0 : v;
@@ -253,7 +245,8 @@ public final class RunReport {
     return out;
   }
 
-  static String fmt(double v) {
+  /** A metric for display: three decimals, "n/a" for NaN. */
+  public static String fmt(double v) {
     return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.3f", v);
   }
 }
