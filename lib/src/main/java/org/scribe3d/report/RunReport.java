@@ -229,6 +229,13 @@ public final class RunReport {
 
 
 
+  /** Raw HTML for {@link HtmlDocument#add} and notebook display() (RichOutput shows objects with a toHtml()). */
+  public record Html(String html) {
+    public String toHtml() {
+      return html;
+    }
+  }
+
   private static double zeroIfNaN(double v) {
     return Double.isNaN(v) ? 0 : v;
   }
