@@ -103,6 +103,16 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--blind", description = "Blind control: image embeddings zeroed.")
   boolean blind;
 
+  @Option(names = "--finding-loss", defaultValue = "0", paramLabel = "W",
+      description = "Weight of an auxiliary finding head on the image embeddings, trained on labels read from the"
+          + " reference reports (0: none, the paper's recipe; the demo uses 1).")
+  double findingLoss;
+
+  @Option(names = "--pretrain-epochs", defaultValue = "0", paramLabel = "N",
+      description = "Epochs of vision pretraining on the finding labels before the main stage (language model"
+          + " frozen, one sample per scan; needs --finding-loss; default 0).")
+  int pretrainEpochs;
+
   @Option(names = "--llm", paramLabel = "HF_DIR", description = "Pretrained Llama (Hugging Face directory) for the paper preset.")
   Path llm;
 
@@ -130,6 +140,8 @@ public final class TrainCommand implements Callable<Integer> {
     o.pipeline = pipeline;
     o.augment = !noAugment;
     o.blind = blind;
+    o.findingLoss = findingLoss;
+    o.pretrainEpochs = pretrainEpochs;
     o.llm = llm;
     o.modelConfig = modelConfig;
     o.valSamples = valSamples;

@@ -393,6 +393,35 @@ public final class RunPredictor implements AutoCloseable {
   }
 
   /**
+   * The finding head's probability of each label ({@code config().findingLabels()}, e.g.
+   * "type:lung_nodule") per scan, for runs trained with {@code --finding-loss}.
+   */
+  public List<Map<String, Double>> findingProbabilities(List<Path> images) throws IOException {
+    if (!model.hasFindingHead()) {
+      throw new IllegalArgumentException(run + " was trained without a finding head (train --finding-loss)");
+    }
+    List<String> labels = model.config().findingLabels();
+    List<Map<String, Double>> out = new ArrayList<>();
+    for (int from = 0; from < images.size(); from += options.casesPerChunk) {
+      List<float[]> volumes = new ArrayList<>();
+      for (Path p : images.subList(from, Math.min(images.size(), from + options.casesPerChunk))) {
+        volumes.add(preprocess(p));
+      }
+      try (NDManager m = manager.newSubManager()) {
+        for (NDArray e : imageEmbeddings(volumes, m)) {
+          float[] p = ai.djl.nn.Activation.sigmoid(model.findingLogits(e.expandDims(0))).toFloatArray();
+          Map<String, Double> row = new LinkedHashMap<>();
+          for (int i = 0; i < labels.size(); i++) {
+            row.put(labels.get(i), (double) p[i]);
+          }
+          out.add(row);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
    * Greedy continuations of (image, prompt text) pairs, at most {@code maxNewTokens} each; images may
    * repeat and each distinct file is preprocessed and encoded once.
    */

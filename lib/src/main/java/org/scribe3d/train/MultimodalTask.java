@@ -3,8 +3,10 @@ package org.scribe3d.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.scribe3d.data.TrainingExample;
 import org.scribe3d.model.multimodal.MultimodalModel;
@@ -28,7 +30,11 @@ public final class MultimodalTask implements BatchSource<MultimodalTask.Batch>, 
    * image (and one augmentation draw, that of the first of them), so the vision encoder runs once per
    * scan, not once per question.
    */
-  public record Batch(float[] images, int[] imageOf, List<PromptExample> examples) {
+  public record Batch(float[] images, int[] imageOf, List<PromptExample> examples, float[] findingTargets) {
+    public Batch(float[] images, int[] imageOf, List<PromptExample> examples) {
+      this(images, imageOf, examples, null);
+    }
+
     public int distinctImages() {
       return imageOf.length == 0 ? 0 : java.util.Arrays.stream(imageOf).max().getAsInt() + 1;
     }
@@ -41,6 +47,8 @@ public final class MultimodalTask implements BatchSource<MultimodalTask.Batch>, 
   private final long padId;
   private final VocabMap vocab;
   private final int[] dhw;
+  private Map<Path, float[]> findingTargets;
+  private double findingWeight;
 
   /**
    * @param augment apply the pipeline's augmentation steps (training) or not (validation)
@@ -66,6 +74,24 @@ public final class MultimodalTask implements BatchSource<MultimodalTask.Batch>, 
 
   public List<TrainingExample> examples() {
     return examples;
+  }
+
+  /**
+   * Adds the finding head's loss: {@code weight} × (BCE summed over labels, mean over the micro-batch's
+   * images) per labelled token, so its share of the step's loss does not depend on how a batch is split.
+   *
+   * @param targets 0/1 label vector per image file (the model's {@code findingLabels} order); every
+   *     image of this task must have one
+   */
+  public MultimodalTask withFindingLoss(Map<Path, float[]> targets, double weight) {
+    for (TrainingExample e : examples) {
+      if (!targets.containsKey(e.image())) {
+        throw new IllegalArgumentException("no finding labels for " + e.image());
+      }
+    }
+    this.findingTargets = Map.copyOf(targets);
+    this.findingWeight = weight;
+    return this;
   }
 
   @Override
@@ -95,7 +121,16 @@ public final class MultimodalTask implements BatchSource<MultimodalTask.Batch>, 
     for (int k = 0; k < distinct.size(); k++) {
       System.arraycopy(distinct.get(k), 0, images, k * vox, vox);
     }
-    return new Batch(images, imageOf, ex);
+    float[] targets = null;
+    if (findingTargets != null) {
+      int labels = findingTargets.values().iterator().next().length;
+      targets = new float[distinct.size() * labels];
+      int k = 0;
+      for (Path image : seen.keySet()) {
+        System.arraycopy(findingTargets.get(image), 0, targets, k++ * labels, labels);
+      }
+    }
+    return new Batch(images, imageOf, ex, targets);
   }
 
   /** Examples of the same image file form a group (see {@link TrainConfig#groupSamples}). */
@@ -138,22 +173,30 @@ public final class MultimodalTask implements BatchSource<MultimodalTask.Batch>, 
     MultimodalModel mm = (MultimodalModel) model;
     PromptBatch pb = PromptBatch.collate(b.examples(), manager, padId, vocab);
     NDArray ids = Tensors.owned(pb.inputIds());
-    NDArray logits = mm.llm().forward(inputEmbeddings(mm, b, ids, manager), Tensors.owned(pb.attentionMask()),
-        null, null);
-    return MaskedCrossEntropy.sum(logits, Tensors.owned(pb.labels()));
+    int u = b.distinctImages();
+    NDArray images = Tensors.owned(manager.create(b.images(), new Shape(u, 1, dhw[0], dhw[1], dhw[2])));
+    NDArray img = mm.imageEmbeddings(images, u, manager); // [U, K, H]
+    NDArray logits = mm.llm().forward(inputEmbeddings(mm, b, img, ids, manager),
+        Tensors.owned(pb.attentionMask()), null, null);
+    NDArray loss = MaskedCrossEntropy.sum(logits, Tensors.owned(pb.labels()));
+    if (findingWeight > 0 && b.findingTargets() != null && !mm.isBlind()) {
+      long labels = b.findingTargets().length / u;
+      NDArray y = manager.create(b.findingTargets(), new Shape(u, labels));
+      NDArray head = FindingLoss.perImage(mm.findingLogits(img), y);
+      loss = loss.add(org.scribe3d.model.nn.Scalars.mul(head, findingWeight * lossUnits(b)));
+    }
+    return loss;
   }
 
   /**
-   * Token embeddings with each example's image embeddings spliced over its placeholders, the vision
-   * encoder and projector run once per distinct image — what {@link MultimodalModel#inputEmbeddings}
-   * computes, with the image rows shared.
+   * Token embeddings with each example's image embeddings spliced over its placeholders — what {@link
+   * MultimodalModel#inputEmbeddings} computes, with the image rows {@code img} [U, K, H] (one per distinct
+   * image: the vision encoder and projector ran once per scan) shared.
    */
-  NDArray inputEmbeddings(MultimodalModel mm, Batch b, NDArray ids, NDManager manager) {
+  NDArray inputEmbeddings(MultimodalModel mm, Batch b, NDArray img, NDArray ids, NDManager manager) {
     int n = b.examples().size();
     int u = b.distinctImages();
     long t = ids.getShape().get(1);
-    NDArray images = Tensors.owned(manager.create(b.images(), new Shape(u, 1, dhw[0], dhw[1], dhw[2])));
-    NDArray img = mm.imageEmbeddings(images, u, manager); // [U, K, H]
     boolean identity = u == n;
     for (int i = 0; i < n && identity; i++) {
       identity = b.imageOf()[i] == i;

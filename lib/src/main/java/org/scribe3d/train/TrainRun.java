@@ -11,8 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.scribe3d.data.Case;
 import org.scribe3d.data.Dataset;
 import org.scribe3d.data.DatasetLoader;
@@ -26,6 +28,7 @@ import org.scribe3d.prompt.Llama3Tokenizer;
 import org.scribe3d.prompt.PromptBuilder;
 import org.scribe3d.prompt.TextTokenizer;
 import org.scribe3d.prompt.VocabMap;
+import org.scribe3d.text.FindingLabels;
 import org.scribe3d.volume.Pipeline;
 
 /**
@@ -61,6 +64,16 @@ public final class TrainRun {
     public Path modelConfig; // a MultimodalConfig JSON instead of a preset (custom or test-sized models)
     public DataType dtype = DataType.FLOAT32; // weights' dtype; FLOAT16 on GPUs only (see checkDtype)
     public int valSamples = 64;
+    /**
+     * Weight of the auxiliary finding head's loss (labels read from the reference reports, see
+     * text.FindingLabels) per labelled token; 0 = no head (the paper's recipe).
+     */
+    public double findingLoss = 0;
+    /**
+     * Epochs of vision pretraining before the main stage: encoder, projector and finding head on the
+     * report-derived labels, one sample per scan, language model frozen ({@link FindingTask}); 0 = none.
+     */
+    public int pretrainEpochs = 0;
     public TrainConfig train = new TrainConfig().epochs(8).microBatch(4).lr(1e-3).warmupFraction(0.1)
         .weightDecay(0.0).maxGradNorm(1.0).checkpointEvery(0).keepLast(2)
         .threads(Runtime.getRuntime().availableProcessors()).groupSamples(true);
@@ -97,11 +110,24 @@ public final class TrainRun {
         }
       } else if (o.modelConfig != null) {
         cfg = MultimodalConfig.load(o.modelConfig);
+        if (o.findingLoss > 0 && cfg.findingLabels() == null) {
+          cfg = cfg.withFindingHead(FindingLabels.vocabulary(findingLabels(trainCases).values()));
+        }
         o.preset = cfg.name();
         writeAtomically(cfgFile, cfg.toJsonString());
       } else {
         cfg = ModelPresets.byName(o.preset, o.preset.equals("tiny") ? corpusVocab(tt, train, val) : null);
+        if (o.findingLoss > 0) {
+          cfg = cfg.withFindingHead(FindingLabels.vocabulary(findingLabels(trainCases).values()));
+        }
         writeAtomically(cfgFile, cfg.toJsonString());
+      }
+      if (o.findingLoss < 0 || !Double.isFinite(o.findingLoss)) {
+        throw new IllegalArgumentException("--finding-loss must be ≥ 0, got " + o.findingLoss);
+      }
+      if (o.findingLoss > 0 && cfg.findingLabels() == null) {
+        throw new IllegalArgumentException("--finding-loss needs a model with a finding head (" + cfgFile
+            + " has none; start a new run)");
       }
       List<Device> devices = parseDevices(o.devices);
       checkDtype(o.dtype, devices);
@@ -144,7 +170,27 @@ public final class TrainRun {
         PromptBuilder pb = new PromptBuilder(tt, cfg.imageTokens(), cfg.imageTokenId(), cfg.maxLength());
         long pad = tok.eosId();
         MultimodalTask task = new MultimodalTask(train, pb, volumes, o.augment, pad, cfg.vocab());
-        Trainer<MultimodalTask.Batch> trainer = new Trainer<>(model, task, task, o.train, o.out)
+        Map<Path, float[]> targets = new LinkedHashMap<>();
+        if (cfg.findingLabels() != null) {
+          List<String> head = cfg.findingLabels();
+          findingLabels(trainCases).forEach((image, labels) -> targets.put(image, FindingLabels.targets(labels, head)));
+        }
+        if (o.findingLoss > 0) {
+          task.withFindingLoss(targets, o.findingLoss);
+        }
+        double pretrainSeconds = 0;
+        if (o.pretrainEpochs > 0) {
+          if (targets.isEmpty()) {
+            throw new IllegalArgumentException("--pretrain-epochs needs a finding head (train --finding-loss W)");
+          }
+          pretrainSeconds = pretrainVision(o, model, replicas, new FindingTask(targets, volumes, o.augment), console,
+              tty).seconds();
+        }
+        TrainConfig mainStage = o.train;
+        if (pretrainSeconds > 0 && mainStage.maxMinutes > 0) { // one wall-clock budget for both stages
+          mainStage = copy(mainStage).maxMinutes(Math.max(1e-3, mainStage.maxMinutes - pretrainSeconds / 60));
+        }
+        Trainer<MultimodalTask.Batch> trainer = new Trainer<>(model, task, task, mainStage, o.out)
             .replicas(replicas).console(console, tty);
         List<TrainingExample> valUsable = usable(val, pb, cfg.vocab());
         if (!valUsable.isEmpty() && o.valSamples > 0) {
@@ -184,6 +230,52 @@ public final class TrainRun {
       b.add(tt.encodeNoBos(e.prompt()));
     }
     return b.build();
+  }
+
+  /** Where the vision-pretraining stage keeps its checkpoints and metrics inside the run directory. */
+  public static final String PRETRAIN_DIR = "pretrain";
+
+  /**
+   * The vision-pretraining stage ({@link Options#pretrainEpochs}): the language model (and any
+   * adapters) frozen, one image per sample, its own checkpoints and metrics in {@value #PRETRAIN_DIR}/
+   * (so a resumed run skips a finished stage and continues an unfinished one).
+   */
+  static Trainer.Result pretrainVision(Options o, MultimodalModel model, List<MultimodalModel> replicas,
+      FindingTask task, PrintStream console, boolean tty) throws Exception {
+    List<MultimodalModel> all = new ArrayList<>(replicas);
+    all.add(0, model);
+    List<Map<String, Boolean>> flags = new ArrayList<>();
+    for (MultimodalModel m : all) {
+      Map<String, Boolean> f = new LinkedHashMap<>();
+      m.namedParameters().forEach((k, p) -> f.put(k, p.trainable()));
+      flags.add(f);
+      m.llm().setTrainable(false);
+    }
+    try {
+      TrainConfig c = copy(o.train).epochs(o.pretrainEpochs).maxSteps(0).validateEvery(0).groupSamples(false);
+      console.printf(Locale.ROOT, "pretrain: vision encoder + projector + finding head on %d scans, %d labels, %d"
+          + " steps%n", task.size(), model.config().findingLabels().size(), c.totalSteps(task.size()));
+      return new Trainer<>(model, task, task, c, o.out.resolve(PRETRAIN_DIR)).replicas(replicas)
+          .console(console, tty).fit(o.resume);
+    } finally {
+      for (int i = 0; i < all.size(); i++) {
+        Map<String, Boolean> f = flags.get(i);
+        all.get(i).namedParameters().forEach((k, p) -> p.setTrainable(f.get(k)));
+      }
+    }
+  }
+
+  private static TrainConfig copy(TrainConfig c) {
+    return TrainConfig.fromJson(c.toJson());
+  }
+
+  /** The report-derived finding labels of each case's image (see {@link FindingLabels}). */
+  static Map<Path, List<String>> findingLabels(List<Case> cases) {
+    Map<Path, List<String>> out = new LinkedHashMap<>();
+    for (Case c : cases) {
+      out.put(c.image(), FindingLabels.of(c.findings()));
+    }
+    return out;
   }
 
   /** Validation examples whose prompt and answer the (restricted) vocabulary can express. */

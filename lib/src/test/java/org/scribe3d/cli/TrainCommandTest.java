@@ -2,6 +2,7 @@ package org.scribe3d.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -22,7 +23,9 @@ import org.scribe3d.data.Examples;
 import org.scribe3d.data.Split;
 import org.scribe3d.model.ModelPresets;
 import org.scribe3d.model.llama.LlamaConfig;
+import org.scribe3d.infer.RunPredictor;
 import org.scribe3d.model.multimodal.MultimodalConfig;
+import org.scribe3d.model.multimodal.MultimodalModel;
 import org.scribe3d.model.vision.ViTConfig;
 import org.scribe3d.phantom.PhantomDataset;
 import org.scribe3d.phantom.SizePreset;
@@ -124,6 +127,53 @@ class TrainCommandTest {
       }
     }
     assertEquals(total, MetricsLog.read(run.resolve("metrics.jsonl")).stream().filter(l -> !l.has("kind")).count());
+  }
+
+  /**
+   * {@code --finding-loss} adds the report-label head; {@code --pretrain-epochs} first trains encoder,
+   * projector and head alone (the language model stays exactly as initialised), in RUN/pretrain/.
+   */
+  @Test
+  void findingHeadAndVisionPretraining() throws Exception {
+    Path run = tmp.resolve("head");
+    CliTestSupport.Result r = CliTestSupport.run(args(run, "--finding-loss", "1", "--pretrain-epochs", "2")
+        .toArray(String[]::new));
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue((r.out() + r.err()).contains("pretrain: vision encoder"), r.out() + r.err());
+    MultimodalConfig cfg = MultimodalConfig.load(run.resolve("model/config.json"));
+    assertNotNull(cfg.findingLabels());
+    assertTrue(cfg.findingLabels().stream().anyMatch(l -> l.startsWith("type:")), cfg.findingLabels().toString());
+    assertTrue(MetricsLog.read(run.resolve("pretrain/metrics.jsonl")).stream().filter(l -> !l.has("kind")).count() >= 2);
+
+    CheckpointStore.Checkpoint ck = new CheckpointStore(run.resolve("pretrain"), 2).latest().orElseThrow();
+    try (NDManager m = NDManager.newBaseManager()) {
+      java.util.Map<String, ai.djl.ndarray.NDArray> after = ck.model(m);
+      MultimodalModel init = new MultimodalModel(MultimodalConfig.load(run.resolve(TrainRun.MODEL_CONFIG)), m,
+          ai.djl.ndarray.types.DataType.FLOAT32, 42);
+      int llm = 0;
+      int moved = 0;
+      for (var e : init.namedParameters().entrySet()) {
+        float[] a = e.getValue().array().toFloatArray();
+        float[] b = after.get(e.getKey()).toFloatArray();
+        if (e.getKey().startsWith("llm.")) {
+          assertArrayEquals(a, b, 0f, e.getKey() + " changed during vision pretraining");
+          llm++;
+        } else if (!java.util.Arrays.equals(a, b)) {
+          moved++;
+        }
+      }
+      assertTrue(llm > 0 && moved > 0, "llm params " + llm + ", moved vision/projector/head params " + moved);
+    }
+    Path image = DatasetLoader.load(data, DatasetLoader.Options.defaults()).split(Split.VALIDATION).get(0).image();
+    try (RunPredictor p = RunPredictor.open(run)) {
+      java.util.Map<String, Double> probs = p.findingProbabilities(List.of(image)).get(0);
+      assertEquals(cfg.findingLabels(), new ArrayList<>(probs.keySet()));
+      assertTrue(probs.values().stream().allMatch(x -> x >= 0 && x <= 1), probs.toString());
+    }
+    CliTestSupport.Result bad = CliTestSupport.run(args(tmp.resolve("nohead"), "--pretrain-epochs", "1")
+        .toArray(String[]::new));
+    assertEquals(1, bad.exitCode());
+    assertTrue(bad.err().contains("--pretrain-epochs needs a finding head"), bad.err());
   }
 
   @Test

@@ -33,9 +33,17 @@ import org.scribe3d.prompt.VocabMap;
  * @param imageTokenId placeholder token id in the ORIGINAL tokenizer ids (mapped through {@code vocab})
  * @param maxLength maximum prompt + answer length in tokens
  * @param vocab restricted vocabulary (original Llama-3 id ↔ model id), or null for the full tokenizer
+ * @param findingLabels labels of the auxiliary finding head on the image embeddings (training signal for
+ *     an encoder without pretraining; see {@code text.FindingLabels}), or null for no head
  */
 public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaConfig llm, LoraConfig lora,
-    int imageTokens, long imageTokenId, int maxLength, VocabMap vocab) {
+    int imageTokens, long imageTokenId, int maxLength, VocabMap vocab, List<String> findingLabels) {
+
+  /** A config without a finding head. */
+  public MultimodalConfig(String name, ViTConfig vision, int pool, LlamaConfig llm, LoraConfig lora,
+      int imageTokens, long imageTokenId, int maxLength, VocabMap vocab) {
+    this(name, vision, pool, llm, lora, imageTokens, imageTokenId, maxLength, vocab, null);
+  }
 
   /** {@code <|reserved_special_token_0|>}: unused by Llama-3 text, so a safe image placeholder. */
   public static final long DEFAULT_IMAGE_TOKEN_ID = 128002;
@@ -63,6 +71,10 @@ public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaCon
     if (maxLength < imageTokens + 3) {
       throw new IllegalArgumentException("invalid model config: max_length " + maxLength + " < image tokens + 3");
     }
+    if (findingLabels != null && findingLabels.isEmpty()) {
+      throw new IllegalArgumentException("invalid model config: the finding head has no labels");
+    }
+    findingLabels = findingLabels == null ? null : List.copyOf(findingLabels);
   }
 
   public ProjectorConfig projector() {
@@ -75,11 +87,16 @@ public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaCon
   }
 
   public MultimodalConfig withLora(LoraConfig l) {
-    return new MultimodalConfig(name, vision, pool, llm, l, imageTokens, imageTokenId, maxLength, vocab);
+    return new MultimodalConfig(name, vision, pool, llm, l, imageTokens, imageTokenId, maxLength, vocab, findingLabels);
   }
 
   public MultimodalConfig withName(String n) {
-    return new MultimodalConfig(n, vision, pool, llm, lora, imageTokens, imageTokenId, maxLength, vocab);
+    return new MultimodalConfig(n, vision, pool, llm, lora, imageTokens, imageTokenId, maxLength, vocab, findingLabels);
+  }
+
+  /** This config with an auxiliary finding head over {@code labels} (null = without one). */
+  public MultimodalConfig withFindingHead(List<String> labels) {
+    return new MultimodalConfig(name, vision, pool, llm, lora, imageTokens, imageTokenId, maxLength, vocab, labels);
   }
 
   /**
@@ -88,7 +105,8 @@ public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaCon
    */
   public ParamCounts parameterCounts() {
     long v = vision.parameterCount();
-    long p = projector().parameterCount();
+    long p = projector().parameterCount()
+        + (findingLabels == null ? 0 : (long) (llm.hiddenSize() + 1) * findingLabels.size());
     long l = llmParameterCount(llm);
     long a = lora == null ? 0 : loraParameterCount(llm, lora);
     return new ParamCounts(v, p, l, a, v + p + (lora == null ? l : a));
@@ -156,6 +174,13 @@ public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaCon
     if (vocab != null) {
       o.add("vocab", vocab.toJson());
     }
+    if (findingLabels != null) {
+      JsonObject head = new JsonObject();
+      JsonArray labels = new JsonArray();
+      findingLabels.forEach(labels::add);
+      head.add("labels", labels);
+      o.add("finding_head", head);
+    }
     return o;
   }
 
@@ -199,9 +224,17 @@ public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaCon
       field = "vocab";
       VocabMap vocab = o.has("vocab") && !o.get("vocab").isJsonNull()
           ? VocabMap.fromJson(o.get("vocab"), source) : null;
+      field = "finding_head";
+      List<String> labels = null;
+      if (o.has("finding_head") && !o.get("finding_head").isJsonNull()) {
+        labels = new ArrayList<>();
+        for (JsonElement l : o.getAsJsonObject("finding_head").getAsJsonArray("labels")) {
+          labels.add(l.getAsString());
+        }
+      }
       field = "name";
       String name = o.has("name") ? o.get("name").getAsString() : "model";
-      return new MultimodalConfig(name, v, pool, llm, lora, k, img, max, vocab);
+      return new MultimodalConfig(name, v, pool, llm, lora, k, img, max, vocab, labels);
     } catch (IllegalArgumentException | IllegalStateException | NullPointerException | UnsupportedOperationException
         | JsonParseException | ClassCastException e) {
       throw new IllegalArgumentException(source + ": field " + field + ": " + e.getMessage(), e);

@@ -37,6 +37,7 @@ import org.scribe3d.prompt.PromptBuilder;
 import org.scribe3d.prompt.TextTokenizer;
 import org.scribe3d.prompt.VocabMap;
 import org.scribe3d.model.lora.LoraAdapters;
+import org.scribe3d.model.nn.Linear;
 import org.scribe3d.model.nn.Module;
 import org.scribe3d.model.projector.SpatialPoolingProjector;
 import org.scribe3d.model.vision.ViT3D;
@@ -64,6 +65,7 @@ public final class MultimodalModel extends Module {
   private final SpatialPoolingProjector projector;
   private final LlamaForCausalLM llm;
   private final LoraAdapters lora;
+  private final Linear findingHead;
   private final long imageTokenId;
   private boolean blind;
 
@@ -86,6 +88,9 @@ public final class MultimodalModel extends Module {
     this.projector = child("mm_projector", new SpatialPoolingProjector(config.projector(), manager, dtype));
     this.llm = child("llm", llm != null ? llm : new LlamaForCausalLM(config.llm(), manager, dtype, seed + 1));
     this.lora = config.lora() == null ? null : LoraAdapters.attach(this.llm, config.lora(), manager, dtype, seed + 2);
+    this.findingHead = config.findingLabels() == null ? null
+        : child("finding_head", new Linear(manager, config.llm().hiddenSize(), config.findingLabels().size(), true,
+            dtype));
     this.imageTokenId = config.modelImageTokenId();
   }
 
@@ -108,6 +113,25 @@ public final class MultimodalModel extends Module {
   /** The LoRA adapters of the language model, or null. */
   public LoraAdapters lora() {
     return lora;
+  }
+
+  /** True when the config has an auxiliary finding head ({@link #findingLogits}). */
+  public boolean hasFindingHead() {
+    return findingHead != null;
+  }
+
+  /**
+   * The finding head: image embeddings [B, K, H] → logits [B, L] over {@code config().findingLabels()}.
+   * Each label is scored on every image token and the highest score counts (max pooling, as in
+   * multiple-instance learning): a lesion shows in one or two of the K tokens, and a mean over all of
+   * them would dilute it K-fold. Reading the embeddings the language model receives (not the encoder's
+   * patch tokens) makes the head train exactly the features the language model reads.
+   */
+  public NDArray findingLogits(NDArray imageEmbeddings) {
+    if (findingHead == null) {
+      throw new IllegalStateException("this model has no finding head");
+    }
+    return findingHead.forward(imageEmbeddings).max(new int[] {1});
   }
 
   /** Blind control: image embeddings replaced by zeros (issue 6's control run). */

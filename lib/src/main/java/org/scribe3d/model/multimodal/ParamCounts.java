@@ -4,7 +4,7 @@ package org.scribe3d.model.multimodal;
  * Parameter counts of a multimodal model by part.
  *
  * @param vision ViT3D
- * @param projector spatial-pooling projector
+ * @param projector spatial-pooling projector (and the auxiliary finding head, when the config has one)
  * @param llm language model (base weights, adapters excluded)
  * @param lora LoRA adapters (0 without LoRA)
  * @param trainable what the paper's recipe trains: vision + projector + (LoRA, or the whole LLM
