@@ -82,7 +82,13 @@ public final class MultimodalTask implements BatchSource<MultimodalTask.Batch>, 
    *
    * @param targets 0/1 label vector per image file (the model's {@code findingLabels} order); every
    *     image of this task must have one
+   * @param weight 0 keeps the targets for validation (head AUC) without adding a loss
    */
+  /** The finding-head targets per image file (see {@link #withFindingLoss}), or null. */
+  public Map<Path, float[]> findingTargets() {
+    return findingTargets;
+  }
+
   public MultimodalTask withFindingLoss(Map<Path, float[]> targets, double weight) {
     for (TrainingExample e : examples) {
       if (!targets.containsKey(e.image())) {

@@ -18,7 +18,9 @@ import org.scribe3d.prompt.TextTokenizer;
 /**
  * Periodic validation of the multimodal model: mean masked loss over (up to) N validation examples
  * and VQA accuracy on their multiple-choice questions (greedy decoding, first letter of the answer
- * compared, as the paper scores VQA).
+ * compared, as the paper scores VQA), and, for a model with a finding head, the head's macro AUC over
+ * the labels that occur and are absent among the validated scans ({@code finding_head_auc}: 0.5 = the
+ * head does not tell scans apart).
  */
 public final class MultimodalValidator implements Trainer.Validator {
   private final MultimodalTask task;
@@ -55,6 +57,7 @@ public final class MultimodalValidator implements Trainer.Validator {
     long units = 0;
     int vqa = 0;
     int correct = 0;
+    boolean head = mm.hasFindingHead() && !mm.isBlind() && task.findingTargets() != null;
     for (int from = 0; from < indices.length; from += batch) {
       int[] idx = java.util.Arrays.copyOfRange(indices, from, Math.min(indices.length, from + batch));
       MultimodalTask.Batch b = task.load(idx, new SplittableRandom[idx.length]);
@@ -95,7 +98,39 @@ public final class MultimodalValidator implements Trainer.Validator {
     if (vqa > 0) {
       r.put("vqa_accuracy", (double) correct / vqa);
     }
+    if (head) {
+      double auc = FindingHeadAuc.macro(headScores(mm, base), task.findingTargets());
+      if (!Double.isNaN(auc)) {
+        r.put("finding_head_auc", auc);
+      }
+    }
     return r;
+  }
+
+  /** Finding-head logits of every distinct validation scan (all of them, not only the sampled examples). */
+  private Map<java.nio.file.Path, float[]> headScores(MultimodalModel mm, NDManager base) throws Exception {
+    Map<java.nio.file.Path, Integer> first = new LinkedHashMap<>();
+    for (int i = 0; i < task.size(); i++) {
+      first.putIfAbsent(task.examples().get(i).image(), i);
+    }
+    List<Integer> idx = new ArrayList<>(first.values());
+    Map<java.nio.file.Path, float[]> out = new LinkedHashMap<>();
+    for (int from = 0; from < idx.size(); from += batch) {
+      int[] chunk = idx.subList(from, Math.min(idx.size(), from + batch)).stream().mapToInt(Integer::intValue).toArray();
+      MultimodalTask.Batch b = task.load(chunk, new SplittableRandom[chunk.length]);
+      try (NDManager m = base.newSubManager(); NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        int u = b.distinctImages();
+        NDArray images = m.create(b.images(), new Shape(imageShape(mm, u)));
+        float[] logits = mm.findingLogits(mm.imageEmbeddings(images, u, m)).toFloatArray();
+        int labels = logits.length / u;
+        for (int i = 0; i < chunk.length; i++) {
+          int k = b.imageOf()[i];
+          out.put(task.examples().get(chunk[i]).image(), java.util.Arrays.copyOfRange(logits, k * labels, (k + 1) * labels));
+        }
+      }
+    }
+    return out;
   }
 
   private static long[] imageShape(MultimodalModel mm, int n) {

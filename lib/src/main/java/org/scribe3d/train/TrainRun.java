@@ -195,6 +195,12 @@ public final class TrainRun {
         List<TrainingExample> valUsable = usable(val, pb, cfg.vocab());
         if (!valUsable.isEmpty() && o.valSamples > 0) {
           MultimodalTask valTask = new MultimodalTask(valUsable, pb, volumes, false, pad, cfg.vocab());
+          if (cfg.findingLabels() != null) { // head AUC on validation scans; no loss term there
+            List<String> head = cfg.findingLabels();
+            Map<Path, float[]> valTargets = new LinkedHashMap<>();
+            findingLabels(valCases).forEach((image, labels) -> valTargets.put(image, FindingLabels.targets(labels, head)));
+            valTask.withFindingLoss(valTargets, 0);
+          }
           trainer.validator(new MultimodalValidator(valTask, tt, o.train.microBatch(), o.valSamples, o.train.seed()));
         }
         console.printf(Locale.ROOT, "train: %s preset, %d parameters (%d trainable), %d training examples from %d"

@@ -1,0 +1,31 @@
+package org.scribe3d.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FindingHeadAucTest {
+  @Test
+  void macroAucOverLabelsWithBothClasses() {
+    Map<Path, float[]> s = new LinkedHashMap<>();
+    Map<Path, float[]> y = new LinkedHashMap<>();
+    // label 0: perfectly ranked (1.0); label 1: one of two pairs right, one tied (0.75); label 2: always present (skipped)
+    put(s, y, "a", new float[] {3f, 0.2f, 1f}, new float[] {1, 1, 1});
+    put(s, y, "b", new float[] {1f, 0.2f, 1f}, new float[] {0, 0, 1});
+    put(s, y, "c", new float[] {2f, 0.1f, 1f}, new float[] {1, 0, 1});
+    // label 0: positives a, c (3, 2) vs negative b (1) → 1.0; label 1: positive a (0.2) vs b (0.2 tie), c (0.1) → 0.75
+    assertEquals((1.0 + 0.75) / 2, FindingHeadAuc.macro(s, y), 1e-12);
+    Map<Path, float[]> one = new LinkedHashMap<>();
+    one.put(Path.of("a"), new float[] {1f});
+    assertTrue(Double.isNaN(FindingHeadAuc.macro(one, Map.of(Path.of("a"), new float[] {1f}))));
+  }
+
+  private static void put(Map<Path, float[]> s, Map<Path, float[]> y, String id, float[] score, float[] target) {
+    s.put(Path.of(id), score);
+    y.put(Path.of(id), target);
+  }
+}
