@@ -5,10 +5,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -127,6 +125,7 @@ public final class DemoCommand implements Callable<Integer> {
     JsonObject byType = new JsonObject();
     RunReport.metricsBetween(eval, "vqa.type.", ".accuracy").forEach(byType::addProperty);
     summary.add("vqa_accuracy_by_type", byType);
+    summary.addProperty("train_steps", curves.steps().length == 0 ? 0 : (long) curves.steps()[curves.steps().length - 1]);
     summary.addProperty("final_train_loss", curves.loss().length == 0 ? Double.NaN
         : RunReport.runningMean(curves.loss(), 25)[curves.loss().length - 1]);
     summary.addProperty("cases", cases);
@@ -252,12 +251,7 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private static void writeAtomically(Path target, String text) throws IOException {
-    Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".demo", ".tmp");
-    try {
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    org.scribe3d.data.AtomicFiles.writeString(target, text);
   }
+
 }
