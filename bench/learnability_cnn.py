@@ -1,0 +1,111 @@
+#!/usr/bin/python3
+"""How learnable are the phantom findings from N scans? An outside reference, not part of Scribe3D.
+
+A small 3D CNN (PyTorch, python3-torch) learns the 15 finding types of a phantom set as multi-label
+targets (from ground_truth.json), on the same input size as the tiny preset (32x128x128, reoriented
+to RAS, CT window, min-max), and prints training and validation ROC AUC per epoch and per type.
+docs/demo.md uses it to separate "the Scribe3D model does not learn" from "the data does not
+support learning in this budget".
+
+  /usr/bin/python3 bench/learnability_cnn.py runs/demo/data --seconds 120
+  /usr/bin/python3 bench/learnability_cnn.py /tmp/s1200 --window -200 300
+"""
+import argparse
+import json
+import time
+
+import nibabel as nib
+import numpy as np
+import torch
+import torch.nn as nn
+from scipy.ndimage import zoom
+
+
+def load(root, window, reorient):
+    gt = json.load(open(root + "/ground_truth.json"))
+    types = sorted({f["type"] for c in gt["cases"] for f in c["findings"]})
+    xs, ys, splits = [], [], []
+    for c in gt["cases"]:
+        img = nib.load(root + "/" + c["image"].removeprefix("./"))
+        if reorient:
+            img = nib.as_closest_canonical(img)
+        v = np.clip(img.get_fdata(dtype=np.float32), *window)
+        v = (v - v.min()) / max(1e-6, v.max() - v.min())
+        v = np.transpose(v, (2, 1, 0))  # x,y,z -> D,H,W
+        v = zoom(v, (32 / v.shape[0], 128 / v.shape[1], 128 / v.shape[2]), order=1)
+        xs.append(v.astype(np.float32))
+        ys.append([float(any(f["type"] == t for f in c["findings"])) for t in types])
+        splits.append(c["split"])
+    x = torch.tensor(np.stack(xs))[:, None]
+    y = torch.tensor(ys)
+    train = [i for i, s in enumerate(splits) if s == "training"]
+    val = [i for i, s in enumerate(splits) if s != "training"]
+    return x, y, train, val, types
+
+
+def auc_per_label(scores, y):
+    out = []
+    for j in range(y.shape[1]):
+        pos, neg = scores[y[:, j] == 1, j], scores[y[:, j] == 0, j]
+        if len(pos) and len(neg):
+            gt = (pos[:, None] > neg[None, :]).float().mean()
+            tie = (pos[:, None] == neg[None, :]).float().mean()
+            out.append((gt + 0.5 * tie).item())
+        else:
+            out.append(float("nan"))
+    return out
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("data", help="phantom set directory (dataset.json + ground_truth.json)")
+    p.add_argument("--seconds", type=float, default=120, help="training time budget")
+    p.add_argument("--window", type=float, nargs=2, default=[-1024, 1300], metavar=("LO", "HI"))
+    p.add_argument("--no-reorient", action="store_true")
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--threads", type=int, default=2)
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(0)
+    t0 = time.time()
+    x, y, train, val, types = load(a.data, a.window, not a.no_reorient)
+    print(f"{len(train)} training / {len(val)} validation scans loaded in {time.time() - t0:.0f} s", flush=True)
+    net = nn.Sequential(
+        nn.Conv3d(1, 16, 3, 2, 1), nn.ReLU(), nn.Conv3d(16, 32, 3, 2, 1), nn.ReLU(),
+        nn.Conv3d(32, 64, 3, 2, 1), nn.ReLU(), nn.Conv3d(64, 64, 3, 2, 1), nn.ReLU(),
+        nn.AdaptiveMaxPool3d(1), nn.Flatten(), nn.Linear(64, len(types)))
+    opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=0)
+    loss_fn = nn.BCEWithLogitsLoss(reduction="sum")
+    best = (0.0, 0, None)
+    t0 = time.time()
+    epoch = 0
+    while time.time() - t0 < a.seconds:
+        net.train()
+        perm = torch.randperm(len(train))
+        total = 0.0
+        for b in range(0, len(train), 8):
+            idx = [train[i] for i in perm[b:b + 8]]
+            loss = loss_fn(net(x[idx]), y[idx]) / len(idx)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            total += loss.item() * len(idx)
+        epoch += 1
+        net.eval()
+        with torch.no_grad():
+            sv = torch.cat([net(x[val[i:i + 16]]) for i in range(0, len(val), 16)])
+            tr = train[:64]
+            st = torch.cat([net(x[tr[i:i + 16]]) for i in range(0, len(tr), 16)])
+        va = auc_per_label(sv, y[val])
+        mean_va = float(np.nanmean(va))
+        if mean_va > best[0]:
+            best = (mean_va, epoch, va)
+        print(f"epoch {epoch} {time.time() - t0:.0f} s  train loss {total / len(train):.2f}  train AUC "
+              f"{np.nanmean(auc_per_label(st, y[tr])):.2f}  val AUC {mean_va:.2f}", flush=True)
+    print(f"best validation macro AUC {best[0]:.2f} at epoch {best[1]}; per type:")
+    for t, v in zip(types, best[2]):
+        print(f"  {t:30s} {v:.2f}")
+
+
+if __name__ == "__main__":
+    main()
