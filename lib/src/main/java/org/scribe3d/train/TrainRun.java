@@ -89,6 +89,12 @@ public final class TrainRun {
     if (o.data == null || o.out == null) {
       throw new IllegalArgumentException("a data set and an output directory are required");
     }
+    if (o.findingLoss < 0 || !Double.isFinite(o.findingLoss)) {
+      throw new IllegalArgumentException("--finding-loss must be ≥ 0, got " + o.findingLoss);
+    }
+    if (o.pretrainEpochs < 0) {
+      throw new IllegalArgumentException("--pretrain-epochs must be ≥ 0, got " + o.pretrainEpochs);
+    }
     Dataset ds = DatasetLoader.load(o.data, DatasetLoader.Options.defaults());
     List<Case> trainCases = ds.split(Split.TRAIN);
     List<Case> valCases = ds.split(Split.VALIDATION);
@@ -121,9 +127,6 @@ public final class TrainRun {
           cfg = cfg.withFindingHead(FindingLabels.vocabulary(findingLabels(trainCases).values()));
         }
         writeAtomically(cfgFile, cfg.toJsonString());
-      }
-      if (o.findingLoss < 0 || !Double.isFinite(o.findingLoss)) {
-        throw new IllegalArgumentException("--finding-loss must be ≥ 0, got " + o.findingLoss);
       }
       if (o.findingLoss > 0 && cfg.findingLabels() == null) {
         throw new IllegalArgumentException("--finding-loss needs a model with a finding head (" + cfgFile

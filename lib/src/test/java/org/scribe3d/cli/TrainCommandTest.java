@@ -187,6 +187,11 @@ class TrainCommandTest {
         tmp.resolve("y").toString(), "--warmup", "2");
     assertEquals(2, w.exitCode());
     assertTrue(w.err().contains("--warmup"), w.err());
+    CliTestSupport.Result f = CliTestSupport.run("train", "--data", data.toString(), "--out",
+        tmp.resolve("z").toString(), "--finding-loss", "-1");
+    assertEquals(1, f.exitCode());
+    assertTrue(f.err().contains("--finding-loss must be ≥ 0") && f.err().strip().lines().count() == 1, f.err());
+    assertTrue(Files.notExists(tmp.resolve("z")), "nothing is written for bad flags");
   }
 
   static Process child(List<String> args, Path log) throws Exception {
