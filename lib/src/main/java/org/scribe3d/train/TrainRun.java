@@ -4,9 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -15,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.scribe3d.data.AtomicFiles;
 import org.scribe3d.data.Case;
 import org.scribe3d.data.Dataset;
 import org.scribe3d.data.DatasetLoader;
@@ -120,13 +119,13 @@ public final class TrainRun {
           cfg = cfg.withFindingHead(FindingLabels.vocabulary(findingLabels(trainCases).values()));
         }
         o.preset = cfg.name();
-        writeAtomically(cfgFile, cfg.toJsonString());
+        AtomicFiles.writeString(cfgFile, cfg.toJsonString());
       } else {
         cfg = ModelPresets.byName(o.preset, o.preset.equals("tiny") ? corpusVocab(tt, train, val) : null);
         if (o.findingLoss > 0) {
           cfg = cfg.withFindingHead(FindingLabels.vocabulary(findingLabels(trainCases).values()));
         }
-        writeAtomically(cfgFile, cfg.toJsonString());
+        AtomicFiles.writeString(cfgFile, cfg.toJsonString());
       }
       if (o.findingLoss > 0 && cfg.findingLabels() == null) {
         throw new IllegalArgumentException("--finding-loss needs a model with a finding head (" + cfgFile
@@ -166,9 +165,9 @@ public final class TrainRun {
           throw new IllegalArgumentException("the preprocessing pipeline resizes to " + fmt(volumes.dhw())
               + " but the " + cfg.name() + " model takes " + fmt(size));
         }
-        writeAtomically(o.out.resolve(PIPELINE_FILE), pipeline.toJson());
+        AtomicFiles.writeString(o.out.resolve(PIPELINE_FILE), pipeline.toJson());
         if (o.blind) {
-          writeAtomically(o.out.resolve(BLIND_FILE), "{\"blind\": true}\n");
+          AtomicFiles.writeString(o.out.resolve(BLIND_FILE), "{\"blind\": true}\n");
         }
         PromptBuilder pb = new PromptBuilder(tt, cfg.imageTokens(), cfg.imageTokenId(), cfg.maxLength());
         long pad = tok.eosId();
@@ -363,16 +362,5 @@ public final class TrainRun {
 
   private static String fmt(int[] s) {
     return s[0] + "×" + s[1] + "×" + s[2];
-  }
-
-  static void writeAtomically(Path target, String text) throws IOException {
-    Path abs = target.toAbsolutePath();
-    Path tmp = Files.createTempFile(abs.getParent(), ".tmp-", ".json");
-    try {
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      VolumeCache.move(tmp, abs);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
   }
 }

@@ -10,11 +10,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -27,6 +24,7 @@ import org.scribe3d.checkpoint.Safetensors;
 import org.scribe3d.checkpoint.TensorSource;
 import org.scribe3d.checkpoint.VisionNames;
 import org.scribe3d.generate.GenerationConfig;
+import org.scribe3d.data.AtomicFiles;
 import org.scribe3d.generate.GenerationResult;
 import org.scribe3d.generate.Generator;
 import org.scribe3d.generate.LogitsSource;
@@ -387,7 +385,7 @@ public final class MultimodalModel extends Module {
     try {
       Files.createDirectories(dir);
       Safetensors.write(dir.resolve(WEIGHTS_FILE), ModuleLoader.stateDict(this), Map.of("format", "pt"));
-      writeAtomically(dir.resolve(CONFIG_FILE), config.toJsonString());
+      AtomicFiles.writeString(dir.resolve(CONFIG_FILE), config.toJsonString());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write model to " + dir + ": " + e.getMessage(), e);
     } finally {
@@ -409,21 +407,5 @@ public final class MultimodalModel extends Module {
       ModuleLoader.load(m, src);
     }
     return m;
-  }
-
-  private static void writeAtomically(Path target, String text) throws IOException {
-    Path abs = target.toAbsolutePath();
-    Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
-    try {
-      Safetensors.readableByAll(tmp);
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      try {
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
   }
 }
