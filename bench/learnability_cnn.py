@@ -3,7 +3,7 @@
 
 A small 3D CNN (PyTorch, python3-torch) learns the 15 finding types of a phantom set as multi-label
 targets (from ground_truth.json), on the same input size as the tiny preset (32x128x128, reoriented
-to RAS, CT window, min-max), and prints training and validation ROC AUC per epoch and per type.
+to RAS, CT window, min-max; --size for other input sizes), and prints training and validation ROC AUC per epoch and per type.
 docs/demo.md uses it to separate "the Scribe3D model does not learn" from "the data does not
 support learning in this budget".
 
@@ -21,7 +21,7 @@ import torch.nn as nn
 from scipy.ndimage import zoom
 
 
-def load(root, window, reorient):
+def load(root, window, reorient, size):
     gt = json.load(open(root + "/ground_truth.json"))
     types = sorted({f["type"] for c in gt["cases"] for f in c["findings"]})
     xs, ys, splits = [], [], []
@@ -32,7 +32,7 @@ def load(root, window, reorient):
         v = np.clip(img.get_fdata(dtype=np.float32), *window)
         v = (v - v.min()) / max(1e-6, v.max() - v.min())
         v = np.transpose(v, (2, 1, 0))  # x,y,z -> D,H,W
-        v = zoom(v, (32 / v.shape[0], 128 / v.shape[1], 128 / v.shape[2]), order=1)
+        v = zoom(v, (size[0] / v.shape[0], size[1] / v.shape[1], size[2] / v.shape[2]), order=1)
         xs.append(v.astype(np.float32))
         ys.append([float(any(f["type"] == t for f in c["findings"])) for t in types])
         splits.append(c["split"])
@@ -62,13 +62,15 @@ def main():
     p.add_argument("--seconds", type=float, default=120, help="training time budget")
     p.add_argument("--window", type=float, nargs=2, default=[-1024, 1300], metavar=("LO", "HI"))
     p.add_argument("--no-reorient", action="store_true")
+    p.add_argument("--size", type=int, nargs=3, default=[32, 128, 128], metavar=("D", "H", "W"),
+                   help="input size after resizing (default: the tiny preset's 32 128 128)")
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--threads", type=int, default=2)
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     t0 = time.time()
-    x, y, train, val, types = load(a.data, a.window, not a.no_reorient)
+    x, y, train, val, types = load(a.data, a.window, not a.no_reorient, a.size)
     print(f"{len(train)} training / {len(val)} validation scans loaded in {time.time() - t0:.0f} s", flush=True)
     net = nn.Sequential(
         nn.Conv3d(1, 16, 3, 2, 1), nn.ReLU(), nn.Conv3d(16, 32, 3, 2, 1), nn.ReLU(),
