@@ -76,6 +76,11 @@ public final class MultimodalTask implements BatchSource<MultimodalTask.Batch>, 
     return examples;
   }
 
+  /** The finding-head targets per image file (see {@link #withFindingLoss}), or null. */
+  public Map<Path, float[]> findingTargets() {
+    return findingTargets;
+  }
+
   /**
    * Adds the finding head's loss: {@code weight} × (BCE summed over labels, mean over the micro-batch's
    * images) per labelled token, so its share of the step's loss does not depend on how a batch is split.
@@ -84,11 +89,6 @@ public final class MultimodalTask implements BatchSource<MultimodalTask.Batch>, 
    *     image of this task must have one
    * @param weight 0 keeps the targets for validation (head AUC) without adding a loss
    */
-  /** The finding-head targets per image file (see {@link #withFindingLoss}), or null. */
-  public Map<Path, float[]> findingTargets() {
-    return findingTargets;
-  }
-
   public MultimodalTask withFindingLoss(Map<Path, float[]> targets, double weight) {
     for (TrainingExample e : examples) {
       if (!targets.containsKey(e.image())) {
