@@ -106,6 +106,8 @@ public final class TrainRun {
     Path cfgFile = o.out.resolve(MODEL_CONFIG);
     try (Llama3Tokenizer tok = Llama3Tokenizer.vendored()) {
       TextTokenizer tt = TextTokenizer.of(tok);
+      // report-derived labels of the training scans, read once (head vocabulary and targets)
+      Map<Path, List<String>> trainLabels = o.findingLoss > 0 || o.pretrainEpochs > 0 ? findingLabels(trainCases) : null;
       MultimodalConfig cfg;
       if (o.resume && Files.isRegularFile(cfgFile)) {
         cfg = MultimodalConfig.load(cfgFile);
@@ -116,14 +118,14 @@ public final class TrainRun {
       } else if (o.modelConfig != null) {
         cfg = MultimodalConfig.load(o.modelConfig);
         if (o.findingLoss > 0 && cfg.findingLabels() == null) {
-          cfg = cfg.withFindingHead(FindingLabels.vocabulary(findingLabels(trainCases).values()));
+          cfg = cfg.withFindingHead(FindingLabels.vocabulary(trainLabels.values()));
         }
         o.preset = cfg.name();
         AtomicFiles.writeString(cfgFile, cfg.toJsonString());
       } else {
         cfg = ModelPresets.byName(o.preset, o.preset.equals("tiny") ? corpusVocab(tt, train, val) : null);
         if (o.findingLoss > 0) {
-          cfg = cfg.withFindingHead(FindingLabels.vocabulary(findingLabels(trainCases).values()));
+          cfg = cfg.withFindingHead(FindingLabels.vocabulary(trainLabels.values()));
         }
         AtomicFiles.writeString(cfgFile, cfg.toJsonString());
       }
@@ -172,11 +174,8 @@ public final class TrainRun {
         PromptBuilder pb = new PromptBuilder(tt, cfg.imageTokens(), cfg.imageTokenId(), cfg.maxLength());
         long pad = tok.eosId();
         MultimodalTask task = new MultimodalTask(train, pb, volumes, o.augment, pad, cfg.vocab());
-        Map<Path, float[]> targets = new LinkedHashMap<>();
-        if (cfg.findingLabels() != null) {
-          List<String> head = cfg.findingLabels();
-          findingLabels(trainCases).forEach((image, labels) -> targets.put(image, FindingLabels.targets(labels, head)));
-        }
+        Map<Path, float[]> targets = cfg.findingLabels() != null && trainLabels != null
+            ? findingTargets(trainLabels, cfg.findingLabels()) : Map.of();
         if (o.findingLoss > 0) {
           task.withFindingLoss(targets, o.findingLoss);
         }
@@ -198,10 +197,7 @@ public final class TrainRun {
         if (!valUsable.isEmpty() && o.valSamples > 0) {
           MultimodalTask valTask = new MultimodalTask(valUsable, pb, volumes, false, pad, cfg.vocab());
           if (cfg.findingLabels() != null) { // head AUC on validation scans; no loss term there
-            List<String> head = cfg.findingLabels();
-            Map<Path, float[]> valTargets = new LinkedHashMap<>();
-            findingLabels(valCases).forEach((image, labels) -> valTargets.put(image, FindingLabels.targets(labels, head)));
-            valTask.withFindingLoss(valTargets, 0);
+            valTask.withFindingLoss(findingTargets(findingLabels(valCases), cfg.findingLabels()), 0);
           }
           trainer.validator(new MultimodalValidator(valTask, tt, o.train.microBatch(), o.valSamples, o.train.seed()));
         }
@@ -275,6 +271,13 @@ public final class TrainRun {
 
   private static TrainConfig copy(TrainConfig c) {
     return TrainConfig.fromJson(c.toJson());
+  }
+
+  /** Each image's 0/1 target vector over the head's {@code vocabulary} (see {@link FindingLabels#targets}). */
+  static Map<Path, float[]> findingTargets(Map<Path, List<String>> labels, List<String> vocabulary) {
+    Map<Path, float[]> out = new LinkedHashMap<>();
+    labels.forEach((image, l) -> out.put(image, FindingLabels.targets(l, vocabulary)));
+    return out;
   }
 
   /** The report-derived finding labels of each case's image (see {@link FindingLabels}). */
