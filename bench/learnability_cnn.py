@@ -56,6 +56,31 @@ def auc_per_label(scores, y):
     return out
 
 
+class TinyViT(nn.Module):
+    """The tiny preset's encoder shape: 4x16x16 patches, 192 wide, 3 pre-norm blocks of 4 heads, MLP 768."""
+
+    def __init__(self, size, labels, conv_stem, hidden=192):
+        super().__init__()
+        if conv_stem:  # four stride-2 convs (the CNN's), then 1x1x1 to the width: a 16x grid, 128 tokens
+            grid = (size[0] // 16, size[1] // 16, size[2] // 16)
+            self.embed = nn.Sequential(
+                nn.Conv3d(1, 16, 3, 2, 1), nn.ReLU(), nn.Conv3d(16, 32, 3, 2, 1), nn.ReLU(),
+                nn.Conv3d(32, 64, 3, 2, 1), nn.ReLU(), nn.Conv3d(64, 64, 3, 2, 1), nn.ReLU(),
+                nn.Conv3d(64, hidden, 1))
+        else:
+            grid = (size[0] // 4, size[1] // 16, size[2] // 16)
+            self.embed = nn.Conv3d(1, hidden, (4, 16, 16), (4, 16, 16))
+        self.pos = nn.Parameter(torch.randn(1, grid[0] * grid[1] * grid[2], hidden) * 0.02)
+        layer = nn.TransformerEncoderLayer(hidden, 4, 768, 0.0, "gelu", batch_first=True, norm_first=True)
+        self.blocks = nn.TransformerEncoder(layer, 3)
+        self.norm = nn.LayerNorm(hidden)
+        self.head = nn.Linear(hidden, labels)
+
+    def forward(self, x):
+        t = self.embed(x).flatten(2).transpose(1, 2) + self.pos
+        return self.head(self.norm(self.blocks(t))).max(1).values
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("data", help="phantom set directory (dataset.json + ground_truth.json)")
@@ -66,16 +91,32 @@ def main():
                    help="input size after resizing (default: the tiny preset's 32 128 128)")
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--model", choices=["cnn", "vit", "convvit"], default="cnn",
+                   help="cnn: 4 strided convs + global max pool; vit: the tiny preset's ViT3D (patch 4x16x16, "
+                        "192 wide, 3 layers) with a per-token head, max over tokens; convvit: the same ViT with a "
+                        "convolutional stem instead of the linear patch embedding")
+    p.add_argument("--cache", help="npz file to keep the loaded arrays in (reused when it exists)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     t0 = time.time()
-    x, y, train, val, types = load(a.data, a.window, not a.no_reorient, a.size)
+    import os
+    if a.cache and os.path.exists(a.cache):
+        z = np.load(a.cache, allow_pickle=True)
+        x, y, train, val, types = (torch.tensor(z["x"]), torch.tensor(z["y"]), list(z["train"]), list(z["val"]),
+                                   list(z["types"]))
+    else:
+        x, y, train, val, types = load(a.data, a.window, not a.no_reorient, a.size)
+        if a.cache:
+            np.savez(a.cache, x=x.numpy(), y=y.numpy(), train=train, val=val, types=types)
     print(f"{len(train)} training / {len(val)} validation scans loaded in {time.time() - t0:.0f} s", flush=True)
-    net = nn.Sequential(
-        nn.Conv3d(1, 16, 3, 2, 1), nn.ReLU(), nn.Conv3d(16, 32, 3, 2, 1), nn.ReLU(),
-        nn.Conv3d(32, 64, 3, 2, 1), nn.ReLU(), nn.Conv3d(64, 64, 3, 2, 1), nn.ReLU(),
-        nn.AdaptiveMaxPool3d(1), nn.Flatten(), nn.Linear(64, len(types)))
+    if a.model == "cnn":
+        net = nn.Sequential(
+            nn.Conv3d(1, 16, 3, 2, 1), nn.ReLU(), nn.Conv3d(16, 32, 3, 2, 1), nn.ReLU(),
+            nn.Conv3d(32, 64, 3, 2, 1), nn.ReLU(), nn.Conv3d(64, 64, 3, 2, 1), nn.ReLU(),
+            nn.AdaptiveMaxPool3d(1), nn.Flatten(), nn.Linear(64, len(types)))
+    else:
+        net = TinyViT(a.size, len(types), a.model == "convvit")
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=0)
     loss_fn = nn.BCEWithLogitsLoss(reduction="sum")
     best = (0.0, 0, None)

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.scribe3d.data.DatasetException;
+import org.scribe3d.model.vision.ViTConfig;
 import org.scribe3d.train.Progress;
 import org.scribe3d.train.TrainRun;
 import org.scribe3d.train.Trainer;
@@ -113,6 +114,11 @@ public final class TrainCommand implements Callable<Integer> {
           + " frozen, one sample per scan; needs --finding-loss; default 0).")
   int pretrainEpochs;
 
+  @Option(names = "--vision-stem", defaultValue = "patch", paramLabel = "patch|conv",
+      description = "The tiny preset's vision stem: patch (M3D-CLIP's linear patch embedding, default) or conv"
+          + " (3x3x3 convolutions down to an 8x16x16 patch grid, 32 image tokens; learns more from few scans).")
+  String visionStem;
+
   @Option(names = "--llm", paramLabel = "HF_DIR", description = "Pretrained Llama (Hugging Face directory) for the paper preset.")
   Path llm;
 
@@ -130,8 +136,17 @@ public final class TrainCommand implements Callable<Integer> {
     if (!(warmup >= 0 && warmup <= 1)) {
       throw new CliExit("--warmup must be in [0, 1], got " + warmup, 2);
     }
+    String stem = visionStem.toLowerCase(Locale.ROOT);
+    if (!stem.equals(ViTConfig.PATCH_STEM) && !stem.equals(ViTConfig.CONV_STEM)) {
+      throw new CliExit("--vision-stem must be patch or conv, got '" + visionStem + "'", 2);
+    }
+    if (stem.equals(ViTConfig.CONV_STEM) && (!preset.equalsIgnoreCase("tiny") || modelConfig != null)) {
+      throw new CliExit("--vision-stem conv applies to the tiny preset only (the paper's encoder is M3D-CLIP's;"
+          + " a --model-config states its own stem)", 2);
+    }
     TrainRun.Options o = new TrainRun.Options();
     o.preset = preset.toLowerCase(Locale.ROOT);
+    o.visionStem = stem;
     o.data = data;
     o.out = out;
     o.resume = resume;

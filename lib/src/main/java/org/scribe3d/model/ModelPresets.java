@@ -56,6 +56,17 @@ public final class ModelPresets {
    *     placeholder (128002)
    */
   public static MultimodalConfig tiny(VocabMap vocab) {
+    return tiny(vocab, ViTConfig.PATCH_STEM);
+  }
+
+  /**
+   * The tiny preset with the given vision stem. With {@link ViTConfig#CONV_STEM} the encoder reads
+   * the same 1×32×128×128 input through four 3×3×3 convolutions (16-32-64-64 channels) down to an
+   * 8×16×16 "patch" (a 4×8×8 grid, 256 tokens, half the patch stem's), pooled to 32 image tokens; the
+   * transformer and the language model are unchanged. Convolutions give a small-data encoder the
+   * locality a linear patch embedding has to learn (docs/demo.md measures both).
+   */
+  public static MultimodalConfig tiny(VocabMap vocab, String stem) {
     for (long id : new long[] {BOS, EOS, MultimodalConfig.DEFAULT_IMAGE_TOKEN_ID}) {
       if (!vocab.contains(id)) {
         throw new IllegalArgumentException("the tiny preset's vocabulary must cover token " + id
@@ -70,8 +81,10 @@ public final class ModelPresets {
     LlamaConfig llm = new LlamaConfig(256, 688, 4, 4, 2, 64, 1e-5, 500000.0, null, vocab.size(), false, false,
         false, (int) vocab.toCompact(BOS), eos, 8192, "float32", 0.02);
     int[] in = tinyInput();
-    ViTConfig v = new ViTConfig(1, in[0], in[1], in[2], 4, 16, 16, 192, 3, 4, 768, 1e-5, false);
-    return new MultimodalConfig("tiny", v, 2, llm, null, 64, MultimodalConfig.DEFAULT_IMAGE_TOKEN_ID, 512, vocab);
+    boolean conv = ViTConfig.CONV_STEM.equals(stem);
+    ViTConfig v = new ViTConfig(1, in[0], in[1], in[2], conv ? 8 : 4, 16, 16, 192, 3, 4, 768, 1e-5, false, stem);
+    return new MultimodalConfig("tiny", v, 2, llm, null, conv ? 32 : 64, MultimodalConfig.DEFAULT_IMAGE_TOKEN_ID, 512,
+        vocab);
   }
 
   /** The tiny preset's input size D, H, W (32×128×128), e.g. for a preprocessing pipeline made before the model. */

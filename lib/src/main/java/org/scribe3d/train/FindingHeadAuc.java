@@ -15,6 +15,24 @@ final class FindingHeadAuc {
    * NaN when no label qualifies.
    */
   static double macro(Map<Path, float[]> scores, Map<Path, float[]> targets) {
+    return mean(perLabel(scores, targets), l -> true);
+  }
+
+  /** The mean of the labels' AUCs that {@code use} selects, skipping NaN (NaN when none is left). */
+  static double mean(double[] auc, java.util.function.IntPredicate use) {
+    double sum = 0;
+    int used = 0;
+    for (int l = 0; l < auc.length; l++) {
+      if (use.test(l) && !Double.isNaN(auc[l])) {
+        sum += auc[l];
+        used++;
+      }
+    }
+    return used == 0 ? Double.NaN : sum / used;
+  }
+
+  /** ROC AUC per label; NaN for a label that is all present or all absent among the scans. */
+  static double[] perLabel(Map<Path, float[]> scores, Map<Path, float[]> targets) {
     List<float[]> s = new ArrayList<>();
     List<float[]> y = new ArrayList<>();
     scores.forEach((image, v) -> {
@@ -22,8 +40,7 @@ final class FindingHeadAuc {
       y.add(targets.get(image));
     });
     int labels = s.get(0).length;
-    double sum = 0;
-    int used = 0;
+    double[] out = new double[labels];
     for (int l = 0; l < labels; l++) {
       double wins = 0;
       long pairs = 0;
@@ -41,11 +58,8 @@ final class FindingHeadAuc {
           wins += a > b ? 1 : a == b ? 0.5 : 0;
         }
       }
-      if (pairs > 0) {
-        sum += wins / pairs;
-        used++;
-      }
+      out[l] = pairs > 0 ? wins / pairs : Double.NaN;
     }
-    return used == 0 ? Double.NaN : sum / used;
+    return out;
   }
 }

@@ -99,9 +99,16 @@ public final class MultimodalValidator implements Trainer.Validator {
       r.put("vqa_accuracy", (double) correct / vqa);
     }
     if (head) {
-      double auc = FindingHeadAuc.macro(headScores(mm, base), task.findingTargets());
-      if (!Double.isNaN(auc)) {
-        r.put("finding_head_auc", auc);
+      double[] auc = FindingHeadAuc.perLabel(headScores(mm, base), task.findingTargets());
+      List<String> labels = mm.config().findingLabels();
+      double all = FindingHeadAuc.mean(auc, l -> true);
+      // the finding types alone: the easiest labels, comparable with bench/learnability_cnn.py
+      double types = FindingHeadAuc.mean(auc, l -> labels.get(l).startsWith("type:"));
+      if (!Double.isNaN(all)) {
+        r.put("finding_head_auc", all);
+      }
+      if (!Double.isNaN(types)) {
+        r.put("finding_head_auc_types", types);
       }
     }
     return r;

@@ -23,6 +23,7 @@ import org.scribe3d.data.TrainingExample;
 import org.scribe3d.model.ModelPresets;
 import org.scribe3d.model.multimodal.MultimodalConfig;
 import org.scribe3d.model.multimodal.MultimodalModel;
+import org.scribe3d.model.vision.ViTConfig;
 import org.scribe3d.prompt.Llama3Tokenizer;
 import org.scribe3d.prompt.PromptBuilder;
 import org.scribe3d.prompt.TextTokenizer;
@@ -68,6 +69,8 @@ public final class TrainRun {
      * text.FindingLabels) per labelled token; 0 = no head (the paper's recipe).
      */
     public double findingLoss = 0;
+    /** The tiny preset's vision stem: ViTConfig.PATCH_STEM (M3D's, the default) or CONV_STEM. */
+    public String visionStem = ViTConfig.PATCH_STEM;
     /**
      * Epochs of vision pretraining before the main stage: encoder, projector and finding head on the
      * report-derived labels, one sample per scan, language model frozen ({@link FindingTask}); 0 = none.
@@ -123,7 +126,8 @@ public final class TrainRun {
         o.preset = cfg.name();
         AtomicFiles.writeString(cfgFile, cfg.toJsonString());
       } else {
-        cfg = ModelPresets.byName(o.preset, o.preset.equals("tiny") ? corpusVocab(tt, train, val) : null);
+        cfg = o.preset.equals("tiny") ? ModelPresets.tiny(corpusVocab(tt, train, val), o.visionStem)
+            : ModelPresets.byName(o.preset, null);
         if (o.findingLoss > 0) {
           cfg = cfg.withFindingHead(FindingLabels.vocabulary(trainLabels.values()));
         }

@@ -176,6 +176,27 @@ class TrainCommandTest {
     assertTrue(bad.err().contains("--pretrain-epochs needs a finding head"), bad.err());
   }
 
+  /** The tiny preset with the conv vision stem trains, and its config says so; misuse is one error line. */
+  @Test
+  void convVisionStem() throws Exception {
+    Path run = tmp.resolve("conv");
+    CliTestSupport.Result r = CliTestSupport.run("train", "--preset", "tiny", "--vision-stem", "conv", "--data",
+        data.toString(), "--out", run.toString(), "--epochs", "1", "--max-steps", "1", "--batch", "2", "--threads", "1",
+        "--val-samples", "0", "--cache", tmp.resolve("cache").toString());
+    assertEquals(0, r.exitCode(), r.err());
+    MultimodalConfig cfg = MultimodalConfig.load(run.resolve("model/config.json"));
+    assertEquals(ViTConfig.CONV_STEM, cfg.vision().stem());
+    assertEquals(32, cfg.imageTokens());
+    for (String[] bad : new String[][] {{"--vision-stem", "resnet"}, {"--preset", "paper", "--vision-stem", "conv"}}) {
+      List<String> a = new ArrayList<>(List.of("train", "--data", data.toString(), "--out", tmp.resolve("bad").toString()));
+      a.addAll(List.of(bad));
+      CliTestSupport.Result b = CliTestSupport.run(a.toArray(String[]::new));
+      assertEquals(2, b.exitCode(), b.err());
+      assertTrue(b.err().contains("--vision-stem") && b.err().strip().lines().count() == 1, b.err());
+    }
+    assertTrue(Files.notExists(tmp.resolve("bad")), "nothing is written for bad flags");
+  }
+
   @Test
   void badInputIsOneErrorLine() {
     CliTestSupport.Result r = CliTestSupport.run("train", "--data", tmp.resolve("nope.json").toString(), "--out",

@@ -19,6 +19,13 @@ class FindingHeadAucTest {
     put(s, y, "c", new float[] {2f, 0.1f, 1f}, new float[] {1, 0, 1});
     // label 0: positives a, c (3, 2) vs negative b (1) → 1.0; label 1: positive a (0.2) vs b (0.2 tie), c (0.1) → 0.75
     assertEquals((1.0 + 0.75) / 2, FindingHeadAuc.macro(s, y), 1e-12);
+    double[] per = FindingHeadAuc.perLabel(s, y);
+    assertEquals(1.0, per[0], 1e-12);
+    assertEquals(0.75, per[1], 1e-12);
+    assertTrue(Double.isNaN(per[2]));
+    // a subset of labels (the validator's "type:" labels): label 1 alone; the skipped label 2 alone is NaN
+    assertEquals(0.75, FindingHeadAuc.mean(per, l -> l == 1), 1e-12);
+    assertTrue(Double.isNaN(FindingHeadAuc.mean(per, l -> l == 2)));
     Map<Path, float[]> one = new LinkedHashMap<>();
     one.put(Path.of("a"), new float[] {1f});
     assertTrue(Double.isNaN(FindingHeadAuc.macro(one, Map.of(Path.of("a"), new float[] {1f}))));

@@ -14,6 +14,7 @@ import java.util.List;
 import org.scribe3d.checkpoint.ModuleLoader;
 import org.scribe3d.checkpoint.TensorSource;
 import org.scribe3d.checkpoint.VisionNames;
+import org.scribe3d.model.nn.Conv3d;
 import org.scribe3d.model.nn.LayerNorm;
 import org.scribe3d.model.nn.Linear;
 import org.scribe3d.model.nn.Module;
@@ -30,6 +31,10 @@ import org.scribe3d.model.nn.Param;
  * as a Conv3d with kernel = stride = patch); the learnable position embedding is added; the CLS token
  * is put in front afterwards (it has no position embedding); pre-norm blocks x + Attn(LN(x)),
  * x + MLP(LN(x)) with exact GELU; a final LayerNorm over all tokens. Dropout is 0, as in M3D.
+ *
+ * <p>With {@link ViTConfig#CONV_STEM} (not M3D's; an option for training from scratch on little data)
+ * the patch projection is replaced by a stack of 3×3×3 convolutions ({@code patch_embedding.conv_stem.N})
+ * and a Linear to the width ({@code patch_embedding.stem_proj}); everything after it is the same.
  */
 public final class ViT3D extends Module {
   private final ViTConfig config;
@@ -100,21 +105,50 @@ public final class ViT3D extends Module {
     return norm.forward(x);
   }
 
-  /** Flatten patches (pD, pH, pW, C) → Linear, plus the position embedding. */
+  /**
+   * Voxels to tokens, plus the position embedding. Patch stem: flatten patches (pD, pH, pW, C) →
+   * Linear. Conv stem: 3×3×3 convolutions + ReLU down to the patch grid ({@code conv_stem.N}), then
+   * a Linear from the last channels to the width ({@code stem_proj}), tokens in grid order (d, h, w).
+   */
   static final class PatchEmbedding extends Module {
     private final ViTConfig c;
     private final Param positionEmbeddings;
     private final PatchProjection patchEmbeddings;
+    private final List<Conv3d> convStem;
+    private final Linear stemProj;
 
     PatchEmbedding(ViTConfig c, NDManager m, DataType dtype) {
       this.c = c;
       this.positionEmbeddings = param("position_embeddings",
           m.randomNormal(0f, 0.02f, new Shape(1, c.numPatches(), c.hidden()), dtype), true);
-      this.patchEmbeddings = child("patch_embeddings", new PatchProjection(c, m, dtype));
+      if (c.convStem()) {
+        List<Conv3d> convs = new ArrayList<>();
+        int in = c.channels();
+        for (int i = 0; i < c.stemLayers(); i++) {
+          convs.add(new Conv3d(m, in, c.stemChannels(i), 3, c.stemStride(i), dtype));
+          in = c.stemChannels(i);
+        }
+        this.convStem = children("conv_stem", convs);
+        this.stemProj = child("stem_proj", new Linear(m, in, c.hidden(), true, dtype));
+        this.patchEmbeddings = null;
+      } else {
+        this.patchEmbeddings = child("patch_embeddings", new PatchProjection(c, m, dtype));
+        this.convStem = List.of();
+        this.stemProj = null;
+      }
     }
 
     NDArray forward(NDArray images) {
-      return patchEmbeddings.linear.forward(patches(images, c)).add(positionEmbeddings.array());
+      if (!c.convStem()) {
+        return patchEmbeddings.linear.forward(patches(images, c)).add(positionEmbeddings.array());
+      }
+      NDArray h = images;
+      for (Conv3d conv : convStem) {
+        h = Activation.relu(conv.forward(h));
+      }
+      long b = h.getShape().get(0);
+      NDArray tokens = h.reshape(b, h.getShape().get(1), c.numPatches()).transpose(0, 2, 1); // [B, N, C]
+      return stemProj.forward(tokens).add(positionEmbeddings.array());
     }
   }
 

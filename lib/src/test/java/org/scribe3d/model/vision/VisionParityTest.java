@@ -102,17 +102,46 @@ class VisionParityTest {
 
   @Test
   void matchesPytorchReference() throws Exception {
+    assertParity(VIT);
+  }
+
+  /** The conv stem (strides 2,2,2 / 2,2,2 / 1,2,2 for patch 4x8x8) against the same reference. */
+  @Test
+  void convStemMatchesPytorchReference() throws Exception {
+    ViTConfig conv = VIT.withStem(ViTConfig.CONV_STEM);
+    try (NDManager nm = NDManager.newBaseManager()) {
+      ViT3D vit = new ViT3D(conv, nm, DataType.FLOAT32, 1);
+      Map<String, Param> p = vit.namedParameters();
+      assertEquals(new Shape(16, 2, 3, 3, 3), p.get("patch_embedding.conv_stem.0.weight").array().getShape());
+      assertEquals(new Shape(64, 32, 3, 3, 3), p.get("patch_embedding.conv_stem.2.weight").array().getShape());
+      assertEquals(new Shape(32, 64), p.get("patch_embedding.stem_proj.weight").array().getShape());
+      assertTrue(!p.containsKey("patch_embedding.patch_embeddings.1.weight"));
+      assertEquals(conv.parameterCount(), vit.parameterCount());
+      assertArrayEquals(new int[] {1, 2, 2}, conv.stemStride(2));
+    }
+    assertParity(conv);
+  }
+
+  @Test
+  void convStemNeedsPowerOfTwoPatches() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new ViTConfig(1, 12, 32, 32, 3, 8, 8, 32, 1, 4, 64, 1e-5, false, ViTConfig.CONV_STEM));
+    assertTrue(e.getMessage().contains("powers of 2"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> VIT.withStem("resnet"));
+  }
+
+  private void assertParity(ViTConfig vitConfig) throws Exception {
     Path weights = tmp.resolve("w.safetensors");
     Path out = tmp.resolve("ref.safetensors");
     Path cfg = tmp.resolve("cfg.json");
     float[] tokens;
     float[] embeds;
     try (NDManager nm = NDManager.newBaseManager()) {
-      ViT3D vit = new ViT3D(VIT, nm, DataType.FLOAT32, 1);
+      ViT3D vit = new ViT3D(vitConfig, nm, DataType.FLOAT32, 1);
       SpatialPoolingProjector proj = new SpatialPoolingProjector(PROJ, nm, DataType.FLOAT32);
       randomize(vit, 11, nm);
       randomize(proj, 12, nm);
-      NDArray x = input(nm, VIT, 2, 13);
+      NDArray x = input(nm, vitConfig, 2, 13);
       Map<String, NDArray> all = new LinkedHashMap<>(ModuleLoader.stateDict(vit));
       all.putAll(ModuleLoader.stateDict(proj));
       all.put("input", x);
@@ -124,7 +153,7 @@ class VisionParityTest {
       assertEquals(2 * 12 * 24, embeds.length);
     }
     JsonObject c = new JsonObject();
-    c.add("vision", new Gson().toJsonTree(VIT));
+    c.add("vision", new Gson().toJsonTree(vitConfig));
     c.addProperty("pool", PROJ.pool());
     Files.writeString(cfg, c.toString());
     PythonReference.run(PythonReference.resource(VisionParityTest.class, "torch_vit3d.py"),
@@ -135,7 +164,7 @@ class VisionParityTest {
       assertEquals(refTokens.length, tokens.length);
       double et = relErr(tokens, refTokens);
       double ee = relErr(embeds, refEmbeds);
-      System.out.printf("ViT3D vs PyTorch: max abs diff / max abs ref = %.3g; projector: %.3g%n", et, ee);
+      System.out.printf(vitConfig.stem() + " stem ViT3D vs PyTorch: max abs diff / max abs ref = %.3g; projector: %.3g%n", et, ee);
       assertTrue(et <= 1e-4, "ViT relative error " + et);
       assertTrue(ee <= 1e-4, "projector relative error " + ee);
     }

@@ -54,12 +54,24 @@ def vit(x, w, c):
     hid, heads = c["hidden"], c["heads"]
     ch = c["channels"]
     eps = c["layerNormEps"]
-    # perceptron embedding == Conv3d(kernel = stride = patch) whose kernel is the Linear weight
-    # viewed as [hid, p1, p2, p3, c] (flatten order p1 p2 p3 c) and moved to [hid, c, p1, p2, p3]
-    lw = w["patch_embedding.patch_embeddings.1.weight"]
-    kernel = lw.reshape(hid, p1, p2, p3, ch).permute(0, 4, 1, 2, 3)
-    y = F.conv3d(x, kernel, w["patch_embedding.patch_embeddings.1.bias"], stride=(p1, p2, p3))
-    y = y.flatten(2).transpose(1, 2)  # [B, gd*gh*gw, hid], grid order d, h, w
+    if c.get("stem") == "conv":
+        # conv stem: 3x3x3 convs with padding 1 and ReLU, stride 2 along an axis while its patch size
+        # has factors of 2 left, then Linear(last channels -> hid) per grid position
+        i, y = 0, x
+        while "patch_embedding.conv_stem.%d.weight" % i in w:
+            stride = tuple(2 if (p >> i) > 1 else 1 for p in (p1, p2, p3))
+            y = F.relu(F.conv3d(y, w["patch_embedding.conv_stem.%d.weight" % i],
+                                w["patch_embedding.conv_stem.%d.bias" % i], stride=stride, padding=1))
+            i += 1
+        y = F.linear(y.flatten(2).transpose(1, 2), w["patch_embedding.stem_proj.weight"],
+                     w["patch_embedding.stem_proj.bias"])
+    else:
+        # perceptron embedding == Conv3d(kernel = stride = patch) whose kernel is the Linear weight
+        # viewed as [hid, p1, p2, p3, c] (flatten order p1 p2 p3 c) and moved to [hid, c, p1, p2, p3]
+        lw = w["patch_embedding.patch_embeddings.1.weight"]
+        kernel = lw.reshape(hid, p1, p2, p3, ch).permute(0, 4, 1, 2, 3)
+        y = F.conv3d(x, kernel, w["patch_embedding.patch_embeddings.1.bias"], stride=(p1, p2, p3))
+        y = y.flatten(2).transpose(1, 2)  # [B, gd*gh*gw, hid], grid order d, h, w
     y = y + w["patch_embedding.position_embeddings"]
     cls = w["cls_token"].expand(y.shape[0], -1, -1)
     y = torch.cat([cls, y], dim=1)
