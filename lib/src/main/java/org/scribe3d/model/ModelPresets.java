@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.scribe3d.model.llama.LlamaConfig;
 import org.scribe3d.model.lora.LoraConfig;
 import org.scribe3d.model.multimodal.MultimodalConfig;
+import org.scribe3d.model.projector.ProjectorConfig;
 import org.scribe3d.model.vision.ViTConfig;
 import org.scribe3d.prompt.VocabMap;
 
@@ -83,7 +84,9 @@ public final class ModelPresets {
     int[] in = tinyInput();
     boolean conv = ViTConfig.CONV_STEM.equals(stem);
     ViTConfig v = new ViTConfig(1, in[0], in[1], in[2], conv ? 8 : 4, 16, 16, 192, 3, 4, 768, 1e-5, false, stem);
-    return new MultimodalConfig("tiny", v, 2, llm, null, conv ? 32 : 64, MultimodalConfig.DEFAULT_IMAGE_TOKEN_ID, 512,
+    int pool = 2;
+    int imageTokens = new ProjectorConfig(v.hidden(), llm.hiddenSize(), v.gridD(), v.gridH(), v.gridW(), pool).tokensOut();
+    return new MultimodalConfig("tiny", v, pool, llm, null, imageTokens, MultimodalConfig.DEFAULT_IMAGE_TOKEN_ID, 512,
         vocab);
   }
 

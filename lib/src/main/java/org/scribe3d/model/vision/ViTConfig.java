@@ -72,7 +72,7 @@ public record ViTConfig(int channels, int depth, int height, int width, int patc
 
   /** Number of conv layers in the conv stem: log2 of the largest patch size (0 for the patch stem). */
   public int stemLayers() {
-    return convStem() ? Integer.numberOfTrailingZeros(Math.max(patchD, Math.max(patchH, patchW))) : 0;
+    return convStem() ? log2(Math.max(patchD, Math.max(patchH, patchW))) : 0;
   }
 
   /** Output channels of conv layer {@code i} of the conv stem. */
