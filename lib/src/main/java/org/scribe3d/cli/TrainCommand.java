@@ -119,6 +119,12 @@ public final class TrainCommand implements Callable<Integer> {
           + " (3x3x3 convolutions down to an 8x16x16 patch grid, 32 image tokens; 1.7x faster per scan, measured no better at learning: docs/demo.md).")
   String visionStem;
 
+  @Option(names = "--vision-init", paramLabel = "FILE|RUN_DIR",
+      description = "Start the vision encoder, projector (and finding head, if its labels match) from a pretrained"
+          + " encoder file, or from RUN_DIR/pretrain/encoder.safetensors that --pretrain-epochs writes"
+          + " (the tiny preset's stand-in for M3D-CLIP's pretrained encoder; see models/README.md).")
+  Path visionInit;
+
   @Option(names = "--llm", paramLabel = "HF_DIR", description = "Pretrained Llama (Hugging Face directory) for the paper preset.")
   Path llm;
 
@@ -157,6 +163,7 @@ public final class TrainCommand implements Callable<Integer> {
     o.blind = blind;
     o.findingLoss = findingLoss;
     o.pretrainEpochs = pretrainEpochs;
+    o.visionInit = visionInit;
     o.llm = llm;
     o.modelConfig = modelConfig;
     o.valSamples = valSamples;

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.scribe3d.checkpoint.ModuleLoader;
 import org.scribe3d.data.AtomicFiles;
 import org.scribe3d.data.Case;
 import org.scribe3d.data.Dataset;
@@ -21,6 +22,7 @@ import org.scribe3d.data.Examples;
 import org.scribe3d.data.Split;
 import org.scribe3d.data.TrainingExample;
 import org.scribe3d.model.ModelPresets;
+import org.scribe3d.model.multimodal.EncoderFile;
 import org.scribe3d.model.multimodal.MultimodalConfig;
 import org.scribe3d.model.multimodal.MultimodalModel;
 import org.scribe3d.model.vision.ViTConfig;
@@ -76,6 +78,11 @@ public final class TrainRun {
      * report-derived labels, one sample per scan, language model frozen ({@link FindingTask}); 0 = none.
      */
     public int pretrainEpochs = 0;
+    /**
+     * A pretrained image side to start from: an encoder file ({@link EncoderFile}) or a run directory
+     * whose vision pretraining wrote {@value #PRETRAIN_DIR}/{@value #ENCODER_FILE}; null = random init.
+     */
+    public Path visionInit;
     public TrainConfig train = new TrainConfig().epochs(8).microBatch(4).lr(1e-3).warmupFraction(0.1)
         .weightDecay(0.0).maxGradNorm(1.0).checkpointEvery(0).keepLast(2)
         .threads(Runtime.getRuntime().availableProcessors()).groupSamples(true);
@@ -111,6 +118,12 @@ public final class TrainRun {
       TextTokenizer tt = TextTokenizer.of(tok);
       // report-derived labels of the training scans, read once (head vocabulary and targets)
       Map<Path, List<String>> trainLabels = o.findingLoss > 0 || o.pretrainEpochs > 0 ? findingLabels(trainCases) : null;
+      Path initFile = o.visionInit == null ? null : encoderFile(o.visionInit);
+      MultimodalConfig initCfg = initFile == null ? null : EncoderFile.config(initFile);
+      // a head continued from the encoder file keeps its labels (those this data set lacks stay 0)
+      List<String> headLabels = trainLabels == null ? null
+          : initCfg != null && initCfg.findingLabels() != null ? initCfg.findingLabels()
+          : FindingLabels.vocabulary(trainLabels.values());
       MultimodalConfig cfg;
       if (o.resume && Files.isRegularFile(cfgFile)) {
         cfg = MultimodalConfig.load(cfgFile);
@@ -121,15 +134,21 @@ public final class TrainRun {
       } else if (o.modelConfig != null) {
         cfg = MultimodalConfig.load(o.modelConfig);
         if (o.findingLoss > 0 && cfg.findingLabels() == null) {
-          cfg = cfg.withFindingHead(FindingLabels.vocabulary(trainLabels.values()));
+          cfg = cfg.withFindingHead(headLabels);
         }
         o.preset = cfg.name();
+        if (initCfg != null) {
+          EncoderFile.checkFits(initCfg, cfg, initFile);
+        }
         AtomicFiles.writeString(cfgFile, cfg.toJsonString());
       } else {
         cfg = o.preset.equals("tiny") ? ModelPresets.tiny(corpusVocab(tt, train, val), o.visionStem)
             : ModelPresets.byName(o.preset, null);
         if (o.findingLoss > 0) {
-          cfg = cfg.withFindingHead(FindingLabels.vocabulary(trainLabels.values()));
+          cfg = cfg.withFindingHead(headLabels);
+        }
+        if (initCfg != null) {
+          EncoderFile.checkFits(initCfg, cfg, initFile);
         }
         AtomicFiles.writeString(cfgFile, cfg.toJsonString());
       }
@@ -154,6 +173,12 @@ public final class TrainRun {
         } else if (!o.preset.equals("tiny") && o.modelConfig == null) {
           console.println("warning: no --llm given: the " + o.preset + " preset's language model starts from random"
               + " weights");
+        }
+        if (initFile != null) { // a resumed run then overwrites these weights with its checkpoint's
+          ModuleLoader.Report rep = EncoderFile.load(model, initFile);
+          console.printf(Locale.ROOT, "vision init: %d tensors from %s%s%n", rep.loaded().size(), initFile,
+              model.hasFindingHead() && rep.loaded().stream().noneMatch(n -> n.startsWith("finding_head."))
+                  ? " (finding head starts fresh: other labels)" : "");
         }
         model.setBlind(o.blind);
         List<MultimodalModel> replicas = new ArrayList<>();
@@ -242,6 +267,21 @@ public final class TrainRun {
 
   /** Where the vision-pretraining stage keeps its checkpoints and metrics inside the run directory. */
   public static final String PRETRAIN_DIR = "pretrain";
+  /** The image side the vision-pretraining stage ends with, inside {@value #PRETRAIN_DIR}/ (see {@link EncoderFile}). */
+  public static final String ENCODER_FILE = "encoder.safetensors";
+
+  /** {@code --vision-init}'s argument as a file: itself, or a run directory's pretrained encoder. */
+  static Path encoderFile(Path p) {
+    if (Files.isDirectory(p)) {
+      Path f = p.resolve(PRETRAIN_DIR).resolve(ENCODER_FILE);
+      if (!Files.isRegularFile(f)) {
+        throw new IllegalArgumentException(p + " has no " + PRETRAIN_DIR + "/" + ENCODER_FILE
+            + " (a run writes it when trained with --pretrain-epochs)");
+      }
+      return f;
+    }
+    return p;
+  }
 
   /**
    * The vision-pretraining stage ({@link Options#pretrainEpochs}): the language model (and any
@@ -263,8 +303,17 @@ public final class TrainRun {
       TrainConfig c = copy(o.train).epochs(o.pretrainEpochs).maxSteps(0).validateEvery(0).groupSamples(false);
       console.printf(Locale.ROOT, "pretrain: vision encoder + projector + finding head on %d scans, %d labels, %d"
           + " steps%n", task.size(), model.config().findingLabels().size(), c.totalSteps(task.size()));
-      return new Trainer<>(model, task, task, c, o.out.resolve(PRETRAIN_DIR)).replicas(replicas)
+      Trainer.Result r = new Trainer<>(model, task, task, c, o.out.resolve(PRETRAIN_DIR)).replicas(replicas)
           .console(console, tty).fit(o.resume);
+      Map<String, String> provenance = new LinkedHashMap<>();
+      provenance.put("scribe3d_pretrained_on", o.data.toAbsolutePath().normalize().toString());
+      provenance.put("scribe3d_pretrain_scans", Integer.toString(task.size()));
+      provenance.put("scribe3d_pretrain_epochs", Integer.toString(o.pretrainEpochs));
+      provenance.put("scribe3d_pretrain_steps", Long.toString(r.startStep() + r.steps()));
+      provenance.put("scribe3d_pretrain_lr", Double.toString(c.lr()));
+      provenance.put("scribe3d_pretrain_seed", Long.toString(c.seed()));
+      EncoderFile.save(model, o.out.resolve(PRETRAIN_DIR).resolve(ENCODER_FILE), provenance);
+      return r;
     } finally {
       for (int i = 0; i < all.size(); i++) {
         Map<String, Boolean> f = flags.get(i);

@@ -170,6 +170,39 @@ class TrainCommandTest {
       assertEquals(cfg.findingLabels(), new ArrayList<>(probs.keySet()));
       assertTrue(probs.values().stream().allMatch(x -> x >= 0 && x <= 1), probs.toString());
     }
+    // the pretrained image side as a file, and a new run that starts from it
+    Path enc = run.resolve(TrainRun.PRETRAIN_DIR).resolve(TrainRun.ENCODER_FILE);
+    assertTrue(Files.isRegularFile(enc), enc + " missing");
+    Path run2 = tmp.resolve("from-encoder");
+    CliTestSupport.Result r2 = CliTestSupport.run("train", "--model-config", modelConfig.toString(), "--data",
+        data.toString(), "--out", run2.toString(), "--epochs", "1", "--max-steps", "1", "--batch", "2", "--threads", "1",
+        "--val-samples", "0", "--cache", tmp.resolve("cache").toString(), "--lr", "0", "--finding-loss", "1",
+        "--vision-init", run.toString());
+    assertEquals(0, r2.exitCode(), r2.err());
+    assertTrue(r2.err().contains("vision init: ") && !r2.err().contains("starts fresh"), r2.err());
+    assertEquals(cfg.findingLabels(), MultimodalConfig.load(run2.resolve("model/config.json")).findingLabels());
+    try (NDManager m = NDManager.newBaseManager(); TensorSource a = Safetensors.open(enc);
+        TensorSource b = Safetensors.open(run2.resolve("model/model.safetensors"))) {
+      for (String name : a.names()) { // lr 0: the one step leaves the loaded weights as they were
+        assertArrayEquals(a.load(name, m, ai.djl.ndarray.types.DataType.FLOAT32).toFloatArray(),
+            b.load(name, m, ai.djl.ndarray.types.DataType.FLOAT32).toFloatArray(), 0f, name);
+      }
+    }
+    for (String[] badInit : new String[][] {{"--vision-init", tmp.resolve("nothing.safetensors").toString()},
+        {"--vision-init", data.toString()}, {"--preset", "tiny", "--vision-init", enc.toString()}}) {
+      List<String> a = new ArrayList<>(List.of("train", "--data", data.toString(), "--out",
+          tmp.resolve("badinit").toString(), "--max-steps", "1", "--cache", tmp.resolve("cache").toString()));
+      a.addAll(List.of(badInit));
+      if (badInit.length == 2) {
+        a.addAll(List.of("--model-config", modelConfig.toString()));
+      }
+      CliTestSupport.Result b = CliTestSupport.run(a.toArray(String[]::new));
+      assertEquals(1, b.exitCode(), b.err());
+      assertTrue(b.err().startsWith("error: ") && b.err().strip().lines().count() == 1, b.err());
+      assertTrue(b.err().contains("no pretrained encoder file") || b.err().contains("has no pretrain/encoder")
+          || b.err().contains("holds an encoder for a ViT3D"), b.err());
+    }
+
     CliTestSupport.Result bad = CliTestSupport.run(args(tmp.resolve("nohead"), "--pretrain-epochs", "1")
         .toArray(String[]::new));
     assertEquals(1, bad.exitCode());

@@ -120,16 +120,20 @@ public final class MultimodalModel extends Module {
 
   /**
    * The finding head: image embeddings [B, K, H] → logits [B, L] over {@code config().findingLabels()}.
-   * Each label is scored on every image token and the highest score counts (max pooling, as in
-   * multiple-instance learning): a lesion shows in one or two of the K tokens, and a mean over all of
-   * them would dilute it K-fold. Reading the embeddings the language model receives (not the encoder's
-   * patch tokens) makes the head train exactly the features the language model reads.
+   * Each embedding channel is max-pooled over the K image tokens, then one linear layer scores the
+   * labels (a CNN's global max pool): a lesion shows in one or two tokens, and a mean would dilute it
+   * K-fold. The max is taken before the linear layer, not over per-token label scores: with the max
+   * over scores, the winning token at initialisation is the same background token in every scan, only
+   * it receives gradient, and the head settles on the label prior without the encoder learning
+   * anything (a PyTorch twin of the tiny encoder sat at validation AUC 0.50 that way and reached 0.73
+   * with this order; docs/demo.md, session 5). Reading the embeddings the language model receives (not
+   * the encoder's patch tokens) makes the head train exactly the features the language model reads.
    */
   public NDArray findingLogits(NDArray imageEmbeddings) {
     if (findingHead == null) {
       throw new IllegalStateException("this model has no finding head");
     }
-    return findingHead.forward(imageEmbeddings).max(new int[] {1});
+    return findingHead.forward(imageEmbeddings.max(new int[] {1}));
   }
 
   /** Blind control: image embeddings replaced by zeros (issue 6's control run). */

@@ -1,0 +1,122 @@
+package org.scribe3d.model.multimodal;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.scribe3d.checkpoint.CheckpointException;
+import org.scribe3d.checkpoint.ModuleLoader;
+import org.scribe3d.checkpoint.Safetensors;
+import org.scribe3d.checkpoint.TensorSource;
+import org.scribe3d.model.vision.ViTConfig;
+
+/**
+ * A pretrained image side in one safetensors file: the vision tower, the projector and (when the
+ * model has one) the finding head, under the model's own parameter names, with the model config in
+ * the metadata so a load can check the shapes it was made for before touching any weight.
+ *
+ * <p>Why: the paper fine-tunes from M3D-CLIP's pretrained encoder. The tiny preset has no public
+ * counterpart, so {@code train --pretrain-epochs} writes one of these and {@code train --vision-init}
+ * starts a new run (on any data set) from it; the language model is never part of the file.
+ */
+public final class EncoderFile {
+  /** Metadata key holding the full model config JSON the encoder was trained in. */
+  public static final String CONFIG_KEY = "scribe3d_model_config";
+  /** Parameter-name prefixes of the parts the file holds. */
+  static final List<String> PARTS = List.of("vision_tower.", "mm_projector.");
+  static final String HEAD = "finding_head.";
+
+  private EncoderFile() {}
+
+  /**
+   * Writes the model's vision tower, projector and finding head (if any) to {@code file} atomically.
+   *
+   * @param provenance extra metadata (how the encoder was trained), stored as strings
+   */
+  public static void save(MultimodalModel model, Path file, Map<String, String> provenance) {
+    Map<String, ai.djl.ndarray.NDArray> tensors = new LinkedHashMap<>();
+    model.namedParameters().forEach((name, p) -> {
+      if (isImageSide(name)) {
+        tensors.put(name, p.array());
+      }
+    });
+    Map<String, String> meta = new TreeMap<>(provenance);
+    meta.put("format", "pt");
+    meta.put(CONFIG_KEY, model.config().toJsonString());
+    Safetensors.write(file, tensors, meta);
+  }
+
+  /** The config stored in an encoder file. */
+  public static MultimodalConfig config(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("no pretrained encoder file " + file);
+    }
+    try (TensorSource src = Safetensors.open(file)) {
+      return config(src, file);
+    }
+  }
+
+  /**
+   * Loads the file's vision tower and projector into {@code model}, and its finding head when the
+   * model has one over the same labels; the language model keeps its weights.
+   *
+   * @throws IllegalArgumentException when the file is not an encoder file or was made for another
+   *     encoder shape (one line naming both shapes)
+   */
+  public static ModuleLoader.Report load(MultimodalModel model, Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("no pretrained encoder file " + file);
+    }
+    try (TensorSource src = Safetensors.open(file)) {
+      MultimodalConfig theirs = config(src, file);
+      MultimodalConfig ours = model.config();
+      checkFits(theirs, ours, file);
+      boolean head = ours.findingLabels() != null && ours.findingLabels().equals(theirs.findingLabels());
+      try {
+        return ModuleLoader.load(model, src,
+            n -> isImageSide(n) && (head || !n.startsWith(HEAD)) ? n : null,
+            n -> !PARTS.stream().anyMatch(n::startsWith) && !(head && n.startsWith(HEAD)));
+      } catch (CheckpointException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
+    }
+  }
+
+  /**
+   * Checks that an encoder trained in {@code theirs} fits a model built from {@code ours}.
+   *
+   * @throws IllegalArgumentException naming both encoder shapes
+   */
+  public static void checkFits(MultimodalConfig theirs, MultimodalConfig ours, Path file) {
+    if (!describe(theirs).equals(describe(ours))) {
+      throw new IllegalArgumentException(file + " holds an encoder for " + describe(theirs) + ", but this model has "
+          + describe(ours));
+    }
+  }
+
+  /** The shape facts an encoder's weights depend on, as one readable line. */
+  static String describe(MultimodalConfig c) {
+    ViTConfig v = c.vision();
+    return String.format(Locale.ROOT, "a ViT3D with the %s stem on %d×%d×%d×%d input, patch %d×%d×%d, %d wide,"
+            + " %d layers, %d heads, MLP %d, qkv bias %s, %d image tokens of width %d", v.stem(), v.channels(), v.depth(),
+        v.height(), v.width(), v.patchD(), v.patchH(), v.patchW(), v.hidden(), v.layers(), v.heads(),
+        v.mlpDim(), v.qkvBias(), c.imageTokens(), c.llm().hiddenSize());
+  }
+
+  private static boolean isImageSide(String name) {
+    return name.startsWith(HEAD) || PARTS.stream().anyMatch(name::startsWith);
+  }
+
+  private static MultimodalConfig config(TensorSource src, Path file) {
+    String json = src.metadata().get(CONFIG_KEY);
+    if (json == null) {
+      throw new IllegalArgumentException(file + " is not a Scribe3D encoder file (no " + CONFIG_KEY
+          + " metadata; train --pretrain-epochs writes one to RUN/pretrain/encoder.safetensors)");
+    }
+    return MultimodalConfig.fromJson(com.google.gson.JsonParser.parseString(json).getAsJsonObject(),
+        file + " (metadata)");
+  }
+}
