@@ -196,6 +196,7 @@ public final class TrainRun {
           throw new IllegalArgumentException("the preprocessing pipeline resizes to " + fmt(volumes.dhw())
               + " but the " + cfg.name() + " model takes " + fmt(size));
         }
+        checkOrWriteRunOptions(o, pipeline);
         AtomicFiles.writeString(o.out.resolve(PIPELINE_FILE), pipeline.toJson());
         if (o.blind) {
           AtomicFiles.writeString(o.out.resolve(BLIND_FILE), "{\"blind\": true}\n");
@@ -263,6 +264,40 @@ public final class TrainRun {
       b.add(tt.encodeNoBos(e.prompt()));
     }
     return b.build();
+  }
+
+  /** The flags beyond the Trainer's own config that a resume must repeat (see {@link #checkOrWriteRunOptions}). */
+  public static final String RUN_OPTIONS_FILE = "run-options.json";
+
+  /**
+   * A resume continues the saved schedule, so every flag that shapes the objective or the data must be
+   * the same as at the start; the Trainer checks its own config, this checks the rest (finding loss,
+   * vision pretraining, blind, augmentation, pipeline, vision init). A fresh start records them.
+   */
+  static void checkOrWriteRunOptions(Options o, Pipeline pipeline) throws java.io.IOException {
+    com.google.gson.JsonObject now = new com.google.gson.JsonObject();
+    now.addProperty("finding_loss", o.findingLoss);
+    now.addProperty("pretrain_epochs", o.pretrainEpochs);
+    now.addProperty("blind", o.blind);
+    now.addProperty("augment", o.augment);
+    now.add("pipeline", com.google.gson.JsonParser.parseString(pipeline.toJson()));
+    now.addProperty("vision_init", o.visionInit == null ? null : o.visionInit.toAbsolutePath().normalize().toString());
+    Path file = o.out.resolve(RUN_OPTIONS_FILE);
+    if (o.resume && Files.isRegularFile(file)) {
+      com.google.gson.JsonObject saved = com.google.gson.JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+      List<String> diffs = new ArrayList<>();
+      for (String k : now.keySet()) {
+        if (!java.util.Objects.equals(saved.get(k), now.get(k))) {
+          diffs.add(k + " " + (k.equals("pipeline") ? "differs" : saved.get(k) + " (now " + now.get(k) + ")"));
+        }
+      }
+      if (!diffs.isEmpty()) {
+        throw new IllegalArgumentException("cannot resume " + o.out + ": it was started with other flags: "
+            + String.join(", ", diffs) + "; resume with the same flags");
+      }
+      return;
+    }
+    AtomicFiles.writeString(file, now + "\n");
   }
 
   /** Where the vision-pretraining stage keeps its checkpoints and metrics inside the run directory. */

@@ -170,6 +170,13 @@ class TrainCommandTest {
       assertEquals(cfg.findingLabels(), new ArrayList<>(probs.keySet()));
       assertTrue(probs.values().stream().allMatch(x -> x >= 0 && x <= 1), probs.toString());
     }
+    // a resume must repeat the flags that shape the objective
+    CliTestSupport.Result other = CliTestSupport.run(args(run, "--finding-loss", "2", "--pretrain-epochs", "2",
+        "--resume").toArray(String[]::new));
+    assertEquals(1, other.exitCode(), other.err());
+    assertTrue(other.err().contains("cannot resume") && other.err().contains("finding_loss 1.0 (now 2.0)")
+        && other.err().strip().lines().count() == 1, other.err());
+
     // the pretrained image side as a file, and a new run that starts from it
     Path enc = run.resolve(TrainRun.PRETRAIN_DIR).resolve(TrainRun.ENCODER_FILE);
     assertTrue(Files.isRegularFile(enc), enc + " missing");
