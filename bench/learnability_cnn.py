@@ -59,7 +59,7 @@ def auc_per_label(scores, y):
 class TinyViT(nn.Module):
     """The tiny preset's encoder shape: 4x16x16 patches, 192 wide, 3 pre-norm blocks of 4 heads, MLP 768."""
 
-    def __init__(self, size, labels, conv_stem, hidden=192):
+    def __init__(self, size, labels, conv_stem, hidden=192, layers=3, head_pool="features", zero_init=False):
         super().__init__()
         if conv_stem:  # four stride-2 convs (the CNN's), then 1x1x1 to the width: a 16x grid, 128 tokens
             grid = (size[0] // 16, size[1] // 16, size[2] // 16)
@@ -72,13 +72,22 @@ class TinyViT(nn.Module):
             self.embed = nn.Conv3d(1, hidden, (4, 16, 16), (4, 16, 16))
         self.pos = nn.Parameter(torch.randn(1, grid[0] * grid[1] * grid[2], hidden) * 0.02)
         layer = nn.TransformerEncoderLayer(hidden, 4, 768, 0.0, "gelu", batch_first=True, norm_first=True)
-        self.blocks = nn.TransformerEncoder(layer, 3)
+        self.blocks = nn.TransformerEncoder(layer, layers) if layers else nn.Identity()
+        if zero_init and layers:  # every block starts as the identity (Scribe3D's conv-stem init)
+            for blk in self.blocks.layers:
+                for lin in (blk.self_attn.out_proj, blk.linear2):
+                    nn.init.zeros_(lin.weight)
+                    nn.init.zeros_(lin.bias)
         self.norm = nn.LayerNorm(hidden)
         self.head = nn.Linear(hidden, labels)
+        self.head_pool = head_pool
 
     def forward(self, x):
         t = self.embed(x).flatten(2).transpose(1, 2) + self.pos
-        return self.head(self.norm(self.blocks(t))).max(1).values
+        h = self.norm(self.blocks(t))
+        if self.head_pool == "logits":  # max over per-token label scores (Scribe3D before session 5)
+            return self.head(h).max(1).values
+        return self.head(h.max(1).values)  # max over tokens per channel, then the head (Scribe3D now)
 
 
 def main():
@@ -95,6 +104,12 @@ def main():
                    help="cnn: 4 strided convs + global max pool; vit: the tiny preset's ViT3D (patch 4x16x16, "
                         "192 wide, 3 layers) with a per-token head, max over tokens; convvit: the same ViT with a "
                         "convolutional stem instead of the linear patch embedding")
+    p.add_argument("--layers", type=int, default=3, help="vit/convvit: transformer blocks (default 3, the tiny preset)")
+    p.add_argument("--head-pool", choices=["features", "logits"], default="features",
+                   help="vit/convvit: max over tokens per feature then the linear head (default), or max over "
+                        "per-token label scores")
+    p.add_argument("--zero-init", action="store_true",
+                   help="vit/convvit: zero the last Linear of each block's attention and MLP (identity at start)")
     p.add_argument("--cache", help="npz file to keep the loaded arrays in (reused when it exists)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
@@ -116,7 +131,8 @@ def main():
             nn.Conv3d(32, 64, 3, 2, 1), nn.ReLU(), nn.Conv3d(64, 64, 3, 2, 1), nn.ReLU(),
             nn.AdaptiveMaxPool3d(1), nn.Flatten(), nn.Linear(64, len(types)))
     else:
-        net = TinyViT(a.size, len(types), a.model == "convvit")
+        net = TinyViT(a.size, len(types), a.model == "convvit", layers=a.layers, head_pool=a.head_pool,
+                      zero_init=a.zero_init)
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=0)
     loss_fn = nn.BCEWithLogitsLoss(reduction="sum")
     best = (0.0, 0, None)

@@ -118,6 +118,19 @@ class VisionParityTest {
       assertTrue(!p.containsKey("patch_embedding.patch_embeddings.1.weight"));
       assertEquals(conv.parameterCount(), vit.parameterCount());
       assertArrayEquals(new int[] {1, 2, 2}, conv.stemStride(2));
+      // the conv stem's blocks start as the identity; the patch stem keeps MONAI's init
+      ViT3D patch = new ViT3D(VIT, nm, DataType.FLOAT32, 1);
+      for (int i = 0; i < conv.layers(); i++) {
+        for (String lin : new String[] {".attn.out_proj.", ".mlp.linear2."}) {
+          for (String w : new String[] {"weight", "bias"}) {
+            String name = "blocks." + i + lin + w;
+            assertEquals(0f, p.get(name).array().abs().max().getFloat(), name);
+            if (w.equals("weight")) {
+              assertTrue(patch.namedParameters().get(name).array().abs().max().getFloat() > 0, name);
+            }
+          }
+        }
+      }
     }
     assertParity(conv);
   }
