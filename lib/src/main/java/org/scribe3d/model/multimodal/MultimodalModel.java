@@ -125,7 +125,7 @@ public final class MultimodalModel extends Module {
    * K-fold. The max is taken before the linear layer, not over per-token label scores: with the max
    * over scores, the winning token at initialisation is the same background token in every scan, only
    * it receives gradient, and the head settles on the label prior without the encoder learning
-   * anything (a PyTorch twin of the tiny encoder sat at validation AUC 0.50 that way and reached 0.73
+   * anything (a PyTorch twin of the conv stem alone sat at validation AUC 0.50 that way and reached 0.73
    * with this order; docs/demo.md, session 5). Reading the embeddings the language model receives (not
    * the encoder's patch tokens) makes the head train exactly the features the language model reads.
    */
