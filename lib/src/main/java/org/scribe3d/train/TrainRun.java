@@ -4,6 +4,9 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.scribe3d.checkpoint.ModuleLoader;
 import org.scribe3d.data.AtomicFiles;
 import org.scribe3d.data.Case;
@@ -178,7 +182,7 @@ public final class TrainRun {
           ModuleLoader.Report rep = EncoderFile.load(model, initFile);
           console.printf(Locale.ROOT, "vision init: %d tensors from %s%s%n", rep.loaded().size(), initFile,
               model.hasFindingHead() && rep.loaded().stream().noneMatch(n -> n.startsWith("finding_head."))
-                  ? " (finding head starts fresh: other labels)" : "");
+                  ? " (the finding head starts fresh: the file has none over these labels)" : "");
         }
         model.setBlind(o.blind);
         List<MultimodalModel> replicas = new ArrayList<>();
@@ -274,20 +278,20 @@ public final class TrainRun {
    * the same as at the start; the Trainer checks its own config, this checks the rest (finding loss,
    * vision pretraining, blind, augmentation, pipeline, vision init). A fresh start records them.
    */
-  static void checkOrWriteRunOptions(Options o, Pipeline pipeline) throws java.io.IOException {
-    com.google.gson.JsonObject now = new com.google.gson.JsonObject();
+  static void checkOrWriteRunOptions(Options o, Pipeline pipeline) throws IOException {
+    JsonObject now = new JsonObject();
     now.addProperty("finding_loss", o.findingLoss);
     now.addProperty("pretrain_epochs", o.pretrainEpochs);
     now.addProperty("blind", o.blind);
     now.addProperty("augment", o.augment);
-    now.add("pipeline", com.google.gson.JsonParser.parseString(pipeline.toJson()));
+    now.add("pipeline", JsonParser.parseString(pipeline.toJson()));
     now.addProperty("vision_init", o.visionInit == null ? null : o.visionInit.toAbsolutePath().normalize().toString());
     Path file = o.out.resolve(RUN_OPTIONS_FILE);
     if (o.resume && Files.isRegularFile(file)) {
-      com.google.gson.JsonObject saved = com.google.gson.JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+      JsonObject saved = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
       List<String> diffs = new ArrayList<>();
       for (String k : now.keySet()) {
-        if (!java.util.Objects.equals(saved.get(k), now.get(k))) {
+        if (!Objects.equals(saved.get(k), now.get(k))) {
           diffs.add(k + " " + (k.equals("pipeline") ? "differs" : saved.get(k) + " (now " + now.get(k) + ")"));
         }
       }

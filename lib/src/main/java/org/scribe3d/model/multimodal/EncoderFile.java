@@ -1,5 +1,7 @@
 package org.scribe3d.model.multimodal;
 
+import ai.djl.ndarray.NDArray;
+import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -37,7 +39,7 @@ public final class EncoderFile {
    * @param provenance extra metadata (how the encoder was trained), stored as strings
    */
   public static void save(MultimodalModel model, Path file, Map<String, String> provenance) {
-    Map<String, ai.djl.ndarray.NDArray> tensors = new LinkedHashMap<>();
+    Map<String, NDArray> tensors = new LinkedHashMap<>();
     model.namedParameters().forEach((name, p) -> {
       if (isImageSide(name)) {
         tensors.put(name, p.array());
@@ -116,7 +118,7 @@ public final class EncoderFile {
       throw new IllegalArgumentException(file + " is not a Scribe3D encoder file (no " + CONFIG_KEY
           + " metadata; train --pretrain-epochs writes one to RUN/pretrain/encoder.safetensors)");
     }
-    return MultimodalConfig.fromJson(com.google.gson.JsonParser.parseString(json).getAsJsonObject(),
+    return MultimodalConfig.fromJson(JsonParser.parseString(json).getAsJsonObject(),
         file + " (metadata)");
   }
 }
