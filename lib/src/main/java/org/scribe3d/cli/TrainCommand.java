@@ -116,7 +116,7 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--vision-stem", defaultValue = "patch", paramLabel = "patch|conv",
       description = "The tiny preset's vision stem: patch (M3D-CLIP's linear patch embedding, default) or conv"
-          + " (3x3x3 convolutions down to an 8x16x16 patch grid, 32 image tokens; 1.7x faster per scan; its blocks start as the identity; best vision pretraining so far, docs/demo.md).")
+          + " (3x3x3 convolutions down to an 8x16x16 patch grid, 32 image tokens; 1.7x faster per scan; its blocks start as the identity; see docs/demo.md).")
   String visionStem;
 
   @Option(names = "--vision-init", paramLabel = "FILE|RUN_DIR",
