@@ -102,7 +102,7 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--model", choices=["cnn", "vit", "convvit"], default="cnn",
                    help="cnn: 4 strided convs + global max pool; vit: the tiny preset's ViT3D (patch 4x16x16, "
-                        "192 wide, 3 layers) with a per-token head, max over tokens; convvit: the same ViT with a "
+                        "192 wide, 3 layers) with a finding head over its tokens (see --head-pool); convvit: the same ViT with a "
                         "convolutional stem instead of the linear patch embedding")
     p.add_argument("--layers", type=int, default=3, help="vit/convvit: transformer blocks (default 3, the tiny preset)")
     p.add_argument("--head-pool", choices=["features", "logits"], default="features",

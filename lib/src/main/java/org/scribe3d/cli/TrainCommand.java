@@ -122,7 +122,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--vision-init", paramLabel = "FILE|RUN_DIR",
       description = "Start the vision encoder, projector (and finding head, if its labels match) from a pretrained"
           + " encoder file, or from RUN_DIR/pretrain/encoder.safetensors that --pretrain-epochs writes"
-          + " (the tiny preset's stand-in for M3D-CLIP's pretrained encoder; see models/README.md).")
+          + " (the tiny preset's stand-in for M3D-CLIP's pretrained encoder; see docs/demo.md).")
   Path visionInit;
 
   @Option(names = "--llm", paramLabel = "HF_DIR", description = "Pretrained Llama (Hugging Face directory) for the paper preset.")

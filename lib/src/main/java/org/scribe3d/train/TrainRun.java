@@ -181,7 +181,7 @@ public final class TrainRun {
         if (initFile != null) { // a resumed run then overwrites these weights with its checkpoint's
           ModuleLoader.Report rep = EncoderFile.load(model, initFile);
           console.printf(Locale.ROOT, "vision init: %d tensors from %s%s%n", rep.loaded().size(), initFile,
-              model.hasFindingHead() && rep.loaded().stream().noneMatch(n -> n.startsWith("finding_head."))
+              model.hasFindingHead() && rep.loaded().stream().noneMatch(n -> n.startsWith(EncoderFile.HEAD))
                   ? " (the finding head starts fresh: the file has none over these labels)" : "");
         }
         model.setBlind(o.blind);

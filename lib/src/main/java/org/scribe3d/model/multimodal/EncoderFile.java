@@ -29,7 +29,8 @@ public final class EncoderFile {
   public static final String CONFIG_KEY = "scribe3d_model_config";
   /** Parameter-name prefixes of the parts the file holds. */
   static final List<String> PARTS = List.of("vision_tower.", "mm_projector.");
-  static final String HEAD = "finding_head.";
+  /** Parameter-name prefix of the finding head, loaded only over the same labels. */
+  public static final String HEAD = "finding_head.";
 
   private EncoderFile() {}
 
@@ -53,10 +54,7 @@ public final class EncoderFile {
 
   /** The config stored in an encoder file. */
   public static MultimodalConfig config(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("no pretrained encoder file " + file);
-    }
-    try (TensorSource src = Safetensors.open(file)) {
+    try (TensorSource src = open(file)) {
       return config(src, file);
     }
   }
@@ -69,10 +67,7 @@ public final class EncoderFile {
    *     encoder shape (one line naming both shapes)
    */
   public static ModuleLoader.Report load(MultimodalModel model, Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("no pretrained encoder file " + file);
-    }
-    try (TensorSource src = Safetensors.open(file)) {
+    try (TensorSource src = open(file)) {
       MultimodalConfig theirs = config(src, file);
       MultimodalConfig ours = model.config();
       checkFits(theirs, ours, file);
@@ -110,6 +105,13 @@ public final class EncoderFile {
 
   private static boolean isImageSide(String name) {
     return name.startsWith(HEAD) || PARTS.stream().anyMatch(name::startsWith);
+  }
+
+  private static TensorSource open(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("no pretrained encoder file " + file);
+    }
+    return Safetensors.open(file);
   }
 
   private static MultimodalConfig config(TensorSource src, Path file) {
