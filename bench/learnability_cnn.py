@@ -59,7 +59,8 @@ def auc_per_label(scores, y):
 class TinyViT(nn.Module):
     """The tiny preset's encoder shape: 4x16x16 patches, 192 wide, 3 pre-norm blocks of 4 heads, MLP 768."""
 
-    def __init__(self, size, labels, conv_stem, hidden=192, layers=3, head_pool="features", zero_init=False):
+    def __init__(self, size, labels, conv_stem, hidden=192, layers=3, head_pool="features", zero_init=False,
+                 projector=0):
         super().__init__()
         if conv_stem:  # four stride-2 convs (the CNN's), then 1x1x1 to the width: a 16x grid, 128 tokens
             grid = (size[0] // 16, size[1] // 16, size[2] // 16)
@@ -79,12 +80,20 @@ class TinyViT(nn.Module):
                     nn.init.zeros_(lin.weight)
                     nn.init.zeros_(lin.bias)
         self.norm = nn.LayerNorm(hidden)
-        self.head = nn.Linear(hidden, labels)
+        self.grid = grid
+        # Scribe3D's finding head reads the projector's output: 2x2x2 average pool, Linear-GELU-Linear
+        self.projector = nn.Sequential(nn.Linear(hidden, projector), nn.GELU(), nn.Linear(projector, projector)) \
+            if projector else None
+        self.head = nn.Linear(projector or hidden, labels)
         self.head_pool = head_pool
 
     def forward(self, x):
         t = self.embed(x).flatten(2).transpose(1, 2) + self.pos
         h = self.norm(self.blocks(t))
+        if self.projector is not None:
+            b, n, c = h.shape
+            g = h.transpose(1, 2).reshape(b, c, *self.grid)
+            h = self.projector(nn.functional.avg_pool3d(g, 2, 2).flatten(2).transpose(1, 2))
         if self.head_pool == "logits":  # max over per-token label scores (Scribe3D before session 5)
             return self.head(h).max(1).values
         return self.head(h.max(1).values)  # max over tokens per channel, then the head (Scribe3D now)
@@ -110,6 +119,9 @@ def main():
                         "per-token label scores")
     p.add_argument("--zero-init", action="store_true",
                    help="vit/convvit: zero the last Linear of each block's attention and MLP (identity at start)")
+    p.add_argument("--projector", type=int, default=0, metavar="H",
+                   help="vit/convvit: read the head through Scribe3D's projector (2x2x2 average pool, Linear-GELU-Linear "
+                        "to H) as the Java finding head does; 0 (default): straight from the tokens")
     p.add_argument("--cache", help="npz file to keep the loaded arrays in (reused when it exists)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
@@ -132,7 +144,7 @@ def main():
             nn.AdaptiveMaxPool3d(1), nn.Flatten(), nn.Linear(64, len(types)))
     else:
         net = TinyViT(a.size, len(types), a.model == "convvit", layers=a.layers, head_pool=a.head_pool,
-                      zero_init=a.zero_init)
+                      zero_init=a.zero_init, projector=a.projector)
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=0)
     loss_fn = nn.BCEWithLogitsLoss(reduction="sum")
     best = (0.0, 0, None)

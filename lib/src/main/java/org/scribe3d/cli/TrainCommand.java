@@ -64,6 +64,10 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "0.1", description = "Warmup fraction of the steps (default 0.1).")
   double warmup;
 
+  @Option(names = "--schedule", defaultValue = "cosine", paramLabel = "cosine|constant",
+      description = "Learning rate after the warmup: cosine to 0 (default, the paper) or constant.")
+  String schedule;
+
   @Option(names = "--weight-decay", defaultValue = "0", description = "AdamW weight decay (default 0, as the paper).")
   double weightDecay;
 
@@ -114,8 +118,13 @@ public final class TrainCommand implements Callable<Integer> {
           + " frozen, one sample per scan; needs --finding-loss; default 0).")
   int pretrainEpochs;
 
-  @Option(names = "--vision-stem", defaultValue = "patch", paramLabel = "patch|conv",
-      description = "The tiny preset's vision stem: patch (M3D-CLIP's linear patch embedding, default) or conv"
+  @Option(names = "--freeze-vision", description = "Keep the vision encoder fixed in the main stage (projector,"
+      + " finding head and language model still train), e.g. one started from --vision-init or --pretrain-epochs.")
+  boolean freezeVision;
+
+  @Option(names = "--vision-stem", paramLabel = "patch|conv",
+      description = "The tiny preset's vision stem: patch (M3D-CLIP's linear patch embedding; the default without"
+          + " --vision-init, which otherwise gives the encoder file's stem) or conv"
           + " (3x3x3 convolutions down to an 8x16x16 patch grid, 32 image tokens; 1.7x faster per scan; its blocks start as the identity; see docs/demo.md).")
   String visionStem;
 
@@ -142,11 +151,11 @@ public final class TrainCommand implements Callable<Integer> {
     if (!(warmup >= 0 && warmup <= 1)) {
       throw new CliExit("--warmup must be in [0, 1], got " + warmup, 2);
     }
-    String stem = visionStem.toLowerCase(Locale.ROOT);
-    if (!stem.equals(ViTConfig.PATCH_STEM) && !stem.equals(ViTConfig.CONV_STEM)) {
+    String stem = visionStem == null ? null : visionStem.toLowerCase(Locale.ROOT);
+    if (stem != null && !stem.equals(ViTConfig.PATCH_STEM) && !stem.equals(ViTConfig.CONV_STEM)) {
       throw new CliExit("--vision-stem must be patch or conv, got '" + visionStem + "'", 2);
     }
-    if (stem.equals(ViTConfig.CONV_STEM) && (!preset.equalsIgnoreCase("tiny") || modelConfig != null)) {
+    if (ViTConfig.CONV_STEM.equals(stem) && (!preset.equalsIgnoreCase("tiny") || modelConfig != null)) {
       throw new CliExit("--vision-stem conv applies to the tiny preset only (the paper's encoder is M3D-CLIP's;"
           + " a --model-config states its own stem)", 2);
     }
@@ -164,12 +173,13 @@ public final class TrainCommand implements Callable<Integer> {
     o.findingLoss = findingLoss;
     o.pretrainEpochs = pretrainEpochs;
     o.visionInit = visionInit;
+    o.freezeVision = freezeVision;
     o.llm = llm;
     o.modelConfig = modelConfig;
     o.valSamples = valSamples;
     o.dtype = parseDtype(dtype);
     o.train.epochs(epochs).maxSteps(maxSteps).maxMinutes(minutes).microBatch(batch).accumulation(accumulation)
-        .lr(lr != null ? lr : o.preset.equals("tiny") ? 1e-3 : 1e-5).warmupFraction(warmup).weightDecay(weightDecay)
+        .lr(lr != null ? lr : o.preset.equals("tiny") ? 1e-3 : 1e-5).warmupFraction(warmup).schedule(schedule).weightDecay(weightDecay)
         .maxGradNorm(maxGradNorm).seed(seed).checkpointEvery(checkpointEvery).keepLast(keep)
         .validateEvery(validateEvery).groupSamples(!ungrouped);
     if (threads != null) {

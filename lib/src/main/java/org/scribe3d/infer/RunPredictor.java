@@ -407,12 +407,12 @@ public final class RunPredictor implements AutoCloseable {
       for (Path p : images.subList(from, Math.min(images.size(), from + options.casesPerChunk))) {
         volumes.add(preprocess(p));
       }
-      try (NDManager m = manager.newSubManager()) {
-        for (NDArray e : imageEmbeddings(volumes, m)) {
-          float[] p = ai.djl.nn.Activation.sigmoid(model.findingLogits(e.expandDims(0))).toFloatArray();
+      for (int i = 0; i < volumes.size(); i++) {
+        try (NDManager m = manager.newSubManager()) {
+          float[] p = ai.djl.nn.Activation.sigmoid(model.findingLogitsOfImages(images(volumes, i, 1, m))).toFloatArray();
           Map<String, Double> row = new LinkedHashMap<>();
-          for (int i = 0; i < labels.size(); i++) {
-            row.put(labels.get(i), (double) p[i]);
+          for (int l = 0; l < labels.size(); l++) {
+            row.put(labels.get(l), (double) p[l]);
           }
           out.add(row);
         }
@@ -634,24 +634,28 @@ public final class RunPredictor implements AutoCloseable {
     return out;
   }
 
+  /** Volumes {@code from … from + n − 1} as one image batch [n, C, D, H, W] owned by m. */
+  private NDArray images(List<float[]> volumes, int from, int n, NDManager m) {
+    int vox = dhw[0] * dhw[1] * dhw[2];
+    int c = model.config().vision().channels();
+    float[] buf = new float[n * vox * c];
+    for (int i = 0; i < n; i++) {
+      float[] v = volumes.get(from + i);
+      for (int ch = 0; ch < c; ch++) {
+        System.arraycopy(v, 0, buf, (i * c + ch) * vox, vox); // one-channel CT (channels copy it)
+      }
+    }
+    return m.create(buf, new Shape(n, c, dhw[0], dhw[1], dhw[2]));
+  }
+
   /** Image embeddings [K, H] of each volume, computed {@code visionBatch} scans at a time, owned by m. */
   private NDArray[] imageEmbeddings(List<float[]> volumes, NDManager m) {
     long t = System.nanoTime();
     NDArray[] out = new NDArray[volumes.size()];
-    int vox = dhw[0] * dhw[1] * dhw[2];
-    int c = model.config().vision().channels();
     for (int from = 0; from < volumes.size(); from += options.visionBatch) {
       int n = Math.min(options.visionBatch, volumes.size() - from);
       try (NDScope scope = new NDScope()) {
-        float[] buf = new float[n * vox * c];
-        for (int i = 0; i < n; i++) {
-          float[] v = volumes.get(from + i);
-          for (int ch = 0; ch < c; ch++) {
-            System.arraycopy(v, 0, buf, (i * c + ch) * vox, vox); // one-channel CT (channels copy it)
-          }
-        }
-        NDArray images = m.create(buf, new Shape(n, c, dhw[0], dhw[1], dhw[2]));
-        NDArray e = model.imageEmbeddings(images, n, m);
+        NDArray e = model.imageEmbeddings(images(volumes, from, n, m), n, m);
         for (int i = 0; i < n; i++) {
           NDArray row = e.get(i);
           row.attach(m);

@@ -12,7 +12,7 @@ import org.scribe3d.model.multimodal.MultimodalModel;
 import org.scribe3d.model.nn.Module;
 
 /**
- * Vision pretraining: the vision encoder, projector and finding head learn the report-derived finding
+ * Vision pretraining: the vision encoder and the finding head learn the report-derived finding
  * labels of each scan (one sample per scan, no language model). This stands in for what the paper
  * gets from M3D-CLIP's pretrained encoder; the tiny preset's encoder starts from random weights and
  * would otherwise learn only through the few finding tokens of each report.
@@ -82,7 +82,7 @@ public final class FindingTask implements BatchSource<FindingTask.Batch>, Object
     MultimodalModel mm = (MultimodalModel) model;
     int n = b.count();
     NDArray images = Tensors.owned(manager.create(b.images(), new Shape(n, 1, dhw[0], dhw[1], dhw[2])));
-    NDArray logits = mm.findingLogits(mm.imageEmbeddings(images, n, manager));
+    NDArray logits = mm.findingLogitsOfImages(images);
     NDArray y = manager.create(b.targets(), new Shape(n, b.targets().length / n));
     return org.scribe3d.model.nn.Scalars.mul(FindingLoss.perImage(logits, y), n);
   }

@@ -33,6 +33,30 @@ public interface LrSchedule {
     };
   }
 
+  /**
+   * Linear warmup from 0, then constant: Hugging Face's {@code get_constant_schedule_with_warmup}. For
+   * training from scratch where learning starts only after a plateau, which a decaying rate can miss.
+   */
+  static LrSchedule warmupConstant(double baseLr, long warmupSteps) {
+    if (warmupSteps < 0 || baseLr < 0) {
+      throw new IllegalArgumentException("invalid schedule: lr " + baseLr + ", warmup " + warmupSteps);
+    }
+    return step -> step < warmupSteps ? baseLr * step / Math.max(1.0, warmupSteps) : baseLr;
+  }
+
+  /** The named schedule: {@code cosine} (warmup then cosine) or {@code constant} (warmup then constant). */
+  static LrSchedule named(String name, double baseLr, long warmupSteps, long totalSteps) {
+    return switch (name) {
+      case COSINE -> warmupCosine(baseLr, warmupSteps, totalSteps);
+      case CONSTANT -> warmupConstant(baseLr, warmupSteps);
+      default -> throw new IllegalArgumentException("unknown learning-rate schedule '" + name
+          + "' (expected " + COSINE + " or " + CONSTANT + ")");
+    };
+  }
+
+  String COSINE = "cosine";
+  String CONSTANT = "constant";
+
   /** Warmup steps for a warmup fraction, as the HF Trainer's {@code ceil(total · warmup_ratio)}. */
   static long warmupSteps(double fraction, long totalSteps) {
     if (!(fraction >= 0 && fraction <= 1)) {

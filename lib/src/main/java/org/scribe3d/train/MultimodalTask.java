@@ -181,14 +181,15 @@ public final class MultimodalTask implements BatchSource<MultimodalTask.Batch>, 
     NDArray ids = Tensors.owned(pb.inputIds());
     int u = b.distinctImages();
     NDArray images = Tensors.owned(manager.create(b.images(), new Shape(u, 1, dhw[0], dhw[1], dhw[2])));
-    NDArray img = mm.imageEmbeddings(images, u, manager); // [U, K, H]
+    MultimodalModel.ImageFeatures f = mm.encodeImages(images, u, manager);
+    NDArray img = f.embeddings(); // [U, K, H]
     NDArray logits = mm.llm().forward(inputEmbeddings(mm, b, img, ids, manager),
         Tensors.owned(pb.attentionMask()), null, null);
     NDArray loss = MaskedCrossEntropy.sum(logits, Tensors.owned(pb.labels()));
     if (findingWeight > 0 && b.findingTargets() != null && !mm.isBlind()) {
       long labels = b.findingTargets().length / u;
       NDArray y = manager.create(b.findingTargets(), new Shape(u, labels));
-      NDArray head = FindingLoss.perImage(mm.findingLogits(img), y);
+      NDArray head = FindingLoss.perImage(mm.findingLogits(f.visionTokens()), y);
       loss = loss.add(org.scribe3d.model.nn.Scalars.mul(head, findingWeight * lossUnits(b)));
     }
     return loss;

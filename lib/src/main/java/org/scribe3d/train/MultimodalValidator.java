@@ -99,16 +99,31 @@ public final class MultimodalValidator implements Trainer.Validator {
       r.put("vqa_accuracy", (double) correct / vqa);
     }
     if (head) {
-      double[] auc = FindingHeadAuc.perLabel(headScores(mm, base), task.findingTargets());
-      List<String> labels = mm.config().findingLabels();
-      double all = FindingHeadAuc.mean(auc, l -> true);
-      // the finding types alone: the easiest labels, comparable with bench/learnability_cnn.py
-      double types = FindingHeadAuc.mean(auc, l -> labels.get(l).startsWith("type:"));
-      if (!Double.isNaN(all)) {
-        r.put("finding_head_auc", all);
-      }
-      if (!Double.isNaN(types)) {
-        r.put("finding_head_auc_types", types);
+      r.putAll(headAucMetrics(FindingHeadAuc.perLabel(headScores(mm, base), task.findingTargets()),
+          mm.config().findingLabels()));
+    }
+    return r;
+  }
+
+  /**
+   * The head's validation AUCs as metrics: {@code finding_head_auc} (macro over all labels),
+   * {@code finding_head_auc_types} (the finding types alone: the easiest labels, comparable with
+   * bench/learnability_cnn.py) and one {@code finding_head_auc/type:X} per type (a detail: metrics.jsonl
+   * only), skipping labels without both present and absent scans.
+   */
+  static Map<String, Double> headAucMetrics(double[] auc, List<String> labels) {
+    Map<String, Double> r = new LinkedHashMap<>();
+    double all = FindingHeadAuc.mean(auc, l -> true);
+    double types = FindingHeadAuc.mean(auc, l -> labels.get(l).startsWith("type:"));
+    if (!Double.isNaN(all)) {
+      r.put("finding_head_auc", all);
+    }
+    if (!Double.isNaN(types)) {
+      r.put("finding_head_auc_types", types);
+    }
+    for (int l = 0; l < auc.length; l++) { // which findings the encoder sees
+      if (labels.get(l).startsWith("type:") && !Double.isNaN(auc[l])) {
+        r.put("finding_head_auc" + Trainer.DETAIL + labels.get(l), auc[l]);
       }
     }
     return r;
@@ -129,7 +144,7 @@ public final class MultimodalValidator implements Trainer.Validator {
         scope.suppressNotUsedWarning();
         int u = b.distinctImages();
         NDArray images = m.create(b.images(), new Shape(imageShape(mm, u)));
-        float[] logits = mm.findingLogits(mm.imageEmbeddings(images, u, m)).toFloatArray();
+        float[] logits = mm.findingLogitsOfImages(images).toFloatArray();
         int labels = logits.length / u;
         for (int i = 0; i < chunk.length; i++) {
           int k = b.imageOf()[i];

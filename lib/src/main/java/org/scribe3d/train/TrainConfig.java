@@ -18,6 +18,7 @@ public final class TrainConfig {
   double eps = 1e-8;
   double weightDecay = 0.0;
   double warmupFraction = 0.1;
+  String schedule = LrSchedule.COSINE; // after warmup: cosine to 0 (the paper) or constant
   double maxGradNorm = 1.0; // ≤ 0: no clipping (the norm is still logged)
   long seed = 42;
   int checkpointEvery = 0; // 0: only at the end
@@ -39,6 +40,11 @@ public final class TrainConfig {
   public TrainConfig eps(double v) { eps = v; return this; }
   public TrainConfig weightDecay(double v) { weightDecay = v; return this; }
   public TrainConfig warmupFraction(double v) { warmupFraction = v; return this; }
+  public TrainConfig schedule(String v) {
+    LrSchedule.named(v, 0, 0, 1); // rejects an unknown name here, not at the first step
+    schedule = v;
+    return this;
+  }
   public TrainConfig maxGradNorm(double v) { maxGradNorm = v; return this; }
   public TrainConfig seed(long v) { seed = v; return this; }
   public TrainConfig checkpointEvery(int v) { checkpointEvery = v; return this; }

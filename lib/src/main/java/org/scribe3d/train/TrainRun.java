@@ -75,10 +75,13 @@ public final class TrainRun {
      * text.FindingLabels) per labelled token; 0 = no head (the paper's recipe).
      */
     public double findingLoss = 0;
-    /** The tiny preset's vision stem: ViTConfig.PATCH_STEM (M3D's, the default) or CONV_STEM. */
-    public String visionStem = ViTConfig.PATCH_STEM;
     /**
-     * Epochs of vision pretraining before the main stage: encoder, projector and finding head on the
+     * The tiny preset's vision stem: ViTConfig.PATCH_STEM (M3D's) or CONV_STEM; null = the stem of the
+     * {@link #visionInit} encoder file, else the patch stem.
+     */
+    public String visionStem;
+    /**
+     * Epochs of vision pretraining before the main stage: encoder and finding head on the
      * report-derived labels, one sample per scan, language model frozen ({@link FindingTask}); 0 = none.
      */
     public int pretrainEpochs = 0;
@@ -87,6 +90,11 @@ public final class TrainRun {
      * whose vision pretraining wrote {@value #PRETRAIN_DIR}/{@value #ENCODER_FILE}; null = random init.
      */
     public Path visionInit;
+    /**
+     * Keep the vision encoder fixed in the main stage (projector, finding head and language model still
+     * train): the language loss alone otherwise washes a pretrained encoder's image features out.
+     */
+    public boolean freezeVision;
     public TrainConfig train = new TrainConfig().epochs(8).microBatch(4).lr(1e-3).warmupFraction(0.1)
         .weightDecay(0.0).maxGradNorm(1.0).checkpointEvery(0).keepLast(2)
         .threads(Runtime.getRuntime().availableProcessors()).groupSamples(true);
@@ -146,7 +154,9 @@ public final class TrainRun {
         }
         AtomicFiles.writeString(cfgFile, cfg.toJsonString());
       } else {
-        cfg = o.preset.equals("tiny") ? ModelPresets.tiny(corpusVocab(tt, train, val), o.visionStem)
+        String stem = o.visionStem != null ? o.visionStem
+            : initCfg != null ? initCfg.vision().stem() : ViTConfig.PATCH_STEM;
+        cfg = o.preset.equals("tiny") ? ModelPresets.tiny(corpusVocab(tt, train, val), stem)
             : ModelPresets.byName(o.preset, null);
         if (o.findingLoss > 0) {
           cfg = cfg.withFindingHead(headLabels);
@@ -192,8 +202,7 @@ public final class TrainRun {
           replicas.add(r); // weights are copied from the master before the first step
         }
         int[] size = {cfg.vision().depth(), cfg.vision().height(), cfg.vision().width()};
-        Pipeline pipeline = o.pipeline != null ? Pipeline.load(o.pipeline)
-            : o.augment ? Pipeline.training(size, null) : Pipeline.defaults(size, null, true, true);
+        Pipeline pipeline = choosePipeline(o, initFile, size, console);
         Path cacheDir = o.cacheDir != null ? o.cacheDir : defaultCacheDir();
         PipelineCache volumes = new PipelineCache(cacheDir, pipeline);
         if (volumes.dhw()[0] != size[0] || volumes.dhw()[1] != size[1] || volumes.dhw()[2] != size[2]) {
@@ -218,8 +227,12 @@ public final class TrainRun {
           if (targets.isEmpty()) {
             throw new IllegalArgumentException("--pretrain-epochs needs a finding head (train --finding-loss W)");
           }
-          pretrainSeconds = pretrainVision(o, model, replicas, new FindingTask(targets, volumes, o.augment), console,
-              tty).seconds();
+          pretrainSeconds = pretrainVision(o, model, replicas, new FindingTask(targets, volumes, o.augment), pipeline,
+              console, tty).seconds();
+        }
+        if (o.freezeVision) { // after pretraining, which trains the encoder whatever this flag says
+          model.vision().setTrainable(false);
+          replicas.forEach(r -> r.vision().setTrainable(false));
         }
         TrainConfig mainStage = o.train;
         if (pretrainSeconds > 0 && mainStage.maxMinutes > 0) { // one wall-clock budget for both stages
@@ -276,7 +289,7 @@ public final class TrainRun {
   /**
    * A resume continues the saved schedule, so every flag that shapes the objective or the data must be
    * the same as at the start; the Trainer checks its own config, this checks the rest (finding loss,
-   * vision pretraining, blind, augmentation, pipeline, vision init). A fresh start records them.
+   * vision pretraining, blind, augmentation, pipeline, vision init, frozen vision). A fresh start records them.
    */
   static void checkOrWriteRunOptions(Options o, Pipeline pipeline) throws IOException {
     JsonObject now = new JsonObject();
@@ -285,13 +298,16 @@ public final class TrainRun {
     now.addProperty("blind", o.blind);
     now.addProperty("augment", o.augment);
     now.add("pipeline", JsonParser.parseString(pipeline.toJson()));
+    now.addProperty("freeze_vision", o.freezeVision);
     now.addProperty("vision_init", o.visionInit == null ? null : o.visionInit.toAbsolutePath().normalize().toString());
     Path file = o.out.resolve(RUN_OPTIONS_FILE);
     if (o.resume && Files.isRegularFile(file)) {
       JsonObject saved = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
       List<String> diffs = new ArrayList<>();
       for (String k : now.keySet()) {
-        if (!Objects.equals(saved.get(k), now.get(k))) {
+        boolean laterFlagOff = !saved.has(k) && now.get(k).isJsonPrimitive()
+            && now.get(k).getAsJsonPrimitive().isBoolean() && !now.get(k).getAsBoolean(); // a flag added since, unused
+        if (!laterFlagOff && !Objects.equals(saved.get(k), now.get(k))) {
           diffs.add(k + " " + (k.equals("pipeline") ? "differs" : saved.get(k) + " (now " + now.get(k) + ")"));
         }
       }
@@ -302,6 +318,29 @@ public final class TrainRun {
       return;
     }
     AtomicFiles.writeString(file, now + "\n");
+  }
+
+  /**
+   * The run's preprocessing: {@code --pipeline}; else the pipeline a {@code --vision-init} encoder was
+   * pretrained on (its features mean something only on inputs prepared that way); else M3D's. A given
+   * pipeline that differs from the encoder's is used, with a warning.
+   */
+  static Pipeline choosePipeline(Options o, Path initFile, int[] size, PrintStream console) throws IOException {
+    String theirs = initFile == null ? null : EncoderFile.pipelineJson(initFile);
+    Pipeline encoders = theirs == null ? null : Pipeline.parse(theirs, initFile + " (metadata)");
+    if (o.pipeline != null) {
+      Pipeline given = Pipeline.load(o.pipeline);
+      if (encoders != null && !encoders.toJson().equals(given.toJson())) {
+        console.println("warning: " + o.pipeline + " differs from the pipeline the encoder in " + initFile
+            + " was pretrained on; its features may not carry over");
+      }
+      return given;
+    }
+    if (encoders != null) {
+      console.println("pipeline: the one " + initFile + " was pretrained on");
+      return encoders;
+    }
+    return o.augment ? Pipeline.training(size, null) : Pipeline.defaults(size, null, true, true);
   }
 
   /** Where the vision-pretraining stage keeps its checkpoints and metrics inside the run directory. */
@@ -323,12 +362,12 @@ public final class TrainRun {
   }
 
   /**
-   * The vision-pretraining stage ({@link Options#pretrainEpochs}): the language model (and any
-   * adapters) frozen, one image per sample, its own checkpoints and metrics in {@value #PRETRAIN_DIR}/
+   * The vision-pretraining stage ({@link Options#pretrainEpochs}): the encoder and the finding head
+   * train, the language model (and any adapters) and the projector stay frozen, one image per sample, its own checkpoints and metrics in {@value #PRETRAIN_DIR}/
    * (so a resumed run skips a finished stage and continues an unfinished one).
    */
   static Trainer.Result pretrainVision(Options o, MultimodalModel model, List<MultimodalModel> replicas,
-      FindingTask task, PrintStream console, boolean tty) throws Exception {
+      FindingTask task, Pipeline pipeline, PrintStream console, boolean tty) throws Exception {
     List<MultimodalModel> all = new ArrayList<>(replicas);
     all.add(0, model);
     List<Map<String, Boolean>> flags = new ArrayList<>();
@@ -337,10 +376,11 @@ public final class TrainRun {
       m.namedParameters().forEach((k, p) -> f.put(k, p.trainable()));
       flags.add(f);
       m.llm().setTrainable(false);
+      m.projector().setTrainable(false); // the head reads the encoder's tokens: no gradient reaches it
     }
     try {
       TrainConfig c = copy(o.train).epochs(o.pretrainEpochs).maxSteps(0).validateEvery(0).groupSamples(false);
-      console.printf(Locale.ROOT, "pretrain: vision encoder + projector + finding head on %d scans, %d labels, %d"
+      console.printf(Locale.ROOT, "pretrain: vision encoder + finding head on %d scans, %d labels, %d"
           + " steps%n", task.size(), model.config().findingLabels().size(), c.totalSteps(task.size()));
       Trainer.Result r = new Trainer<>(model, task, task, c, o.out.resolve(PRETRAIN_DIR)).replicas(replicas)
           .console(console, tty).fit(o.resume);
@@ -351,6 +391,7 @@ public final class TrainRun {
       provenance.put("scribe3d_pretrain_steps", Long.toString(r.startStep() + r.steps()));
       provenance.put("scribe3d_pretrain_lr", Double.toString(c.lr()));
       provenance.put("scribe3d_pretrain_seed", Long.toString(c.seed()));
+      provenance.put(EncoderFile.PIPELINE_KEY, pipeline.toJson());
       EncoderFile.save(model, o.out.resolve(PRETRAIN_DIR).resolve(ENCODER_FILE), provenance);
       return r;
     } finally {

@@ -125,7 +125,7 @@ public final class Trainer<B> {
         config.groupSamples ? source.groups() : null);
     long totalSteps = config.totalSteps(size);
     long totalMicro = (long) config.epochs * order.microBatchesPerEpoch();
-    LrSchedule schedule = LrSchedule.warmupCosine(config.lr,
+    LrSchedule schedule = LrSchedule.named(config.schedule, config.lr,
         LrSchedule.warmupSteps(config.warmupFraction, totalSteps), totalSteps);
     Map<String, Param> params = model.trainableParameters();
     if (params.isEmpty()) {
@@ -419,6 +419,9 @@ public final class Trainer<B> {
     }
   }
 
+  /** A validation key containing this (e.g. {@code finding_head_auc/type:ascites}) is logged, not printed. */
+  public static final String DETAIL = "/";
+
   private void validate(MetricsLog metrics, long step, double elapsed, Progress progress) throws Exception {
     model.train(false);
     try {
@@ -430,7 +433,11 @@ public final class Trainer<B> {
       values.forEach(line::addProperty);
       metrics.write(line);
       StringBuilder sb = new StringBuilder("validation at step " + step + ":");
-      values.forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s %.4f", k, v)));
+      values.forEach((k, v) -> {
+        if (!k.contains(DETAIL)) { // details (e.g. one AUC per finding type) go to metrics.jsonl only
+          sb.append(String.format(Locale.ROOT, " %s %.4f", k, v));
+        }
+      });
       progress.message(sb.toString());
     } finally {
       model.train(true);

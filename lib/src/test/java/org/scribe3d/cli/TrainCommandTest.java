@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -91,7 +92,7 @@ class TrainCommandTest {
     String log = Files.readString(tmp.resolve("straight.log"));
     assertEquals(0, full.exitValue(), log);
     assertTrue(log.contains("trained ") && log.contains("validation at step"), log);
-    List<com.google.gson.JsonObject> lines = MetricsLog.read(straight.resolve("metrics.jsonl"));
+    List<JsonObject> lines = MetricsLog.read(straight.resolve("metrics.jsonl"));
     long total = lines.stream().filter(l -> !l.has("kind")).count();
     assertTrue(total > 10, "too few steps to kill mid-run: " + total);
     assertTrue(lines.stream().anyMatch(l -> l.has("vqa_accuracy")));
@@ -195,6 +196,31 @@ class TrainCommandTest {
             b.load(name, m, ai.djl.ndarray.types.DataType.FLOAT32).toFloatArray(), 0f, name);
       }
     }
+    // the encoder's preprocessing comes with it
+    assertTrue(r2.out().contains("pipeline: the one") || r2.err().contains("pipeline: the one"), r2.out() + r2.err());
+    assertEquals(Files.readString(run.resolve(TrainRun.PIPELINE_FILE)), Files.readString(run2.resolve(TrainRun.PIPELINE_FILE)));
+    // --freeze-vision: a real step moves the projector and head, not the encoder
+    Path run3 = tmp.resolve("frozen");
+    CliTestSupport.Result r3 = CliTestSupport.run("train", "--model-config", modelConfig.toString(), "--data",
+        data.toString(), "--out", run3.toString(), "--epochs", "1", "--max-steps", "2", "--batch", "2", "--threads", "1",
+        "--val-samples", "0", "--cache", tmp.resolve("cache").toString(), "--lr", "3e-3", "--warmup", "0",
+        "--finding-loss", "1", "--vision-init", enc.toString(), "--freeze-vision");
+    assertEquals(0, r3.exitCode(), r3.err());
+    try (NDManager m = NDManager.newBaseManager(); TensorSource a = Safetensors.open(enc);
+        TensorSource b = Safetensors.open(run3.resolve("model/model.safetensors"))) {
+      int movedProjector = 0;
+      for (String name : a.names()) {
+        float[] before = a.load(name, m, ai.djl.ndarray.types.DataType.FLOAT32).toFloatArray();
+        float[] after = b.load(name, m, ai.djl.ndarray.types.DataType.FLOAT32).toFloatArray();
+        if (name.startsWith("vision_tower.")) {
+          assertArrayEquals(before, after, 0f, name + " moved although the vision side is frozen");
+        } else if (name.startsWith("mm_projector.") && !java.util.Arrays.equals(before, after)) {
+          movedProjector++;
+        }
+      }
+      assertTrue(movedProjector > 0, "the projector should still train");
+    }
+    assertTrue(Files.readString(run3.resolve(TrainRun.RUN_OPTIONS_FILE)).contains("\"freeze_vision\":true"));
     for (String[] badInit : new String[][] {{"--vision-init", tmp.resolve("nothing.safetensors").toString()},
         {"--vision-init", data.toString()}, {"--preset", "tiny", "--vision-init", enc.toString()}}) {
       List<String> a = new ArrayList<>(List.of("train", "--data", data.toString(), "--out",

@@ -4,11 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class FindingHeadAucTest {
+  @Test
+  void validationMetricsNameEachTypeAsADetail() {
+    Map<String, Double> m = MultimodalValidator.headAucMetrics(new double[] {1.0, 0.6, Double.NaN, 0.5},
+        List.of("type:ascites", "side:left", "type:renal_cyst", "type:lung_nodule"));
+    assertEquals(List.of("finding_head_auc", "finding_head_auc_types", "finding_head_auc/type:ascites",
+        "finding_head_auc/type:lung_nodule"), new ArrayList<>(m.keySet()));
+    assertEquals((1.0 + 0.6 + 0.5) / 3, m.get("finding_head_auc"), 1e-12);
+    assertEquals(0.75, m.get("finding_head_auc_types"), 1e-12);
+    assertTrue(m.keySet().stream().filter(k -> k.contains(Trainer.DETAIL)).allMatch(k -> k.contains("/type:")));
+    assertTrue(MultimodalValidator.headAucMetrics(new double[] {Double.NaN}, List.of("type:x")).isEmpty());
+  }
+
   @Test
   void macroAucOverLabelsWithBothClasses() {
     Map<Path, float[]> s = new LinkedHashMap<>();

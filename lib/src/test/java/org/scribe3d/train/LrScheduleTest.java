@@ -22,4 +22,16 @@ class LrScheduleTest {
     assertEquals(1.0, noWarmup.lr(0), 0);
     assertThrows(IllegalArgumentException.class, () -> LrSchedule.warmupSteps(1.5, 10));
   }
+
+  @Test
+  void warmupThenConstantAsHuggingFace() { // get_constant_schedule_with_warmup
+    LrSchedule s = LrSchedule.named(LrSchedule.CONSTANT, 2.0, 4, 100);
+    assertEquals(0.0, s.lr(0), 0);
+    assertEquals(1.0, s.lr(2), 1e-15);
+    assertEquals(2.0, s.lr(4), 0);
+    assertEquals(2.0, s.lr(1000), 0);
+    assertEquals(LrSchedule.warmupCosine(2.0, 4, 100).lr(37), LrSchedule.named(LrSchedule.COSINE, 2.0, 4, 100).lr(37), 0);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TrainConfig().schedule("linear"));
+    assertEquals("unknown learning-rate schedule 'linear' (expected cosine or constant)", e.getMessage());
+  }
 }

@@ -27,6 +27,12 @@ import org.scribe3d.model.vision.ViTConfig;
 public final class EncoderFile {
   /** Metadata key holding the full model config JSON the encoder was trained in. */
   public static final String CONFIG_KEY = "scribe3d_model_config";
+  /**
+   * Metadata key holding the preprocessing pipeline JSON the encoder was trained on: its features are
+   * only meaningful on inputs prepared the same way (window, orientation, size), so a run started from
+   * the file uses it unless told otherwise.
+   */
+  public static final String PIPELINE_KEY = "scribe3d_pipeline";
   /** Parameter-name prefixes of the parts the file holds. */
   static final List<String> PARTS = List.of("vision_tower.", "mm_projector.");
   /** Parameter-name prefix of the finding head, loaded only over the same labels. */
@@ -56,6 +62,14 @@ public final class EncoderFile {
   public static MultimodalConfig config(Path file) {
     try (TensorSource src = open(file)) {
       return config(src, file);
+    }
+  }
+
+  /** The preprocessing pipeline JSON stored in an encoder file, or null (files from before it was stored). */
+  public static String pipelineJson(Path file) {
+    try (TensorSource src = open(file)) {
+      config(src, file);
+      return src.metadata().get(PIPELINE_KEY);
     }
   }
 

@@ -87,7 +87,7 @@ public final class MultimodalModel extends Module {
     this.llm = child("llm", llm != null ? llm : new LlamaForCausalLM(config.llm(), manager, dtype, seed + 1));
     this.lora = config.lora() == null ? null : LoraAdapters.attach(this.llm, config.lora(), manager, dtype, seed + 2);
     this.findingHead = config.findingLabels() == null ? null
-        : child("finding_head", new Linear(manager, config.llm().hiddenSize(), config.findingLabels().size(), true,
+        : child("finding_head", new Linear(manager, config.vision().hidden(), config.findingLabels().size(), true,
             dtype));
     this.imageTokenId = config.modelImageTokenId();
   }
@@ -119,21 +119,49 @@ public final class MultimodalModel extends Module {
   }
 
   /**
-   * The finding head: image embeddings [B, K, H] → logits [B, L] over {@code config().findingLabels()}.
-   * Each embedding channel is max-pooled over the K image tokens, then one linear layer scores the
-   * labels (a CNN's global max pool): a lesion shows in one or two tokens, and a mean would dilute it
-   * K-fold. The max is taken before the linear layer, not over per-token label scores: with the max
-   * over scores, the winning token at initialisation is the same background token in every scan, only
-   * it receives gradient, and the head settles on the label prior without the encoder learning
-   * anything (a PyTorch twin of the conv stem alone sat at validation AUC 0.50 that way and reached 0.73
-   * with this order; docs/demo.md, session 5). Reading the embeddings the language model receives (not
-   * the encoder's patch tokens) makes the head train exactly the features the language model reads.
+   * The finding head: the encoder's patch tokens [B, N, C] (after its final norm, before the
+   * projector) → logits [B, L] over {@code config().findingLabels()}. Each channel is max-pooled over
+   * the N tokens, then one linear layer scores the labels (a CNN's global max pool): a lesion shows in
+   * one or two tokens, and a mean would dilute it N-fold. The max is taken before the linear layer, not
+   * over per-token label scores: with the max over scores, the winning token at initialisation is the
+   * same background token in every scan, only it receives gradient, and the head settles on the label
+   * prior without the encoder learning anything (a PyTorch twin of the conv stem alone sat at validation
+   * AUC 0.50 that way and reached 0.73 with this order; docs/demo.md, session 5). The head reads the
+   * encoder, not the projector's output: behind the projector's 2×2×2 average pool and MLP the same
+   * twin did not learn (train AUC 0.53 after 5 epochs against 0.67 straight from the tokens; session 6).
    */
-  public NDArray findingLogits(NDArray imageEmbeddings) {
+  public NDArray findingLogits(NDArray visionTokens) {
     if (findingHead == null) {
       throw new IllegalStateException("this model has no finding head");
     }
-    return findingHead.forward(imageEmbeddings.max(new int[] {1}));
+    return findingHead.forward(visionTokens.max(new int[] {1}));
+  }
+
+  /** Images [B, C, D, H, W] → finding-head logits [B, L] (the encoder and the head; no projector). */
+  public NDArray findingLogitsOfImages(NDArray images) {
+    return findingLogits(vision.forward(images));
+  }
+
+  /** The encoder's tokens and the projector's image embeddings of a batch of images. */
+  public record ImageFeatures(NDArray visionTokens, NDArray embeddings) {}
+
+  /**
+   * Images [B, C, D, H, W] → the encoder's tokens [B, N, C] and the image embeddings [B, K, llm hidden];
+   * blind: tokens null and embeddings zeros.
+   */
+  public ImageFeatures encodeImages(NDArray images, int batch, NDManager manager) {
+    if (blind) {
+      return new ImageFeatures(null,
+          manager.zeros(new Shape(batch, config.imageTokens(), config.llm().hiddenSize()), llm.dtype()));
+    }
+    if (images == null) {
+      throw new IllegalArgumentException("images are required unless the model is blind");
+    }
+    if (images.getShape().get(0) != batch) {
+      throw new IllegalArgumentException(images.getShape().get(0) + " images for a batch of " + batch + " prompts");
+    }
+    NDArray tokens = vision.forward(images);
+    return new ImageFeatures(tokens, projector.forward(tokens));
   }
 
   /** Blind control: image embeddings replaced by zeros (issue 6's control run). */
@@ -147,16 +175,7 @@ public final class MultimodalModel extends Module {
 
   /** Images [B, C, D, H, W] → image embeddings [B, K, llm hidden] (zeros when blind). */
   public NDArray imageEmbeddings(NDArray images, int batch, NDManager manager) {
-    if (blind) {
-      return manager.zeros(new Shape(batch, config.imageTokens(), config.llm().hiddenSize()), llm.dtype());
-    }
-    if (images == null) {
-      throw new IllegalArgumentException("images are required unless the model is blind");
-    }
-    if (images.getShape().get(0) != batch) {
-      throw new IllegalArgumentException(images.getShape().get(0) + " images for a batch of " + batch + " prompts");
-    }
-    return projector.forward(vision.forward(images));
+    return encodeImages(images, batch, manager).embeddings();
   }
 
   /**
