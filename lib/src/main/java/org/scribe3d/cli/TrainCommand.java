@@ -109,8 +109,8 @@ public final class TrainCommand implements Callable<Integer> {
   boolean blind;
 
   @Option(names = "--finding-loss", defaultValue = "0", paramLabel = "W",
-      description = "Weight of an auxiliary finding head on the image embeddings, trained on labels read from the"
-          + " reference reports (0: none, the paper's recipe; the demo uses 1).")
+      description = "Weight of an auxiliary finding head on the vision encoder's tokens, trained on labels read"
+          + " from the reference reports (0: none, the paper's recipe).")
   double findingLoss;
 
   @Option(names = "--pretrain-epochs", defaultValue = "0", paramLabel = "N",

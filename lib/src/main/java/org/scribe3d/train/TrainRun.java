@@ -363,8 +363,9 @@ public final class TrainRun {
 
   /**
    * The vision-pretraining stage ({@link Options#pretrainEpochs}): the encoder and the finding head
-   * train, the language model (and any adapters) and the projector stay frozen, one image per sample, its own checkpoints and metrics in {@value #PRETRAIN_DIR}/
-   * (so a resumed run skips a finished stage and continues an unfinished one).
+   * train, the language model (and any adapters) and the projector stay frozen; one image per sample;
+   * its own checkpoints and metrics in {@value #PRETRAIN_DIR}/ (so a resumed run skips a finished stage
+   * and continues an unfinished one).
    */
   static Trainer.Result pretrainVision(Options o, MultimodalModel model, List<MultimodalModel> replicas,
       FindingTask task, Pipeline pipeline, PrintStream console, boolean tty) throws Exception {

@@ -22,7 +22,9 @@ import org.scribe3d.model.vision.ViTConfig;
  *
  * <p>Why: the paper fine-tunes from M3D-CLIP's pretrained encoder. The tiny preset has no public
  * counterpart, so {@code train --pretrain-epochs} writes one of these and {@code train --vision-init}
- * starts a new run (on any data set) from it; the language model is never part of the file.
+ * starts a new run (on any data set) from it; the language model is never part of the file. The
+ * finding head reads the encoder's tokens, so vision pretraining leaves the projector as initialised:
+ * the file carries it for completeness, and the language-model stage trains it.
  */
 public final class EncoderFile {
   /** Metadata key holding the full model config JSON the encoder was trained in. */

@@ -33,7 +33,7 @@ import org.scribe3d.prompt.VocabMap;
  * @param imageTokenId placeholder token id in the ORIGINAL tokenizer ids (mapped through {@code vocab})
  * @param maxLength maximum prompt + answer length in tokens
  * @param vocab restricted vocabulary (original Llama-3 id ↔ model id), or null for the full tokenizer
- * @param findingLabels labels of the auxiliary finding head on the image embeddings (training signal for
+ * @param findingLabels labels of the auxiliary finding head on the vision encoder's tokens (training signal for
  *     an encoder without pretraining; see {@code text.FindingLabels}), or null for no head
  */
 public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaConfig llm, LoraConfig lora,
