@@ -260,6 +260,10 @@ public final class Trainer<B> {
           lastCheckpoint = save(store, opt, step, order, elapsed);
           lastSaved = step;
         }
+        if (end && step != lastSaved) { // the finished weights are on disk before the final validation runs
+          lastCheckpoint = save(store, opt, step, order, elapsed);
+          lastSaved = step;
+        }
         if (validator != null && (end || config.validateEvery > 0 && step % config.validateEvery == 0)) {
           validate(metrics, step, elapsed, progress);
         }

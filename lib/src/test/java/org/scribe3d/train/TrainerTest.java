@@ -184,6 +184,23 @@ class TrainerTest {
     assertNotNull(lines.stream().filter(l -> l.has("kind")).findFirst().orElseThrow().get("vqa_accuracy"));
   }
 
+  /** A final validation that fails (a bug, memory) does not cost the run: its weights are saved first. */
+  @Test
+  void finishedWeightsAreSavedBeforeTheFinalValidation(@TempDir Path tmp) throws Exception {
+    TokenTask task = new TokenTask(N, V, T);
+    try (NDManager m = NDManager.newBaseManager()) {
+      TinyLm lm = model(m, 1);
+      Trainer<?> t = new Trainer<>(lm, task, task, config().epochs(1).checkpointEvery(0), tmp)
+          .console(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false)
+          .validator((model, step) -> {
+            throw new IllegalStateException("validation failed");
+          });
+      assertThrows(IllegalStateException.class, () -> t.fit(false));
+      CheckpointStore.Checkpoint ck = new CheckpointStore(tmp, 2).latest().orElseThrow();
+      assertArrayEquals(weights(lm).get("head.weight"), ck.model(m).get("head.weight").toFloatArray(), 0f);
+    }
+  }
+
   @Test
   void optimizerStateRoundTripsThroughACheckpoint(@TempDir Path tmp) throws Exception {
     TokenTask task = new TokenTask(N, V, T);
