@@ -60,7 +60,7 @@ class TinyViT(nn.Module):
     """The tiny preset's encoder shape: 4x16x16 patches, 192 wide, 3 pre-norm blocks of 4 heads, MLP 768."""
 
     def __init__(self, size, labels, conv_stem, hidden=192, layers=3, head_pool="features", zero_init=False,
-                 projector=0):
+                 projector=0, projector_pool=2):
         super().__init__()
         if conv_stem:  # four stride-2 convs (the CNN's), then 1x1x1 to the width: a 16x grid, 128 tokens
             grid = (size[0] // 16, size[1] // 16, size[2] // 16)
@@ -81,6 +81,7 @@ class TinyViT(nn.Module):
                     nn.init.zeros_(lin.bias)
         self.norm = nn.LayerNorm(hidden)
         self.grid = grid
+        self.projector_pool = projector_pool
         # Scribe3D's finding head reads the projector's output: 2x2x2 average pool, Linear-GELU-Linear
         self.projector = nn.Sequential(nn.Linear(hidden, projector), nn.GELU(), nn.Linear(projector, projector)) \
             if projector else None
@@ -93,7 +94,8 @@ class TinyViT(nn.Module):
         if self.projector is not None:
             b, n, c = h.shape
             g = h.transpose(1, 2).reshape(b, c, *self.grid)
-            h = self.projector(nn.functional.avg_pool3d(g, 2, 2).flatten(2).transpose(1, 2))
+            k = self.projector_pool
+            h = self.projector(nn.functional.avg_pool3d(g, k, k).flatten(2).transpose(1, 2))
         if self.head_pool == "logits":  # max over per-token label scores (Scribe3D before session 5)
             return self.head(h).max(1).values
         return self.head(h.max(1).values)  # max over tokens per channel, then the head (Scribe3D now)
@@ -122,6 +124,8 @@ def main():
     p.add_argument("--projector", type=int, default=0, metavar="H",
                    help="vit/convvit: read the head through Scribe3D's projector (2x2x2 average pool, Linear-GELU-Linear "
                         "to H) as the Java finding head does; 0 (default): straight from the tokens")
+    p.add_argument("--projector-pool", type=int, default=2, metavar="K",
+                   help="with --projector: the average pool's kernel and stride (default 2 as Scribe3D; 1 = none)")
     p.add_argument("--cache", help="npz file to keep the loaded arrays in (reused when it exists)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
@@ -144,7 +148,8 @@ def main():
             nn.AdaptiveMaxPool3d(1), nn.Flatten(), nn.Linear(64, len(types)))
     else:
         net = TinyViT(a.size, len(types), a.model == "convvit", layers=a.layers, head_pool=a.head_pool,
-                      zero_init=a.zero_init, projector=a.projector)
+                      zero_init=a.zero_init, projector=a.projector,
+                      projector_pool=a.projector_pool)
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=0)
     loss_fn = nn.BCEWithLogitsLoss(reduction="sum")
     best = (0.0, 0, None)
