@@ -151,6 +151,9 @@ public final class TrainCommand implements Callable<Integer> {
     if (!(warmup >= 0 && warmup <= 1)) {
       throw new CliExit("--warmup must be in [0, 1], got " + warmup, 2);
     }
+    if (!schedule.equals("cosine") && !schedule.equals("constant")) {
+      throw new CliExit("--schedule must be cosine or constant, got '" + schedule + "'", 2);
+    }
     String stem = visionStem == null ? null : visionStem.toLowerCase(Locale.ROOT);
     if (stem != null && !stem.equals(ViTConfig.PATCH_STEM) && !stem.equals(ViTConfig.CONV_STEM)) {
       throw new CliExit("--vision-stem must be patch or conv, got '" + visionStem + "'", 2);
@@ -179,8 +182,8 @@ public final class TrainCommand implements Callable<Integer> {
     o.valSamples = valSamples;
     o.dtype = parseDtype(dtype);
     o.train.epochs(epochs).maxSteps(maxSteps).maxMinutes(minutes).microBatch(batch).accumulation(accumulation)
-        .lr(lr != null ? lr : o.preset.equals("tiny") ? 1e-3 : 1e-5).warmupFraction(warmup).schedule(schedule).weightDecay(weightDecay)
-        .maxGradNorm(maxGradNorm).seed(seed).checkpointEvery(checkpointEvery).keepLast(keep)
+        .lr(lr != null ? lr : o.preset.equals("tiny") ? 1e-3 : 1e-5).warmupFraction(warmup).schedule(schedule)
+        .weightDecay(weightDecay).maxGradNorm(maxGradNorm).seed(seed).checkpointEvery(checkpointEvery).keepLast(keep)
         .validateEvery(validateEvery).groupSamples(!ungrouped);
     if (threads != null) {
       o.train.threads(threads);

@@ -110,13 +110,16 @@ public final class EncoderFile {
     }
   }
 
-  /** The shape facts an encoder's weights depend on, as one readable line. */
+  /**
+   * The shape facts an encoder's weights depend on, as one readable line. The projector's pooling (so
+   * the number of image tokens) is not one of them: its weights act per token.
+   */
   static String describe(MultimodalConfig c) {
     ViTConfig v = c.vision();
     return String.format(Locale.ROOT, "a ViT3D with the %s stem on %d×%d×%d×%d input, patch %d×%d×%d, %d wide,"
-            + " %d layers, %d heads, MLP %d, qkv bias %s, %d image tokens of width %d", v.stem(), v.channels(), v.depth(),
+            + " %d layers, %d heads, MLP %d, qkv bias %s, image tokens of width %d", v.stem(), v.channels(), v.depth(),
         v.height(), v.width(), v.patchD(), v.patchH(), v.patchW(), v.hidden(), v.layers(), v.heads(),
-        v.mlpDim(), v.qkvBias(), c.imageTokens(), c.llm().hiddenSize());
+        v.mlpDim(), v.qkvBias(), c.llm().hiddenSize());
   }
 
   private static boolean isImageSide(String name) {

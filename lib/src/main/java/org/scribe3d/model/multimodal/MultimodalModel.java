@@ -128,7 +128,8 @@ public final class MultimodalModel extends Module {
    * prior without the encoder learning anything (a PyTorch twin of the conv stem alone sat at validation
    * AUC 0.50 that way and reached 0.73 with this order; docs/demo.md, session 5). The head reads the
    * encoder, not the projector's output: behind the projector's 2×2×2 average pool and MLP the same
-   * twin did not learn (train AUC 0.53 after 5 epochs against 0.67 straight from the tokens; session 6).
+   * twin did not learn (train AUC 0.54 at epoch 7 against 0.67 straight from the tokens; with the MLP
+   * but no pool 0.68 — the average pool hides the findings; docs/demo.md, session 6).
    */
   public NDArray findingLogits(NDArray visionTokens) {
     if (findingHead == null) {
