@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.scribe3d.data.DatasetException;
 import org.scribe3d.model.vision.ViTConfig;
+import org.scribe3d.train.LrSchedule;
 import org.scribe3d.train.Progress;
 import org.scribe3d.train.TrainRun;
 import org.scribe3d.train.Trainer;
@@ -64,7 +65,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "0.1", description = "Warmup fraction of the steps (default 0.1).")
   double warmup;
 
-  @Option(names = "--schedule", defaultValue = "cosine", paramLabel = "cosine|constant",
+  @Option(names = "--schedule", defaultValue = LrSchedule.COSINE, paramLabel = "cosine|constant",
       description = "Learning rate after the warmup: cosine to 0 (default, the paper) or constant.")
   String schedule;
 
@@ -151,8 +152,9 @@ public final class TrainCommand implements Callable<Integer> {
     if (!(warmup >= 0 && warmup <= 1)) {
       throw new CliExit("--warmup must be in [0, 1], got " + warmup, 2);
     }
-    if (!schedule.equals("cosine") && !schedule.equals("constant")) {
-      throw new CliExit("--schedule must be cosine or constant, got '" + schedule + "'", 2);
+    if (!schedule.equals(LrSchedule.COSINE) && !schedule.equals(LrSchedule.CONSTANT)) {
+      throw new CliExit("--schedule must be " + LrSchedule.COSINE + " or " + LrSchedule.CONSTANT + ", got '" + schedule
+          + "'", 2);
     }
     String stem = visionStem == null ? null : visionStem.toLowerCase(Locale.ROOT);
     if (stem != null && !stem.equals(ViTConfig.PATCH_STEM) && !stem.equals(ViTConfig.CONV_STEM)) {

@@ -407,14 +407,17 @@ public final class RunPredictor implements AutoCloseable {
       for (Path p : images.subList(from, Math.min(images.size(), from + options.casesPerChunk))) {
         volumes.add(preprocess(p));
       }
-      for (int i = 0; i < volumes.size(); i++) {
+      for (int b = 0; b < volumes.size(); b += options.visionBatch) { // the encoder batched as for embeddings
+        int n = Math.min(options.visionBatch, volumes.size() - b);
         try (NDManager m = manager.newSubManager()) {
-          float[] p = ai.djl.nn.Activation.sigmoid(model.findingLogitsOfImages(images(volumes, i, 1, m))).toFloatArray();
-          Map<String, Double> row = new LinkedHashMap<>();
-          for (int l = 0; l < labels.size(); l++) {
-            row.put(labels.get(l), (double) p[l]);
+          float[] p = ai.djl.nn.Activation.sigmoid(model.findingLogitsOfImages(images(volumes, b, n, m))).toFloatArray();
+          for (int i = 0; i < n; i++) {
+            Map<String, Double> row = new LinkedHashMap<>();
+            for (int l = 0; l < labels.size(); l++) {
+              row.put(labels.get(l), (double) p[i * labels.size() + l]);
+            }
+            out.add(row);
           }
-          out.add(row);
         }
       }
     }

@@ -65,9 +65,10 @@ public final class ModelPresets {
    * the same 1×32×128×128 input through four 3×3×3 convolutions (16-32-64-64 channels) down to an
    * 8×16×16 "patch" (a 4×8×8 grid, 256 tokens, half the patch stem's), pooled to 32 image tokens; the
    * transformer and the language model are unchanged (its blocks start as the identity, see ViT3D). It
-   * is 1.7× faster per scan than the patch stem; its vision pretraining on 960 phantoms reached the best
-   * finding-type AUC measured in Java so far (0.61 at 20 epochs, but 0.54 at 40: not robust; docs/demo.md,
-   * "Session 5"), and the demo has not gained from it, so the patch stem stays the default.
+   * is 1.7× faster per scan than the patch stem; its vision pretraining on 960 phantoms reaches the
+   * CNN reference's finding-type AUC (0.70 with the head on the encoder's tokens and a constant 3e-4;
+   * docs/demo.md, "Session 6"), but the demo's language model has not gained from it, so the patch stem
+   * stays the default.
    */
   public static MultimodalConfig tiny(VocabMap vocab, String stem) {
     for (long id : new long[] {BOS, EOS, MultimodalConfig.DEFAULT_IMAGE_TOKEN_ID}) {

@@ -131,7 +131,8 @@ public final class TrainRun {
       // report-derived labels of the training scans, read once (head vocabulary and targets)
       Map<Path, List<String>> trainLabels = o.findingLoss > 0 || o.pretrainEpochs > 0 ? findingLabels(trainCases) : null;
       Path initFile = o.visionInit == null ? null : encoderFile(o.visionInit);
-      MultimodalConfig initCfg = initFile == null ? null : EncoderFile.config(initFile);
+      EncoderFile.Header init = initFile == null ? null : EncoderFile.header(initFile);
+      MultimodalConfig initCfg = init == null ? null : init.config();
       // a head continued from the encoder file keeps its labels (those this data set lacks stay 0)
       List<String> headLabels = trainLabels == null ? null
           : initCfg != null && initCfg.findingLabels() != null ? initCfg.findingLabels()
@@ -202,7 +203,7 @@ public final class TrainRun {
           replicas.add(r); // weights are copied from the master before the first step
         }
         int[] size = {cfg.vision().depth(), cfg.vision().height(), cfg.vision().width()};
-        Pipeline pipeline = choosePipeline(o, initFile, size, console);
+        Pipeline pipeline = choosePipeline(o, initFile, init == null ? null : init.pipelineJson(), size, console);
         Path cacheDir = o.cacheDir != null ? o.cacheDir : defaultCacheDir();
         PipelineCache volumes = new PipelineCache(cacheDir, pipeline);
         if (volumes.dhw()[0] != size[0] || volumes.dhw()[1] != size[1] || volumes.dhw()[2] != size[2]) {
@@ -321,12 +322,13 @@ public final class TrainRun {
   }
 
   /**
-   * The run's preprocessing: {@code --pipeline}; else the pipeline a {@code --vision-init} encoder was
-   * pretrained on (its features mean something only on inputs prepared that way); else M3D's. A given
-   * pipeline that differs from the encoder's is used, with a warning.
+   * The run's preprocessing: {@code --pipeline}; else the pipeline {@code theirs} (JSON, or null) that
+   * the {@code --vision-init} encoder in {@code initFile} was pretrained on (its features mean something
+   * only on inputs prepared that way); else M3D's. A given pipeline that differs from the encoder's is
+   * used, with a warning.
    */
-  static Pipeline choosePipeline(Options o, Path initFile, int[] size, PrintStream console) throws IOException {
-    String theirs = initFile == null ? null : EncoderFile.pipelineJson(initFile);
+  static Pipeline choosePipeline(Options o, Path initFile, String theirs, int[] size, PrintStream console)
+      throws IOException {
     Pipeline encoders = theirs == null ? null : Pipeline.parse(theirs, initFile + " (metadata)");
     if (o.pipeline != null) {
       Pipeline given = Pipeline.load(o.pipeline);

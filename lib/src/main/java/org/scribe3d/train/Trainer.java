@@ -256,11 +256,8 @@ public final class Trainer<B> {
         progress.update(step, emaRate, String.format(Locale.ROOT, "loss %.4f lr %.2e %.1f samples/s",
             loss, lr, samples / dt), false);
         boolean end = step >= totalSteps;
-        if (config.checkpointEvery > 0 && step % config.checkpointEvery == 0 && !end) {
-          lastCheckpoint = save(store, opt, step, order, elapsed);
-          lastSaved = step;
-        }
-        if (end && step != lastSaved) { // the finished weights are on disk before the final validation runs
+        // the finished weights are on disk before the final validation runs (a failing one keeps them)
+        if (end || config.checkpointEvery > 0 && step % config.checkpointEvery == 0) {
           lastCheckpoint = save(store, opt, step, order, elapsed);
           lastSaved = step;
         }

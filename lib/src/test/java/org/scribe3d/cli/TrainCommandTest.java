@@ -165,11 +165,24 @@ class TrainCommandTest {
       }
       assertTrue(llm > 0 && moved > 0, "llm params " + llm + ", moved vision/projector/head params " + moved);
     }
-    Path image = DatasetLoader.load(data, DatasetLoader.Options.defaults()).split(Split.VALIDATION).get(0).image();
+    List<Path> images = DatasetLoader.load(data, DatasetLoader.Options.defaults()).split(Split.TRAIN).stream()
+        .limit(3).map(c -> c.image()).toList();
+    Path image = images.get(0);
     try (RunPredictor p = RunPredictor.open(run)) {
       java.util.Map<String, Double> probs = p.findingProbabilities(List.of(image)).get(0);
       assertEquals(cfg.findingLabels(), new ArrayList<>(probs.keySet()));
       assertTrue(probs.values().stream().allMatch(x -> x >= 0 && x <= 1), probs.toString());
+      // several scans go through the encoder as one batch: each row is that scan's, as alone
+      List<java.util.Map<String, Double>> together = p.findingProbabilities(images);
+      assertEquals(images.size(), together.size());
+      for (int i = 0; i < images.size(); i++) {
+        java.util.Map<String, Double> alone = p.findingProbabilities(List.of(images.get(i))).get(0);
+        for (String l : cfg.findingLabels()) {
+          assertEquals(alone.get(l), together.get(i).get(l), 1e-5, images.get(i) + " " + l);
+        }
+      }
+      assertTrue(!together.get(0).equals(together.get(1)) || !together.get(1).equals(together.get(2)),
+          "different scans should not all score alike");
     }
     // a resume must repeat the flags that shape the objective
     CliTestSupport.Result other = CliTestSupport.run(args(run, "--finding-loss", "2", "--pretrain-epochs", "2",

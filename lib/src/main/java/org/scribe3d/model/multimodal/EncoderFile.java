@@ -60,18 +60,19 @@ public final class EncoderFile {
     Safetensors.write(file, tensors, meta);
   }
 
-  /** The config stored in an encoder file. */
-  public static MultimodalConfig config(Path file) {
-    try (TensorSource src = open(file)) {
-      return config(src, file);
-    }
-  }
+  /**
+   * What an encoder file says about itself.
+   *
+   * @param config the model config it was trained in
+   * @param pipelineJson the preprocessing pipeline it was trained on, or null (files from before it was
+   *     stored)
+   */
+  public record Header(MultimodalConfig config, String pipelineJson) {}
 
-  /** The preprocessing pipeline JSON stored in an encoder file, or null (files from before it was stored). */
-  public static String pipelineJson(Path file) {
+  /** The config and pipeline stored in an encoder file (its header only; no weights are read). */
+  public static Header header(Path file) {
     try (TensorSource src = open(file)) {
-      config(src, file);
-      return src.metadata().get(PIPELINE_KEY);
+      return new Header(config(src, file), src.metadata().get(PIPELINE_KEY));
     }
   }
 

@@ -40,7 +40,7 @@ class EncoderFileTest {
         assertTrue(src.names().stream().anyMatch(n -> n.startsWith("finding_head.")), src.names().toString());
         assertEquals("2", src.metadata().get("scribe3d_pretrain_scans"));
       }
-      assertEquals(a.config(), EncoderFile.config(file));
+      assertEquals(a.config(), EncoderFile.header(file).config());
 
       MultimodalModel b = new MultimodalModel(withHead(LABELS), m, DataType.FLOAT32, 2);
       Map<String, float[]> before = snapshot(b);
@@ -77,12 +77,12 @@ class EncoderFileTest {
       Path plain = tmp.resolve("model");
       o.save(plain);
       e = assertThrows(IllegalArgumentException.class,
-          () -> EncoderFile.config(plain.resolve(MultimodalModel.WEIGHTS_FILE)));
+          () -> EncoderFile.header(plain.resolve(MultimodalModel.WEIGHTS_FILE)));
       assertTrue(e.getMessage().contains("not a Scribe3D encoder file"), e.getMessage());
-      e = assertThrows(IllegalArgumentException.class, () -> EncoderFile.config(tmp.resolve("none.safetensors")));
+      e = assertThrows(IllegalArgumentException.class, () -> EncoderFile.header(tmp.resolve("none.safetensors")));
       assertTrue(e.getMessage().contains("no pretrained encoder file"), e.getMessage());
       Files.writeString(tmp.resolve("junk.safetensors"), "not safetensors");
-      assertThrows(RuntimeException.class, () -> EncoderFile.config(tmp.resolve("junk.safetensors")));
+      assertThrows(RuntimeException.class, () -> EncoderFile.header(tmp.resolve("junk.safetensors")));
     }
   }
 
