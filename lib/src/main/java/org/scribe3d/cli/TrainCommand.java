@@ -123,6 +123,12 @@ public final class TrainCommand implements Callable<Integer> {
       + " finding head and language model still train), e.g. one started from --vision-init or --pretrain-epochs.")
   boolean freezeVision;
 
+  @Option(names = "--standardize-tokens", description = "Standardise the vision encoder's tokens before the"
+      + " projector: minus the training scans' mean token at each grid position, over its standard deviation"
+      + " (statistics computed when the main stage starts, kept in the model). Lets the tiny language model read"
+      + " a frozen pretrained encoder (docs/demo.md, session 7); not in M3D.")
+  boolean standardizeTokens;
+
   @Option(names = "--vision-stem", paramLabel = "patch|conv",
       description = "The tiny preset's vision stem: patch (M3D-CLIP's linear patch embedding; the default without"
           + " --vision-init, which otherwise gives the encoder file's stem) or conv"
@@ -179,6 +185,7 @@ public final class TrainCommand implements Callable<Integer> {
     o.pretrainEpochs = pretrainEpochs;
     o.visionInit = visionInit;
     o.freezeVision = freezeVision;
+    o.standardizeTokens = standardizeTokens;
     o.llm = llm;
     o.modelConfig = modelConfig;
     o.valSamples = valSamples;

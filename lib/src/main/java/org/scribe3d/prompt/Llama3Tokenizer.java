@@ -82,24 +82,9 @@ public final class Llama3Tokenizer implements AutoCloseable {
    * directory that has it.
    */
   public static Path vendoredDir() {
-    String prop = System.getProperty("scribe3d.home");
-    String env = System.getenv("SCRIBE3D_HOME");
-    for (String home : new String[] {prop, env}) {
-      if (home != null && !home.isBlank()) {
-        Path p = Paths.get(home).resolve(VENDORED);
-        if (Files.isRegularFile(p.resolve("tokenizer.json"))) {
-          return p;
-        }
-      }
-    }
-    for (Path d = Paths.get("").toAbsolutePath(); d != null; d = d.getParent()) {
-      Path p = d.resolve(VENDORED);
-      if (Files.isRegularFile(p.resolve("tokenizer.json"))) {
-        return p;
-      }
-    }
-    throw new IllegalStateException("the Llama-3 tokenizer is not vendored: run environment/vendor.sh"
-        + " (looked under scribe3d.home, SCRIBE3D_HOME and the parents of " + Paths.get("").toAbsolutePath() + ")");
+    return org.scribe3d.data.ProjectHome.find(VENDORED, p -> Files.isRegularFile(p.resolve("tokenizer.json")))
+        .orElseThrow(() -> new IllegalStateException("the Llama-3 tokenizer is not vendored: run environment/vendor.sh"
+            + " (looked under scribe3d.home, SCRIBE3D_HOME and the parents of " + Paths.get("").toAbsolutePath() + ")"));
   }
 
   private static String tokenString(JsonElement e, String def) {

@@ -95,6 +95,12 @@ public final class TrainRun {
      * train): the language loss alone otherwise washes a pretrained encoder's image features out.
      */
     public boolean freezeVision;
+    /**
+     * Standardise the encoder's tokens before the projector against this run's training scans (per grid
+     * position and channel; {@link ImageTokenStatistics}), computed when the main stage starts. A new run
+     * records it in its model config; a resume takes it from there.
+     */
+    public boolean standardizeTokens;
     public TrainConfig train = new TrainConfig().epochs(8).microBatch(4).lr(1e-3).warmupFraction(0.1)
         .weightDecay(0.0).maxGradNorm(1.0).checkpointEvery(0).keepLast(2)
         .threads(Runtime.getRuntime().availableProcessors()).groupSamples(true);
@@ -144,12 +150,16 @@ public final class TrainRun {
           throw new IllegalArgumentException("cannot resume: " + o.out + " holds a '" + cfg.name() + "' run, not '"
               + o.preset + "'");
         }
+        if (o.standardizeTokens && !cfg.standardizeTokens()) {
+          throw new IllegalArgumentException("cannot resume: " + o.out + " was started without --standardize-tokens");
+        }
       } else if (o.modelConfig != null) {
         cfg = MultimodalConfig.load(o.modelConfig);
         if (o.findingLoss > 0 && cfg.findingLabels() == null) {
           cfg = cfg.withFindingHead(headLabels);
         }
         o.preset = cfg.name();
+        cfg = cfg.withTokenStandardization(cfg.standardizeTokens() || o.standardizeTokens);
         if (initCfg != null) {
           EncoderFile.checkFits(initCfg, cfg, initFile);
         }
@@ -162,6 +172,7 @@ public final class TrainRun {
         if (o.findingLoss > 0) {
           cfg = cfg.withFindingHead(headLabels);
         }
+        cfg = cfg.withTokenStandardization(o.standardizeTokens);
         if (initCfg != null) {
           EncoderFile.checkFits(initCfg, cfg, initFile);
         }
@@ -230,6 +241,13 @@ public final class TrainRun {
           }
           pretrainSeconds = pretrainVision(o, model, replicas, new FindingTask(targets, volumes, o.augment), pipeline,
               console, tty).seconds();
+        }
+        if (cfg.standardizeTokens() && !o.blind) { // after pretraining: the statistics of the encoder that follows
+          List<Path> scans = new ArrayList<>(new java.util.LinkedHashSet<>(train.stream().map(TrainingExample::image)
+              .toList()));
+          ImageTokenStatistics.Result st = ImageTokenStatistics.compute(model, volumes, scans, o.train.microBatch());
+          console.printf(Locale.ROOT, "image tokens: standardised with the statistics of %d training scans (%.1f s)%n",
+              st.scans(), st.seconds());
         }
         if (o.freezeVision) { // after pretraining, which trains the encoder whatever this flag says
           model.vision().setTrainable(false);

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The demo end to end at toy size (a few cases, one short epoch): every step runs, the model and its
  * blind control are trained and evaluated, and summary.json / report.html carry the figures the
- * README promises. The learning itself is measured at full size by `scribe3d demo` (docs/demo.md).
+ * README promises; the run starts from the shipped pretrained encoder, frozen, with standardised image
+ * tokens. The learning itself is measured at full size by `scribe3d demo` (docs/demo.md).
  */
 class DemoCommandTest {
   @Test
@@ -32,6 +33,10 @@ class DemoCommandTest {
     assertTrue(s.get("train_minutes").getAsDouble() > 0);
     assertEquals(6, s.getAsJsonArray("steps").size());
     assertTrue(Files.exists(out.resolve("run/model/model.safetensors")));
+    assertTrue(s.get("vision_init").getAsString().endsWith(DemoCommand.SHIPPED_ENCODER), s.get("vision_init").toString());
+    assertTrue(Files.readString(out.resolve("run/run-options.json")).contains("\"freeze_vision\":true"));
+    assertTrue(org.scribe3d.model.multimodal.MultimodalConfig.load(out.resolve("run/model/config.json"))
+        .standardizeTokens());
     assertTrue(Files.exists(out.resolve("blind/eval/eval.json")));
     String html = Files.readString(out.resolve("report.html"));
     assertTrue(html.contains("Training loss") && html.contains("Finding F1 per region")
@@ -40,10 +45,17 @@ class DemoCommandTest {
   }
 
   @Test
-  void tooFewCasesIsOneErrorLine(@TempDir Path dir) {
-    CliTestSupport.Result r = CliTestSupport.run("demo", "--out", dir.resolve("d").toString(), "--cases", "0");
-    assertTrue(r.exitCode() != 0);
-    assertTrue(r.err().startsWith("error: "), r.err());
-    assertEquals(1, r.err().strip().lines().count(), r.err());
+  void badArgumentsAreOneErrorLine(@TempDir Path dir) {
+    String[][] bad = {{"--cases", "0"}, {"--vision-init", dir.resolve("none.safetensors").toString()},
+        {"--from-scratch", "--vision-init", dir.resolve("none.safetensors").toString()}};
+    for (String[] b : bad) {
+      java.util.List<String> a = new java.util.ArrayList<>(java.util.List.of("demo", "--out", dir.resolve("d").toString()));
+      a.addAll(java.util.List.of(b));
+      CliTestSupport.Result r = CliTestSupport.run(a.toArray(String[]::new));
+      assertTrue(r.exitCode() != 0, String.join(" ", b));
+      assertTrue(r.err().startsWith("error: "), r.err());
+      assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+    assertTrue(Files.notExists(dir.resolve("d").resolve("data")), "nothing is synthesised for bad arguments");
   }
 }

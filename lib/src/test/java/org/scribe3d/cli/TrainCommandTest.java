@@ -255,6 +255,80 @@ class TrainCommandTest {
     assertTrue(bad.err().contains("--pretrain-epochs needs a finding head"), bad.err());
   }
 
+  /**
+   * {@code --standardize-tokens}: the run's config says so, the saved model holds statistics that make the
+   * training scans' tokens mean 0 and std 1 per element, an encoder file leaves them out, and a resume
+   * that asks for it on a run started without is one error line.
+   */
+  @Test
+  void standardizedImageTokens() throws Exception {
+    Path run = tmp.resolve("standardized");
+    CliTestSupport.Result r = CliTestSupport.run(args(run, "--standardize-tokens", "--freeze-vision", "--max-steps",
+        "2", "--finding-loss", "1").toArray(String[]::new));
+    assertEquals(0, r.exitCode(), r.err());
+    List<Path> scans = DatasetLoader.load(data, DatasetLoader.Options.defaults()).split(Split.TRAIN).stream()
+        .map(c -> c.image()).toList();
+    assertTrue((r.out() + r.err()).contains("image tokens: standardised with the statistics of " + scans.size()
+        + " training scans"), r.out() + r.err());
+    assertTrue(MultimodalConfig.load(run.resolve("model/config.json")).standardizeTokens());
+    try (RunPredictor p = RunPredictor.open(run)) {
+      MultimodalModel mm = p.model();
+      int n = scans.size();
+      double[] sum = null;
+      double[] sq = null;
+      double[] rawSq = null;
+      double[] rawSum = null;
+      try (NDManager m = NDManager.newBaseManager()) {
+        for (Path scan : scans) {
+          int[] dhw = {mm.config().vision().depth(), mm.config().vision().height(), mm.config().vision().width()};
+          ai.djl.ndarray.NDArray tokens = mm.vision().forward(m.create(p.preprocess(scan),
+              new ai.djl.ndarray.types.Shape(1, 1, dhw[0], dhw[1], dhw[2])));
+          float[] raw = tokens.toFloatArray();
+          float[] z = mm.projector().standardize(tokens).toFloatArray();
+          if (sum == null) {
+            sum = new double[z.length];
+            sq = new double[z.length];
+            rawSum = new double[z.length];
+            rawSq = new double[z.length];
+          }
+          for (int i = 0; i < z.length; i++) {
+            sum[i] += z[i] / n;
+            sq[i] += (double) z[i] * z[i] / n;
+            rawSum[i] += raw[i] / n;
+            rawSq[i] += (double) raw[i] * raw[i] / n;
+          }
+        }
+      }
+      int spread = 0;
+      for (int i = 0; i < sum.length; i++) {
+        assertEquals(0, sum[i], 2e-3, "mean of standardised element " + i);
+        double rawVar = rawSq[i] - rawSum[i] * rawSum[i];
+        if (rawVar > 1e-2) { // var / (var + eps) ≈ 1 unless the element hardly varies
+          assertEquals(1, Math.sqrt(sq[i] - sum[i] * sum[i]), 2e-3, "std of standardised element " + i);
+          spread++;
+        }
+      }
+      assertTrue(spread > sum.length / 10, spread + " of " + sum.length + " elements vary across the scans");
+      // the statistics belong to this run's scans: an encoder file does not carry them, and loads without them
+      Path enc = tmp.resolve("standardized-encoder.safetensors");
+      org.scribe3d.model.multimodal.EncoderFile.save(mm, enc, java.util.Map.of());
+      try (TensorSource src = Safetensors.open(enc)) {
+        assertTrue(src.names().stream().noneMatch(x -> x.contains("token_")), src.names().toString());
+      }
+      try (NDManager m = NDManager.newBaseManager()) {
+        MultimodalModel fresh = new MultimodalModel(mm.config(), m, ai.djl.ndarray.types.DataType.FLOAT32, 1);
+        org.scribe3d.model.multimodal.EncoderFile.load(fresh, enc);
+      }
+    }
+    Path plain = tmp.resolve("plain-then-standardized");
+    assertEquals(0, CliTestSupport.run(args(plain, "--max-steps", "1").toArray(String[]::new)).exitCode());
+    CliTestSupport.Result bad = CliTestSupport.run(args(plain, "--max-steps", "2", "--resume", "--standardize-tokens")
+        .toArray(String[]::new));
+    assertEquals(1, bad.exitCode(), bad.err());
+    assertTrue(bad.err().contains("started without --standardize-tokens") && bad.err().strip().lines().count() == 1,
+        bad.err());
+  }
+
   /** The tiny preset with the conv vision stem trains, and its config says so; misuse is one error line. */
   @Test
   void convVisionStem() throws Exception {

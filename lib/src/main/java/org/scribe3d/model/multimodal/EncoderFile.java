@@ -13,6 +13,7 @@ import org.scribe3d.checkpoint.CheckpointException;
 import org.scribe3d.checkpoint.ModuleLoader;
 import org.scribe3d.checkpoint.Safetensors;
 import org.scribe3d.checkpoint.TensorSource;
+import org.scribe3d.model.projector.SpatialPoolingProjector;
 import org.scribe3d.model.vision.ViTConfig;
 
 /**
@@ -92,7 +93,7 @@ public final class EncoderFile {
       try {
         return ModuleLoader.load(model, src,
             n -> isImageSide(n) && (head || !n.startsWith(HEAD)) ? n : null,
-            n -> !PARTS.stream().anyMatch(n::startsWith) && !(head && n.startsWith(HEAD)));
+            n -> !PARTS.stream().anyMatch(n::startsWith) && !(head && n.startsWith(HEAD)) || isTokenStatistic(n));
       } catch (CheckpointException e) {
         throw new IllegalArgumentException(e.getMessage(), e);
       }
@@ -124,7 +125,16 @@ public final class EncoderFile {
   }
 
   private static boolean isImageSide(String name) {
-    return name.startsWith(HEAD) || PARTS.stream().anyMatch(name::startsWith);
+    return (name.startsWith(HEAD) || PARTS.stream().anyMatch(name::startsWith)) && !isTokenStatistic(name);
+  }
+
+  /**
+   * The projector's token statistics describe the scans of one run (computed when its main stage starts),
+   * not the encoder: they are neither written nor read.
+   */
+  private static boolean isTokenStatistic(String name) {
+    return name.equals("mm_projector." + SpatialPoolingProjector.MEAN)
+        || name.equals("mm_projector." + SpatialPoolingProjector.STD);
   }
 
   private static TensorSource open(Path file) {

@@ -35,9 +35,18 @@ import org.scribe3d.prompt.VocabMap;
  * @param vocab restricted vocabulary (original Llama-3 id ↔ model id), or null for the full tokenizer
  * @param findingLabels labels of the auxiliary finding head on the vision encoder's tokens (training signal for
  *     an encoder without pretraining; see {@code text.FindingLabels}), or null for no head
+ * @param standardizeTokens whether the projector standardises the encoder's tokens against training-scan
+ *     statistics before pooling ({@link ProjectorConfig#standardize()}; not in M3D)
  */
 public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaConfig llm, LoraConfig lora,
-    int imageTokens, long imageTokenId, int maxLength, VocabMap vocab, List<String> findingLabels) {
+    int imageTokens, long imageTokenId, int maxLength, VocabMap vocab, List<String> findingLabels,
+    boolean standardizeTokens) {
+
+  /** A config whose projector does not standardise its tokens (M3D's). */
+  public MultimodalConfig(String name, ViTConfig vision, int pool, LlamaConfig llm, LoraConfig lora,
+      int imageTokens, long imageTokenId, int maxLength, VocabMap vocab, List<String> findingLabels) {
+    this(name, vision, pool, llm, lora, imageTokens, imageTokenId, maxLength, vocab, findingLabels, false);
+  }
 
   /** A config without a finding head. */
   public MultimodalConfig(String name, ViTConfig vision, int pool, LlamaConfig llm, LoraConfig lora,
@@ -78,7 +87,8 @@ public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaCon
   }
 
   public ProjectorConfig projector() {
-    return new ProjectorConfig(vision.hidden(), llm.hiddenSize(), vision.gridD(), vision.gridH(), vision.gridW(), pool);
+    return new ProjectorConfig(vision.hidden(), llm.hiddenSize(), vision.gridD(), vision.gridH(), vision.gridW(), pool,
+        standardizeTokens);
   }
 
   /** The placeholder id the model sees (mapped into the restricted vocabulary if any). */
@@ -87,16 +97,25 @@ public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaCon
   }
 
   public MultimodalConfig withLora(LoraConfig l) {
-    return new MultimodalConfig(name, vision, pool, llm, l, imageTokens, imageTokenId, maxLength, vocab, findingLabels);
+    return new MultimodalConfig(name, vision, pool, llm, l, imageTokens, imageTokenId, maxLength, vocab, findingLabels,
+        standardizeTokens);
   }
 
   public MultimodalConfig withName(String n) {
-    return new MultimodalConfig(n, vision, pool, llm, lora, imageTokens, imageTokenId, maxLength, vocab, findingLabels);
+    return new MultimodalConfig(n, vision, pool, llm, lora, imageTokens, imageTokenId, maxLength, vocab, findingLabels,
+        standardizeTokens);
   }
 
   /** This config with an auxiliary finding head over {@code labels} (null = without one). */
   public MultimodalConfig withFindingHead(List<String> labels) {
-    return new MultimodalConfig(name, vision, pool, llm, lora, imageTokens, imageTokenId, maxLength, vocab, labels);
+    return new MultimodalConfig(name, vision, pool, llm, lora, imageTokens, imageTokenId, maxLength, vocab, labels,
+        standardizeTokens);
+  }
+
+  /** This config with the projector's token standardisation on or off. */
+  public MultimodalConfig withTokenStandardization(boolean on) {
+    return new MultimodalConfig(name, vision, pool, llm, lora, imageTokens, imageTokenId, maxLength, vocab,
+        findingLabels, on);
   }
 
   /**
@@ -156,6 +175,9 @@ public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaCon
     JsonObject proj = new JsonObject();
     proj.addProperty("type", "spp");
     proj.addProperty("pool", pool);
+    if (standardizeTokens) {
+      proj.addProperty("standardize_tokens", true);
+    }
     o.add("projector", proj);
     o.add("llm", llm.toJson());
     if (lora != null) {
@@ -204,6 +226,7 @@ public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaCon
         throw new IllegalArgumentException("projector type " + p.get("type").getAsString() + " is not supported (spp)");
       }
       int pool = p.get("pool").getAsInt();
+      boolean standardize = p.has("standardize_tokens") && p.get("standardize_tokens").getAsBoolean();
       field = "llm";
       LlamaConfig llm = LlamaConfig.fromJson(req(o, "llm").getAsJsonObject(), source + " (llm)");
       field = "lora";
@@ -234,7 +257,7 @@ public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaCon
       }
       field = "name";
       String name = o.has("name") ? o.get("name").getAsString() : "model";
-      return new MultimodalConfig(name, v, pool, llm, lora, k, img, max, vocab, labels);
+      return new MultimodalConfig(name, v, pool, llm, lora, k, img, max, vocab, labels, standardize);
     } catch (IllegalArgumentException | IllegalStateException | NullPointerException | UnsupportedOperationException
         | JsonParseException | ClassCastException e) {
       throw new IllegalArgumentException(source + ": field " + field + ": " + e.getMessage(), e);

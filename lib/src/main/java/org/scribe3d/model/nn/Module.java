@@ -36,6 +36,17 @@ public abstract class Module {
     return p;
   }
 
+  /**
+   * Registers a buffer under a local name: saved and loaded with the parameters, never trained and not
+   * counted by {@link #parameterCount} (PyTorch's register_buffer).
+   */
+  protected final Param buffer(String name, NDArray init) {
+    checkName(name);
+    Param p = new Param(name, init, false, true);
+    params.put(name, p);
+    return p;
+  }
+
   /** Registers a child module under a local name; returns it. */
   protected final <T extends Module> T child(String name, T module) {
     checkName(name);
@@ -117,11 +128,11 @@ public abstract class Module {
     return training;
   }
 
-  /** Total number of scalar parameters. */
+  /** Total number of scalar parameters (buffers excluded). */
   public final long parameterCount() {
     long n = 0;
     for (Param p : namedParameters().values()) {
-      n += p.array().getShape().size();
+      n += p.buffer() ? 0 : p.array().getShape().size();
     }
     return n;
   }

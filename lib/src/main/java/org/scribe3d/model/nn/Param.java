@@ -11,11 +11,17 @@ public final class Param {
   private final String name;
   private NDArray array;
   private boolean trainable;
+  private final boolean buffer;
 
   Param(String name, NDArray array, boolean trainable) {
+    this(name, array, trainable, false);
+  }
+
+  Param(String name, NDArray array, boolean trainable, boolean buffer) {
     this.name = name;
     this.array = array;
-    this.trainable = trainable;
+    this.trainable = trainable && !buffer;
+    this.buffer = buffer;
     array.setName(name);
   }
 
@@ -32,8 +38,19 @@ public final class Param {
     return trainable;
   }
 
-  /** Marks the parameter as trained (gradient recorded) or frozen. */
+  /**
+   * True for a buffer (PyTorch's register_buffer): state saved with the weights but never trained, e.g.
+   * the image-token statistics of the projector.
+   */
+  public boolean buffer() {
+    return buffer;
+  }
+
+  /** Marks the parameter as trained (gradient recorded) or frozen; a buffer always stays frozen. */
   public void setTrainable(boolean trainable) {
+    if (buffer) {
+      return;
+    }
     this.trainable = trainable;
     array.setRequiresGradient(trainable);
   }

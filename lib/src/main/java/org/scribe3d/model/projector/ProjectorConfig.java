@@ -10,8 +10,17 @@ package org.scribe3d.model.projector;
  * @param gridH patch grid along H
  * @param gridW patch grid along W
  * @param pool pooling kernel and stride along every axis (2 in M3D)
+ * @param standardize whether the encoder's tokens are standardised before pooling: minus the training
+ *     scans' mean token at the same grid position, over its standard deviation, per channel (statistics
+ *     held as buffers, see {@link SpatialPoolingProjector#setTokenStatistics}); not in M3D
  */
-public record ProjectorConfig(int inHidden, int outHidden, int gridD, int gridH, int gridW, int pool) {
+public record ProjectorConfig(int inHidden, int outHidden, int gridD, int gridH, int gridW, int pool,
+    boolean standardize) {
+
+  /** M3D's projector (no token standardisation). */
+  public ProjectorConfig(int inHidden, int outHidden, int gridD, int gridH, int gridW, int pool) {
+    this(inHidden, outHidden, gridD, gridH, gridW, pool, false);
+  }
 
   public ProjectorConfig {
     if (inHidden <= 0 || outHidden <= 0 || gridD <= 0 || gridH <= 0 || gridW <= 0 || pool <= 0) {
@@ -33,7 +42,7 @@ public record ProjectorConfig(int inHidden, int outHidden, int gridD, int gridH,
     return (gridD / pool) * (gridH / pool) * (gridW / pool);
   }
 
-  /** Linear(in→out) + Linear(out→out), with biases. */
+  /** Linear(in→out) + Linear(out→out), with biases (the standardisation's statistics are buffers). */
   public long parameterCount() {
     return (long) inHidden * outHidden + outHidden + (long) outHidden * outHidden + outHidden;
   }
