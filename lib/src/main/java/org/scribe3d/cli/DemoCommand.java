@@ -127,6 +127,14 @@ public final class DemoCommand implements Callable<Integer> {
       AtomicFiles.writeString(pipeline, intensityOnly().toJson() + "\n");
     }
 
+    // a demo starts its runs afresh: an earlier demo's run and blind control (its own outputs) go first,
+    // or train would refuse a directory that already has checkpoints
+    for (Path previous : blindControl ? List.of(run, blind) : List.of(run)) {
+      if (Files.exists(previous)) {
+        o.printf("removing the previous demo's %s%n", previous);
+        deleteTree(previous);
+      }
+    }
     Step training = run(o, steps, "train the tiny preset", trainArgs(dataset, run, cache, pipeline, encoder, false));
     run(o, steps, "generate for the held-out split and evaluate", evalArgs(run, dataset));
     if (blindControl) {
@@ -204,6 +212,14 @@ public final class DemoCommand implements Callable<Integer> {
     o.printf("summary: %s%nreport:  %s%n", out.resolve("summary.json"), out.resolve("report.html"));
     o.flush();
     return 0;
+  }
+
+  private static void deleteTree(Path root) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> all = Files.walk(root)) {
+      for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   /** M3D's preprocessing with intensity augmentation only (see the class comment). */

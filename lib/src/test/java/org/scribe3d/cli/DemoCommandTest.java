@@ -20,6 +20,10 @@ class DemoCommandTest {
   @Test
   void demoTrainsEvaluatesAndWritesSummaryAndReport(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("demo");
+    // what an earlier demo leaves behind: a rerun replaces it instead of refusing the directory
+    Files.createDirectories(out.resolve("run/checkpoints/step-00000732"));
+    Files.createDirectories(out.resolve("blind"));
+    Files.writeString(out.resolve("blind/old.txt"), "x", java.nio.file.StandardOpenOption.CREATE_NEW);
     CliTestSupport.Result r = CliTestSupport.run("demo", "--out", out.toString(), "--cases", "10", "--seed", "3",
         "--epochs", "1", "--threads", "2", "--bootstrap", "20", "--blind-control");
     assertEquals(0, r.exitCode(), r.err());
@@ -38,6 +42,7 @@ class DemoCommandTest {
     assertTrue(org.scribe3d.model.multimodal.MultimodalConfig.load(out.resolve("run/model/config.json"))
         .standardizeTokens());
     assertTrue(Files.exists(out.resolve("blind/eval/eval.json")));
+    assertTrue(Files.notExists(out.resolve("run/checkpoints/step-00000732")) && Files.notExists(out.resolve("blind/old.txt")));
     String html = Files.readString(out.resolve("report.html"));
     assertTrue(html.contains("Training loss") && html.contains("Finding F1 per region")
         && html.contains("VQA accuracy by question type") && html.contains("data:image/png;base64"), "report sections");
