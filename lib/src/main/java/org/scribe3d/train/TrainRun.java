@@ -97,8 +97,10 @@ public final class TrainRun {
     public boolean freezeVision;
     /**
      * Standardise the encoder's tokens before the projector against this run's training scans (per grid
-     * position and channel; {@link ImageTokenStatistics}), computed when the main stage starts. A new run
-     * records it in its model config; a resume takes it from there.
+     * position and channel; {@link ImageTokenStatistics}), computed when the main stage starts — meant for
+     * a frozen encoder (with a trainable one they describe its starting point). A new run records it in its
+     * model config; a resume takes it from there (checkpoints hold trainable tensors only, so a resume
+     * recomputes the same statistics from the same starting encoder).
      */
     public boolean standardizeTokens;
     public TrainConfig train = new TrainConfig().epochs(8).microBatch(4).lr(1e-3).warmupFraction(0.1)
