@@ -12,7 +12,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -169,12 +168,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
   }
 
   private static Path script() {
-    for (Path d = Paths.get(System.getProperty("scribe3d.home", ".")).toAbsolutePath(); d != null; d = d.getParent()) {
-      Path s = d.resolve("bench/train_tiny_torch.py");
-      if (Files.isRegularFile(s)) {
-        return s;
-      }
-    }
-    throw new CliExit("bench/train_tiny_torch.py not found (run from the repository)", 1);
+    return org.scribe3d.data.ProjectHome.file("bench/train_tiny_torch.py")
+        .orElseThrow(() -> new CliExit("bench/train_tiny_torch.py not found (run from the repository)", 1));
   }
 }

@@ -16,6 +16,7 @@ import org.scribe3d.data.AtomicFiles;
 import org.scribe3d.data.Case;
 import org.scribe3d.data.Dataset;
 import org.scribe3d.data.DatasetLoader;
+import org.scribe3d.data.FileTrees;
 import org.scribe3d.data.ProjectHome;
 import org.scribe3d.data.Split;
 import org.scribe3d.eval.Predictions;
@@ -132,7 +133,7 @@ public final class DemoCommand implements Callable<Integer> {
     for (Path previous : blindControl ? List.of(run, blind) : List.of(run)) {
       if (Files.exists(previous)) {
         o.printf("removing the previous demo's %s%n", previous);
-        deleteTree(previous);
+        FileTrees.delete(previous);
       }
     }
     Step training = run(o, steps, "train the tiny preset", trainArgs(dataset, run, cache, pipeline, encoder, false));
@@ -212,14 +213,6 @@ public final class DemoCommand implements Callable<Integer> {
     o.printf("summary: %s%nreport:  %s%n", out.resolve("summary.json"), out.resolve("report.html"));
     o.flush();
     return 0;
-  }
-
-  private static void deleteTree(Path root) throws java.io.IOException {
-    try (java.util.stream.Stream<Path> all = Files.walk(root)) {
-      for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 
   /** M3D's preprocessing with intensity augmentation only (see the class comment). */

@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
+import org.scribe3d.data.FileTrees;
 
 /**
  * Training checkpoints under {@code RUN/checkpoints/step-NNNNNNNN/}: {@code model.safetensors}
@@ -74,14 +74,14 @@ public final class CheckpointStore {
       if (Files.exists(target)) { // same step saved twice (e.g. end of run == periodic): replace
         Path old = Files.createTempDirectory(dir, ".old-" + name + "-");
         Files.move(target, old.resolve("x"), StandardCopyOption.ATOMIC_MOVE);
-        deleteTree(old);
+        FileTrees.delete(old);
       }
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       prune();
       return target;
     } finally {
       if (Files.exists(tmp)) {
-        deleteTree(tmp);
+        FileTrees.delete(tmp);
       }
     }
   }
@@ -119,22 +119,11 @@ public final class CheckpointStore {
   private void prune() throws IOException {
     List<Checkpoint> all = list();
     for (int i = 0; i < all.size() - keepLast; i++) {
-      deleteTree(all.get(i).dir());
+      FileTrees.delete(all.get(i).dir());
     }
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "{.old-*,.tmp-*}")) {
       for (Path p : ds) {
-        deleteTree(p);
-      }
-    }
-  }
-
-  static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
+        FileTrees.delete(p);
       }
     }
   }

@@ -13,7 +13,6 @@ import org.scribe3d.checkpoint.CheckpointException;
 import org.scribe3d.checkpoint.ModuleLoader;
 import org.scribe3d.checkpoint.Safetensors;
 import org.scribe3d.checkpoint.TensorSource;
-import org.scribe3d.model.projector.SpatialPoolingProjector;
 import org.scribe3d.model.vision.ViTConfig;
 
 /**
@@ -45,13 +44,15 @@ public final class EncoderFile {
 
   /**
    * Writes the model's vision tower, projector and finding head (if any) to {@code file} atomically.
+   * Buffers are left out (the projector's token statistics describe one run's scans, not the encoder); a
+   * load leaves the model's own.
    *
    * @param provenance extra metadata (how the encoder was trained), stored as strings
    */
   public static void save(MultimodalModel model, Path file, Map<String, String> provenance) {
     Map<String, NDArray> tensors = new LinkedHashMap<>();
     model.namedParameters().forEach((name, p) -> {
-      if (isImageSide(name)) {
+      if (isImageSide(name) && !p.buffer()) { // buffers (the projector's token statistics) describe one run's scans
         tensors.put(name, p.array());
       }
     });
@@ -93,7 +94,8 @@ public final class EncoderFile {
       try {
         return ModuleLoader.load(model, src,
             n -> isImageSide(n) && (head || !n.startsWith(HEAD)) ? n : null,
-            n -> !PARTS.stream().anyMatch(n::startsWith) && !(head && n.startsWith(HEAD)) || isTokenStatistic(n));
+            n -> !PARTS.stream().anyMatch(n::startsWith) && !(head && n.startsWith(HEAD))
+                || model.namedParameters().get(n).buffer());
       } catch (CheckpointException e) {
         throw new IllegalArgumentException(e.getMessage(), e);
       }
@@ -125,16 +127,7 @@ public final class EncoderFile {
   }
 
   private static boolean isImageSide(String name) {
-    return (name.startsWith(HEAD) || PARTS.stream().anyMatch(name::startsWith)) && !isTokenStatistic(name);
-  }
-
-  /**
-   * The projector's token statistics describe the scans of one run (computed when its main stage starts),
-   * not the encoder: they are neither written nor read.
-   */
-  private static boolean isTokenStatistic(String name) {
-    return name.equals("mm_projector." + SpatialPoolingProjector.MEAN)
-        || name.equals("mm_projector." + SpatialPoolingProjector.STD);
+    return name.startsWith(HEAD) || PARTS.stream().anyMatch(name::startsWith);
   }
 
   private static TensorSource open(Path file) {

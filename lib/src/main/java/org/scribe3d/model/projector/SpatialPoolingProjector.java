@@ -57,7 +57,7 @@ public final class SpatialPoolingProjector extends Module {
    * part of M3D checkpoints: they keep their values.
    */
   public ModuleLoader.Report loadWeights(TensorSource source) {
-    return ModuleLoader.load(this, source, VisionNames::projectorName, p -> p.equals(MEAN) || p.equals(STD));
+    return ModuleLoader.load(this, source, VisionNames::projectorName, p -> namedParameters().get(p).buffer());
   }
 
   /** Patch tokens [B, N, inHidden] → image embeddings [B, tokensOut, outHidden]. */
