@@ -43,6 +43,55 @@ def load(root, window, reorient, size):
     return x, y, train, val, types
 
 
+def dense_targets(root, types, size, stride, reorient):
+    """Per-cell targets [N, T, D/s, H/s, W/s]: 1 where a painted finding instance's bounding box
+    (ground_truth.json, voxel indices in storage order) overlaps the cell; NaN (ignored) for the
+    organ-level findings, which have no box. Follows load(): RAS reorientation, (x,y,z) -> (D,H,W),
+    scipy zoom (corners aligned)."""
+    gt = json.load(open(root + "/ground_truth.json"))
+    grid = [n // stride for n in size]
+    out = np.zeros((len(gt["cases"]), len(types), *grid), np.float32)
+    for n, c in enumerate(gt["cases"]):
+        shape = c["shape"]
+        flip = [False, False, False]
+        if reorient:  # as_closest_canonical on an axis-aligned affine flips the axes that run negative
+            flip = [c["affine"][a][a] < 0 for a in range(3)]
+        for f in c["findings"]:
+            t = types.index(f["type"])
+            for inst in f["instances"]:
+                if "bbox_voxel" not in inst:
+                    out[n, t] = np.nan
+                    continue
+                lo, hi = inst["bbox_voxel"]
+                box = []
+                for a in (2, 1, 0):  # D <- z, H <- y, W <- x
+                    l, h = lo[a], hi[a]
+                    if flip[a]:
+                        l, h = shape[a] - 1 - h, shape[a] - 1 - l
+                    d = 2 - a
+                    scale = (size[d] - 1) / (shape[a] - 1)
+                    box.append((int(l * scale) // stride, min(grid[d] - 1, int(np.ceil(h * scale)) // stride)))
+                out[n, t, box[0][0]:box[0][1] + 1, box[1][0]:box[1][1] + 1, box[2][0]:box[2][1] + 1] = 1
+    return torch.tensor(out)
+
+
+class DenseCNN(nn.Module):
+    """The reference CNN with a per-cell head: three stride-2 convs and one stride-1 (grid = size / 8),
+    a 1x1x1 conv to per-type cell scores; the scan's score per type is the max over cells."""
+
+    def __init__(self, labels):
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.Conv3d(1, 16, 3, 2, 1), nn.ReLU(), nn.Conv3d(16, 32, 3, 2, 1), nn.ReLU(),
+            nn.Conv3d(32, 64, 3, 2, 1), nn.ReLU(), nn.Conv3d(64, 64, 3, 1, 1), nn.ReLU(),
+            nn.Conv3d(64, labels, 1))
+
+    def forward(self, x, dense=False):
+        cells = self.body(x)
+        g = cells.flatten(2).max(2).values
+        return (g, cells) if dense else g
+
+
 def auc_per_label(scores, y):
     out = []
     for j in range(y.shape[1]):
@@ -126,6 +175,9 @@ def main():
                         "to H) as the Java finding head does; 0 (default): straight from the tokens")
     p.add_argument("--projector-pool", type=int, default=2, metavar="K",
                    help="with --projector: the average pool's kernel and stride (default 2 as Scribe3D; 1 = none)")
+    p.add_argument("--dense", type=float, default=0, metavar="W",
+                   help="cnn only: add a per-cell loss (weight W) on targets from the instances' bounding boxes "
+                        "in ground_truth.json (grid = size / 8)")
     p.add_argument("--cache", help="npz file to keep the loaded arrays in (reused when it exists)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
@@ -141,7 +193,11 @@ def main():
         if a.cache:
             np.savez(a.cache, x=x.numpy(), y=y.numpy(), train=train, val=val, types=types)
     print(f"{len(train)} training / {len(val)} validation scans loaded in {time.time() - t0:.0f} s", flush=True)
-    if a.model == "cnn":
+    cell_y = None
+    if a.dense:
+        cell_y = dense_targets(a.data, types, a.size, 8, not a.no_reorient)
+        net = DenseCNN(len(types))
+    elif a.model == "cnn":
         net = nn.Sequential(
             nn.Conv3d(1, 16, 3, 2, 1), nn.ReLU(), nn.Conv3d(16, 32, 3, 2, 1), nn.ReLU(),
             nn.Conv3d(32, 64, 3, 2, 1), nn.ReLU(), nn.Conv3d(64, 64, 3, 2, 1), nn.ReLU(),
@@ -161,7 +217,14 @@ def main():
         total = 0.0
         for b in range(0, len(train), 8):
             idx = [train[i] for i in perm[b:b + 8]]
-            loss = loss_fn(net(x[idx]), y[idx]) / len(idx)
+            if cell_y is None:
+                loss = loss_fn(net(x[idx]), y[idx]) / len(idx)
+            else:
+                g, cells = net(x[idx], dense=True)
+                target = cell_y[idx]
+                known = ~torch.isnan(target)
+                loss = (loss_fn(g, y[idx]) + a.dense * nn.functional.binary_cross_entropy_with_logits(
+                    cells[known], target[known], reduction="sum") / cells[0, 0].numel()) / len(idx)
             opt.zero_grad()
             loss.backward()
             opt.step()

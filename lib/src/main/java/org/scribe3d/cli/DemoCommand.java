@@ -52,7 +52,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "runs/demo", paramLabel = "DIR", description = "Output directory (default ${DEFAULT-VALUE}).")
   Path out;
 
-  @Option(names = "--cases", defaultValue = "240", paramLabel = "N", description = "Phantom cases, 20% held out (default ${DEFAULT-VALUE}).")
+  @Option(names = "--cases", defaultValue = "240", paramLabel = "N", description = "Phantom cases, 20%% held out (default ${DEFAULT-VALUE}).")
   int cases;
 
   @Option(names = "--seed", defaultValue = "7", paramLabel = "S", description = "Seed of the phantoms and the training (default ${DEFAULT-VALUE}).")

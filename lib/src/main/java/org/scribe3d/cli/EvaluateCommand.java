@@ -51,7 +51,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     description = "Score generated reports and VQA answers (PRED.jsonl, see docs/predictions-format.md) against"
         + " an AMOS-MM dataset.json: BLEU-1..4, ROUGE-L, METEOR, CIDEr-D, GREEN (with --green-model), finding"
-        + " precision/recall/F1 and VQA accuracy, per region and per type, each with a 95% bootstrap interval."
+        + " precision/recall/F1 and VQA accuracy, per region and per type, each with a 95%% bootstrap interval."
         + " Writes eval.json, per_case.csv and summary.html. With --run RUN_DIR the predictions are first generated"
         + " from a trained run (scribe3d train) into OUT/predictions.jsonl.")
 public final class EvaluateCommand implements Callable<Integer> {

@@ -129,6 +129,12 @@ public final class TrainCommand implements Callable<Integer> {
       + " a frozen pretrained encoder (docs/demo.md, session 7); not in M3D.")
   boolean standardizeTokens;
 
+  @Option(names = "--token-noise", paramLabel = "SIGMA", defaultValue = "0", description = "With"
+      + " --standardize-tokens: add Gaussian noise of this standard deviation to every standardised token element"
+      + " in training (each scan gets a new draw every time), so the language model cannot learn a scan's answers"
+      + " from its tokens' individual detail (default ${DEFAULT-VALUE}: none).")
+  double tokenNoise;
+
   @Option(names = "--vision-stem", paramLabel = "patch|conv",
       description = "The tiny preset's vision stem: patch (M3D-CLIP's linear patch embedding; the default without"
           + " --vision-init, which otherwise gives the encoder file's stem) or conv"
@@ -186,6 +192,7 @@ public final class TrainCommand implements Callable<Integer> {
     o.visionInit = visionInit;
     o.freezeVision = freezeVision;
     o.standardizeTokens = standardizeTokens;
+    o.tokenNoise = tokenNoise;
     o.llm = llm;
     o.modelConfig = modelConfig;
     o.valSamples = valSamples;

@@ -103,6 +103,11 @@ public final class TrainRun {
      * recomputes the same statistics from the same starting encoder).
      */
     public boolean standardizeTokens;
+    /**
+     * Standard deviation of Gaussian noise added to the standardised tokens in training (needs {@link
+     * #standardizeTokens}; {@link MultimodalTask#withTokenNoise}); 0 = none.
+     */
+    public double tokenNoise;
     public TrainConfig train = new TrainConfig().epochs(8).microBatch(4).lr(1e-3).warmupFraction(0.1)
         .weightDecay(0.0).maxGradNorm(1.0).checkpointEvery(0).keepLast(2)
         .threads(Runtime.getRuntime().availableProcessors()).groupSamples(true);
@@ -120,6 +125,9 @@ public final class TrainRun {
     }
     if (o.findingLoss < 0 || !Double.isFinite(o.findingLoss)) {
       throw new IllegalArgumentException("--finding-loss must be ≥ 0, got " + o.findingLoss);
+    }
+    if (!(o.tokenNoise >= 0) || !Double.isFinite(o.tokenNoise)) {
+      throw new IllegalArgumentException("--token-noise must be ≥ 0, got " + o.tokenNoise);
     }
     if (o.pretrainEpochs < 0) {
       throw new IllegalArgumentException("--pretrain-epochs must be ≥ 0, got " + o.pretrainEpochs);
@@ -236,6 +244,13 @@ public final class TrainRun {
         if (o.findingLoss > 0) {
           task.withFindingLoss(targets, o.findingLoss);
         }
+        if (o.tokenNoise > 0) {
+          if (!cfg.standardizeTokens()) {
+            throw new IllegalArgumentException("--token-noise is in units of the standardised tokens: it needs"
+                + " --standardize-tokens");
+          }
+          task.withTokenNoise(o.tokenNoise, cfg.vision().numPatches() * cfg.vision().hidden());
+        }
         double pretrainSeconds = 0;
         if (o.pretrainEpochs > 0) {
           if (targets.isEmpty()) {
@@ -320,14 +335,14 @@ public final class TrainRun {
     now.addProperty("augment", o.augment);
     now.add("pipeline", JsonParser.parseString(pipeline.toJson()));
     now.addProperty("freeze_vision", o.freezeVision);
+    now.addProperty("token_noise", o.tokenNoise);
     now.addProperty("vision_init", o.visionInit == null ? null : o.visionInit.toAbsolutePath().normalize().toString());
     Path file = o.out.resolve(RUN_OPTIONS_FILE);
     if (o.resume && Files.isRegularFile(file)) {
       JsonObject saved = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
       List<String> diffs = new ArrayList<>();
       for (String k : now.keySet()) {
-        boolean laterFlagOff = !saved.has(k) && now.get(k).isJsonPrimitive()
-            && now.get(k).getAsJsonPrimitive().isBoolean() && !now.get(k).getAsBoolean(); // a flag added since, unused
+        boolean laterFlagOff = !saved.has(k) && now.get(k).isJsonPrimitive() && isOff(now.get(k).getAsJsonPrimitive());
         if (!laterFlagOff && !Objects.equals(saved.get(k), now.get(k))) {
           diffs.add(k + " " + (k.equals("pipeline") ? "differs" : saved.get(k) + " (now " + now.get(k) + ")"));
         }
@@ -339,6 +354,11 @@ public final class TrainRun {
       return;
     }
     AtomicFiles.writeString(file, now + "\n");
+  }
+
+  /** A flag added since a run started is unused when false or 0. */
+  private static boolean isOff(com.google.gson.JsonPrimitive p) {
+    return p.isBoolean() ? !p.getAsBoolean() : p.isNumber() && p.getAsDouble() == 0;
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class MainTest {
   @Test
@@ -11,6 +12,19 @@ class MainTest {
     CliTestSupport.Result r = CliTestSupport.run("--help");
     assertEquals(0, r.exitCode());
     assertTrue(r.out().contains("Usage: scribe3d"), r.out());
+  }
+
+  /** Help text goes through printf-style formatting: a lone % in a description makes picocli warn on stderr. */
+  @Test
+  void everyCommandsHelpFormatsCleanly() {
+    CommandLine root = new CommandLine(new Main());
+    assertTrue(root.getSubcommands().size() > 10, root.getSubcommands().keySet().toString());
+    for (String name : root.getSubcommands().keySet()) {
+      CliTestSupport.Result r = CliTestSupport.run(name, "--help");
+      assertEquals(0, r.exitCode(), name);
+      assertEquals("", r.err(), name + " --help wrote to stderr");
+      assertTrue(r.out().contains("Usage: scribe3d " + name), name + ": " + r.out());
+    }
   }
 
   @Test

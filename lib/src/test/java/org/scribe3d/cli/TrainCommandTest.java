@@ -327,6 +327,20 @@ class TrainCommandTest {
     assertEquals(1, bad.exitCode(), bad.err());
     assertTrue(bad.err().contains("started without --standardize-tokens") && bad.err().strip().lines().count() == 1,
         bad.err());
+    // --token-noise: in units of the standardised tokens, so only with them; a resume must repeat it
+    CliTestSupport.Result noStd = CliTestSupport.run(args(tmp.resolve("noise-alone"), "--max-steps", "1",
+        "--token-noise", "1").toArray(String[]::new));
+    assertEquals(1, noStd.exitCode(), noStd.err());
+    assertTrue(noStd.err().contains("needs --standardize-tokens") && noStd.err().strip().lines().count() == 1,
+        noStd.err());
+    Path noisy = tmp.resolve("noisy");
+    CliTestSupport.Result n = CliTestSupport.run(args(noisy, "--max-steps", "1", "--standardize-tokens",
+        "--freeze-vision", "--token-noise", "0.5").toArray(String[]::new));
+    assertEquals(0, n.exitCode(), n.err());
+    CliTestSupport.Result other = CliTestSupport.run(args(noisy, "--max-steps", "2", "--standardize-tokens",
+        "--freeze-vision", "--token-noise", "1", "--resume").toArray(String[]::new));
+    assertEquals(1, other.exitCode(), other.err());
+    assertTrue(other.err().contains("token_noise 0.5 (now 1.0)"), other.err());
   }
 
   /** The tiny preset with the conv vision stem trains, and its config says so; misuse is one error line. */

@@ -1,6 +1,10 @@
 package org.scribe3d.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -90,5 +94,67 @@ class MultimodalTaskTest {
         assertTrue(task.lossUnits(b) > 0);
       }
     }
+  }
+
+  /**
+   * --token-noise: one draw per distinct scan of the micro-batch, of the asked standard deviation, from
+   * the samples' random sources (the same seeds give the same noise, and the augmented images do not change
+   * because noise is drawn after them); none when not augmenting (validation).
+   */
+  @Test
+  void tokenNoiseIsDrawnPerScanInTrainingOnly(@TempDir Path tmp) throws Exception {
+    PhantomDataset.write(tmp.resolve("ph"), 2, 5, 0.0, SizePreset.SMALL, (i, n, id, split, c) -> { });
+    List<TrainingExample> ex = Examples.expandAll(
+        DatasetLoader.load(tmp.resolve("ph"), DatasetLoader.Options.defaults()).split(Split.TRAIN));
+    try (Llama3Tokenizer tok = Llama3Tokenizer.vendored()) {
+      TextTokenizer tt = TextTokenizer.of(tok);
+      VocabMap vocab = TrainRun.corpusVocab(tt, ex, List.of());
+      MultimodalConfig tiny = ModelPresets.tiny(vocab);
+      PromptBuilder pb = new PromptBuilder(tt, tiny.imageTokens(), tiny.imageTokenId(), tiny.maxLength());
+      PipelineCache volumes = new PipelineCache(tmp.resolve("cache"), Pipeline.training(new int[] {16, 64, 64}, null));
+      int elements = 6 * 1000;
+      MultimodalTask plain = new MultimodalTask(ex, pb, volumes, true, tok.eosId(), vocab);
+      MultimodalTask noisy = new MultimodalTask(ex, pb, volumes, true, tok.eosId(), vocab).withTokenNoise(0.5, elements);
+      MultimodalTask validation = new MultimodalTask(ex, pb, volumes, false, tok.eosId(), vocab)
+          .withTokenNoise(0.5, elements);
+      int[] groups = noisy.groups();
+      int other = 0;
+      while (groups[other] == groups[0]) {
+        other++;
+      }
+      int[] samples = {0, other, 0};
+      MultimodalTask.Batch a = noisy.load(samples, seeds(7));
+      assertEquals(2, a.distinctImages());
+      float[] n = a.tokenNoise();
+      assertEquals(2 * elements, n.length);
+      for (int img = 0; img < 2; img++) {
+        double sum = 0;
+        double sq = 0;
+        for (int j = img * elements; j < (img + 1) * elements; j++) {
+          sum += n[j];
+          sq += (double) n[j] * n[j];
+        }
+        double mean = sum / elements;
+        assertEquals(0, mean, 0.03, "mean of scan " + img);
+        assertEquals(0.5, Math.sqrt(sq / elements - mean * mean), 0.02, "std of scan " + img);
+      }
+      assertFalse(java.util.Arrays.equals(java.util.Arrays.copyOfRange(n, 0, elements),
+          java.util.Arrays.copyOfRange(n, elements, 2 * elements)), "each scan its own draw");
+      assertArrayEquals(n, noisy.load(samples, seeds(7)).tokenNoise(), 0f);
+      assertFalse(java.util.Arrays.equals(n, noisy.load(samples, seeds(8)).tokenNoise()));
+      assertArrayEquals(plain.load(samples, seeds(7)).images(), a.images(), 0f);
+      assertNull(plain.load(samples, seeds(7)).tokenNoise());
+      assertNull(validation.load(samples, seeds(7)).tokenNoise());
+      assertThrows(IllegalArgumentException.class, () -> plain.withTokenNoise(Double.NaN, elements));
+      assertThrows(IllegalArgumentException.class, () -> plain.withTokenNoise(-1, elements));
+    }
+  }
+
+  private static SplittableRandom[] seeds(long base) {
+    SplittableRandom[] rngs = new SplittableRandom[3];
+    for (int i = 0; i < rngs.length; i++) {
+      rngs[i] = new SplittableRandom(base * 31 + i);
+    }
+    return rngs;
   }
 }

@@ -151,6 +151,14 @@ public final class MultimodalModel extends Module {
    * blind: tokens null and embeddings zeros.
    */
   public ImageFeatures encodeImages(NDArray images, int batch, NDManager manager) {
+    return encodeImages(images, batch, manager, null);
+  }
+
+  /**
+   * As {@link #encodeImages(NDArray, int, NDManager)}, adding {@code tokenNoise} [B, N, C] (or null) to
+   * the projector's standardised tokens ({@link SpatialPoolingProjector#forward(NDArray, NDArray)}).
+   */
+  public ImageFeatures encodeImages(NDArray images, int batch, NDManager manager, NDArray tokenNoise) {
     if (blind) {
       return new ImageFeatures(null,
           manager.zeros(new Shape(batch, config.imageTokens(), config.llm().hiddenSize()), llm.dtype()));
@@ -162,7 +170,7 @@ public final class MultimodalModel extends Module {
       throw new IllegalArgumentException(images.getShape().get(0) + " images for a batch of " + batch + " prompts");
     }
     NDArray tokens = vision.forward(images);
-    return new ImageFeatures(tokens, projector.forward(tokens));
+    return new ImageFeatures(tokens, projector.forward(tokens, tokenNoise));
   }
 
   /** Blind control: image embeddings replaced by zeros (issue 6's control run). */
