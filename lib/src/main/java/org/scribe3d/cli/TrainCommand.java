@@ -135,6 +135,11 @@ public final class TrainCommand implements Callable<Integer> {
       + " from its tokens' individual detail (default ${DEFAULT-VALUE}: none).")
   double tokenNoise;
 
+  @Option(names = "--image-dropout", paramLabel = "P", defaultValue = "0", description = "Zero a training scan's"
+      + " image embeddings with this probability per step (modality dropout: the blind control's input), so the"
+      + " language model learns the answers' priors and when the image changes them (default ${DEFAULT-VALUE}).")
+  double imageDropout;
+
   @Option(names = "--vision-stem", paramLabel = "patch|conv",
       description = "The tiny preset's vision stem: patch (M3D-CLIP's linear patch embedding; the default without"
           + " --vision-init, which otherwise gives the encoder file's stem) or conv"
@@ -193,6 +198,7 @@ public final class TrainCommand implements Callable<Integer> {
     o.freezeVision = freezeVision;
     o.standardizeTokens = standardizeTokens;
     o.tokenNoise = tokenNoise;
+    o.imageDropout = imageDropout;
     o.llm = llm;
     o.modelConfig = modelConfig;
     o.valSamples = valSamples;

@@ -29,12 +29,14 @@ public final class MultimodalTask implements BatchSource<MultimodalTask.Batch>, 
    * tokenised examples (original token ids). Examples of the same scan in one micro-batch share one
    * image (and one augmentation draw, that of the first of them), so the vision encoder runs once per
    * scan, not once per question. {@code tokenNoise}: Gaussian noise per distinct image for its encoder
-   * tokens (U·N·C; {@link #withTokenNoise}), drawn from the same random source, or null.
+   * tokens (U·N·C; {@link #withTokenNoise}), drawn from the same random source, or null. {@code imageKeep}:
+   * 1 or 0 per distinct image (0: its image embeddings are zeroed for this step, {@link
+   * #withImageDropout}), or null when every image is kept.
    */
   public record Batch(float[] images, int[] imageOf, List<PromptExample> examples, float[] findingTargets,
-      float[] tokenNoise) {
+      float[] tokenNoise, float[] imageKeep) {
     public Batch(float[] images, int[] imageOf, List<PromptExample> examples) {
-      this(images, imageOf, examples, null, null);
+      this(images, imageOf, examples, null, null, null);
     }
 
     public int distinctImages() {
@@ -53,6 +55,7 @@ public final class MultimodalTask implements BatchSource<MultimodalTask.Batch>, 
   private double findingWeight;
   private double tokenNoise;
   private int tokenElements;
+  private double imageDropout;
 
   /**
    * @param augment apply the pipeline's augmentation steps (training) or not (validation)
@@ -127,17 +130,19 @@ public final class MultimodalTask implements BatchSource<MultimodalTask.Batch>, 
       imageOf[i] = k;
       ex.add(encoded.get(samples[i]));
     }
-    float[] noise = null;
-    if (augment && tokenNoise > 0) {
-      noise = new float[distinct.size() * tokenElements];
-      int k = 0;
-      for (int i = 0; i < samples.length; i++) {
-        if (imageOf[i] == k) { // the first sample of each distinct image draws its noise, after its augmentation
+    float[] noise = augment && tokenNoise > 0 ? new float[distinct.size() * tokenElements] : null;
+    float[] keep = augment && imageDropout > 0 ? new float[distinct.size()] : null;
+    for (int i = 0, k = 0; i < samples.length && (noise != null || keep != null); i++) {
+      if (imageOf[i] == k) { // the first sample of each distinct image draws for it, after its augmentation
+        if (noise != null) {
           for (int j = k * tokenElements, end = j + tokenElements; j < end; j++) {
             noise[j] = (float) (tokenNoise * rngs[i].nextGaussian());
           }
-          k++;
         }
+        if (keep != null) {
+          keep[k] = rngs[i].nextDouble() < imageDropout ? 0f : 1f;
+        }
+        k++;
       }
     }
     float[] images = new float[distinct.size() * vox];
@@ -153,7 +158,7 @@ public final class MultimodalTask implements BatchSource<MultimodalTask.Batch>, 
         System.arraycopy(findingTargets.get(image), 0, targets, k++ * labels, labels);
       }
     }
-    return new Batch(images, imageOf, ex, targets, noise);
+    return new Batch(images, imageOf, ex, targets, noise, keep);
   }
 
   /**
@@ -171,6 +176,21 @@ public final class MultimodalTask implements BatchSource<MultimodalTask.Batch>, 
     }
     this.tokenNoise = sigma;
     this.tokenElements = elements;
+    return this;
+  }
+
+  /**
+   * Zeroes a training scan's image embeddings with probability {@code p} per step (modality dropout; the
+   * blind control's input for that step), drawn in the loader from the sample's random source after its
+   * augmentation and token noise; only when augmenting. The language model then also learns the
+   * answers' priors without the image and has to learn when the image changes them — session 8's model
+   * answered questions about findings it cannot see worse than its blind control.
+   */
+  public MultimodalTask withImageDropout(double p) {
+    if (!(p >= 0 && p < 1)) {
+      throw new IllegalArgumentException("image dropout must be in [0, 1), got " + p);
+    }
+    this.imageDropout = p;
     return this;
   }
 
@@ -224,6 +244,9 @@ public final class MultimodalTask implements BatchSource<MultimodalTask.Batch>, 
     }
     MultimodalModel.ImageFeatures f = mm.encodeImages(images, u, manager, noise);
     NDArray img = f.embeddings(); // [U, K, H]
+    if (b.imageKeep() != null) {
+      img = img.mul(manager.create(b.imageKeep(), new Shape(u, 1, 1)).toType(img.getDataType(), false));
+    }
     NDArray logits = mm.llm().forward(inputEmbeddings(mm, b, img, ids, manager),
         Tensors.owned(pb.attentionMask()), null, null);
     NDArray loss = MaskedCrossEntropy.sum(logits, Tensors.owned(pb.labels()));

@@ -108,6 +108,8 @@ public final class TrainRun {
      * #standardizeTokens}; {@link MultimodalTask#withTokenNoise}); 0 = none.
      */
     public double tokenNoise;
+    /** Probability per scan and step of zeroing its image embeddings in training ({@link MultimodalTask#withImageDropout}). */
+    public double imageDropout;
     public TrainConfig train = new TrainConfig().epochs(8).microBatch(4).lr(1e-3).warmupFraction(0.1)
         .weightDecay(0.0).maxGradNorm(1.0).checkpointEvery(0).keepLast(2)
         .threads(Runtime.getRuntime().availableProcessors()).groupSamples(true);
@@ -128,6 +130,9 @@ public final class TrainRun {
     }
     if (!(o.tokenNoise >= 0) || !Double.isFinite(o.tokenNoise)) {
       throw new IllegalArgumentException("--token-noise must be ≥ 0, got " + o.tokenNoise);
+    }
+    if (!(o.imageDropout >= 0 && o.imageDropout < 1)) {
+      throw new IllegalArgumentException("--image-dropout must be in [0, 1), got " + o.imageDropout);
     }
     if (o.pretrainEpochs < 0) {
       throw new IllegalArgumentException("--pretrain-epochs must be ≥ 0, got " + o.pretrainEpochs);
@@ -251,6 +256,9 @@ public final class TrainRun {
           }
           task.withTokenNoise(o.tokenNoise, cfg.vision().numPatches() * cfg.vision().hidden());
         }
+        if (o.imageDropout > 0) {
+          task.withImageDropout(o.imageDropout);
+        }
         double pretrainSeconds = 0;
         if (o.pretrainEpochs > 0) {
           if (targets.isEmpty()) {
@@ -336,6 +344,7 @@ public final class TrainRun {
     now.add("pipeline", JsonParser.parseString(pipeline.toJson()));
     now.addProperty("freeze_vision", o.freezeVision);
     now.addProperty("token_noise", o.tokenNoise);
+    now.addProperty("image_dropout", o.imageDropout);
     now.addProperty("vision_init", o.visionInit == null ? null : o.visionInit.toAbsolutePath().normalize().toString());
     Path file = o.out.resolve(RUN_OPTIONS_FILE);
     if (o.resume && Files.isRegularFile(file)) {

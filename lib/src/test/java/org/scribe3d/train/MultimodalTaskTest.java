@@ -92,6 +92,18 @@ class MultimodalTaskTest {
         float ref = MaskedCrossEntropy.sum(logits, batch.labels()).getFloat();
         assertEquals(ref, shared, 1e-4f * Math.abs(ref));
         assertTrue(task.lossUnits(b) > 0);
+        // --image-dropout: a dropped scan's examples see the blind control's input (zero image embeddings)
+        MultimodalTask.Batch dropped = new MultimodalTask.Batch(b.images(), b.imageOf(), b.examples(), null, null,
+            new float[] {0f, 0f});
+        float droppedLoss = task.lossSum(model, dropped, m).getFloat();
+        model.setBlind(true);
+        float blind = task.lossSum(model, b, m).getFloat();
+        model.setBlind(false);
+        assertEquals(blind, droppedLoss, 1e-5f * Math.abs(blind));
+        assertTrue(Math.abs(droppedLoss - shared) > 1e-4f * Math.abs(shared), "dropping the image changes the loss");
+        MultimodalTask.Batch kept = new MultimodalTask.Batch(b.images(), b.imageOf(), b.examples(), null, null,
+            new float[] {1f, 1f});
+        assertEquals(shared, task.lossSum(model, kept, m).getFloat(), 1e-6f * Math.abs(shared));
       }
     }
   }
@@ -147,6 +159,27 @@ class MultimodalTaskTest {
       assertNull(validation.load(samples, seeds(7)).tokenNoise());
       assertThrows(IllegalArgumentException.class, () -> plain.withTokenNoise(Double.NaN, elements));
       assertThrows(IllegalArgumentException.class, () -> plain.withTokenNoise(-1, elements));
+      // --image-dropout: each distinct scan is dropped with the asked probability, in training only
+      MultimodalTask dropping = new MultimodalTask(ex, pb, volumes, true, tok.eosId(), vocab).withImageDropout(0.3);
+      int dropped = 0;
+      int draws = 0;
+      for (long seed = 0; seed < 150; seed++) {
+        float[] keep = dropping.load(samples, seeds(seed)).imageKeep();
+        assertEquals(2, keep.length);
+        for (float k : keep) {
+          assertTrue(k == 0f || k == 1f);
+          dropped += k == 0f ? 1 : 0;
+          draws++;
+        }
+      }
+      assertEquals(0.3, (double) dropped / draws, 0.07, dropped + " of " + draws + " dropped");
+      assertArrayEquals(dropping.load(samples, seeds(3)).imageKeep(), dropping.load(samples, seeds(3)).imageKeep());
+      assertNull(new MultimodalTask(ex, pb, volumes, false, tok.eosId(), vocab).withImageDropout(0.3)
+          .load(samples, seeds(3)).imageKeep());
+      assertNull(a.imageKeep());
+      for (double bad : new double[] {1, -0.1, Double.NaN}) {
+        assertThrows(IllegalArgumentException.class, () -> plain.withImageDropout(bad));
+      }
     }
   }
 
