@@ -9,6 +9,7 @@ support learning in this budget".
 
   /usr/bin/python3 bench/learnability_cnn.py runs/demo/data --seconds 120
   /usr/bin/python3 bench/learnability_cnn.py /tmp/s1200 --window -200 300
+  /usr/bin/python3 bench/learnability_cnn.py /tmp/s1200 --window -200 300 --dense 1   # + per-cell box targets
 """
 import argparse
 import json
@@ -45,12 +46,13 @@ def load(root, window, reorient, size):
 
 def dense_targets(root, types, size, stride, reorient):
     """Per-cell targets [N, T, D/s, H/s, W/s]: 1 where a painted finding instance's bounding box
-    (ground_truth.json, voxel indices in storage order) overlaps the cell; NaN (ignored) for the
-    organ-level findings, which have no box. Follows load(): RAS reorientation, (x,y,z) -> (D,H,W),
+    (ground_truth.json, voxel indices in storage order) overlaps the cell; NaN (ignored) in every scan
+    for the organ-level finding types, which have no box. Follows load(): RAS reorientation, (x,y,z) -> (D,H,W),
     scipy zoom (corners aligned)."""
     gt = json.load(open(root + "/ground_truth.json"))
     grid = [n // stride for n in size]
     out = np.zeros((len(gt["cases"]), len(types), *grid), np.float32)
+    boxless = set()
     for n, c in enumerate(gt["cases"]):
         shape = c["shape"]
         flip = [False, False, False]
@@ -60,7 +62,7 @@ def dense_targets(root, types, size, stride, reorient):
             t = types.index(f["type"])
             for inst in f["instances"]:
                 if "bbox_voxel" not in inst:
-                    out[n, t] = np.nan
+                    boxless.add(t)
                     continue
                 lo, hi = inst["bbox_voxel"]
                 box = []
@@ -72,6 +74,8 @@ def dense_targets(root, types, size, stride, reorient):
                     scale = (size[d] - 1) / (shape[a] - 1)
                     box.append((int(l * scale) // stride, min(grid[d] - 1, int(np.ceil(h * scale)) // stride)))
                 out[n, t, box[0][0]:box[0][1] + 1, box[1][0]:box[1][1] + 1, box[2][0]:box[2][1] + 1] = 1
+    for t in boxless:  # in every scan: all-zero maps in the negatives would push the positives' max down too
+        out[:, t] = np.nan
     return torch.tensor(out)
 
 

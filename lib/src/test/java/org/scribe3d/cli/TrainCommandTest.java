@@ -341,6 +341,11 @@ class TrainCommandTest {
         "--freeze-vision", "--token-noise", "1", "--resume").toArray(String[]::new));
     assertEquals(1, other.exitCode(), other.err());
     assertTrue(other.err().contains("token_noise 0.5 (now 1.0)"), other.err());
+    CliTestSupport.Result badDropout = CliTestSupport.run(args(tmp.resolve("dropout"), "--max-steps", "1",
+        "--image-dropout", "1").toArray(String[]::new));
+    assertEquals(1, badDropout.exitCode(), badDropout.err());
+    assertTrue(badDropout.err().contains("--image-dropout must be in [0, 1)")
+        && badDropout.err().strip().lines().count() == 1, badDropout.err());
   }
 
   /** The tiny preset with the conv vision stem trains, and its config says so; misuse is one error line. */
