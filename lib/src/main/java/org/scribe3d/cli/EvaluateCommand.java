@@ -71,6 +71,12 @@ public final class EvaluateCommand implements Callable<Integer> {
       description = "With --run: prompts decoded together (default ${DEFAULT-VALUE}).")
   int batch;
 
+  @Option(names = "--answer-mode", paramLabel = "options|greedy", defaultValue = "options", description = "With --run: "
+      + "How a multiple-choice answer is chosen: options (default) scores each option's answer"
+      + " string by the model's log-likelihood and takes the most likely; greedy decodes freely and scores the first"
+      + " letter (a small model's letter and text can disagree).")
+  String answerMode;
+
   @Option(names = "--blind", description = "With --run: zero the image embeddings (blind control; runs trained with"
       + " --blind are detected from RUN/blind.json without this).")
   boolean blind;
@@ -222,6 +228,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     inputs.addProperty("predictions", predictions.toAbsolutePath().normalize().toString());
     inputs.addProperty("data", data.toAbsolutePath().normalize().toString());
     inputs.addProperty("split", split);
+    if (run != null) { // how the predictions were generated from the run
+      inputs.addProperty("run", run.toAbsolutePath().normalize().toString());
+      inputs.addProperty("answer_mode", answerMode.strip().toLowerCase(Locale.ROOT));
+    }
     inputs.addProperty("green_model", greenModel == null ? null : greenModel.toAbsolutePath().normalize().toString());
     doc.add("inputs", inputs);
     if (comparison != null) {
@@ -268,7 +278,13 @@ public final class EvaluateCommand implements Callable<Integer> {
       out = run.resolve("eval");
     }
     Path file = out.resolve("predictions.jsonl");
-    RunPredictor.Options o = new RunPredictor.Options().threads(threads).batch(batch).blind(blind).log(System.err);
+    RunPredictor.Options o;
+    try {
+      o = new RunPredictor.Options().threads(threads).batch(batch).blind(blind).log(System.err)
+          .answerMode(RunPredictor.AnswerMode.parse(answerMode));
+    } catch (IllegalArgumentException e) {
+      throw new CliExit(e.getMessage(), 2);
+    }
     try (RunPredictor p = RunPredictor.open(run, o)) {
       RunPredictor.SplitResult r = p.predictSplit(ds, s, file, System.err);
       err.printf(Locale.ROOT, "generated %d report and %d VQA predictions for %d %s cases in %.1f s (preprocess %.1f s,"

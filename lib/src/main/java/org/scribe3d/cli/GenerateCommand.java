@@ -55,6 +55,11 @@ public final class GenerateCommand implements Callable<Integer> {
       + " for reports, " + RunPredictor.ANSWER_MAX_NEW_TOKENS + " for answers).")
   Integer maxNewTokens;
 
+  @Option(names = "--answer-mode", paramLabel = "options|greedy", defaultValue = "options", description = "How a multiple-choice answer is chosen: options (default) scores each option's answer"
+      + " string by the model's log-likelihood and takes the most likely; greedy decodes freely and scores the first"
+      + " letter (a small model's letter and text can disagree).")
+  String answerMode;
+
   @Option(names = "--blind", description = "Zero the image embeddings (blind control; runs trained with --blind are"
       + " detected from RUN/blind.json without this).")
   boolean blind;
@@ -92,7 +97,13 @@ public final class GenerateCommand implements Callable<Integer> {
     if (!Files.isRegularFile(image)) {
       throw new CliExit("image " + image + " is not a regular file");
     }
-    RunPredictor.Options o = new RunPredictor.Options().threads(threads).blind(blind).log(System.err);
+    RunPredictor.AnswerMode mode;
+    try {
+      mode = RunPredictor.AnswerMode.parse(answerMode);
+    } catch (IllegalArgumentException e) {
+      throw new CliExit(e.getMessage(), 2);
+    }
+    RunPredictor.Options o = new RunPredictor.Options().threads(threads).blind(blind).log(System.err).answerMode(mode);
     if (maxNewTokens != null) {
       o.reportMaxNewTokens(maxNewTokens).answerMaxNewTokens(maxNewTokens);
     }

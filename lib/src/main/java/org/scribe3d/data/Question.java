@@ -14,6 +14,11 @@ public record Question(String question, Map<String, String> options, String answ
 
   /** The answer as the model is trained to say it: {@code "<letter>. <text>"}. */
   public String answerText() {
-    return answer + ". " + options.get(answer);
+    return answerTextFor(answer);
+  }
+
+  /** Option {@code letter} said the way answers are trained: {@code "<letter>. <text>"}. */
+  public String answerTextFor(String letter) {
+    return letter + ". " + options.get(letter);
   }
 }

@@ -41,6 +41,7 @@ import org.scribe3d.model.multimodal.MultimodalModel;
 import org.scribe3d.prompt.Llama3Tokenizer;
 import org.scribe3d.prompt.PromptBuilder;
 import org.scribe3d.prompt.TextTokenizer;
+import org.scribe3d.prompt.PromptExample;
 import org.scribe3d.prompt.VocabMap;
 import org.scribe3d.train.TrainRun;
 import org.scribe3d.train.VolumeCache;
@@ -77,6 +78,7 @@ public final class RunPredictor implements AutoCloseable {
     int reportMaxNewTokens = REPORT_MAX_NEW_TOKENS;
     int answerMaxNewTokens = ANSWER_MAX_NEW_TOKENS;
     int casesPerChunk = 32;
+    AnswerMode answerMode = AnswerMode.OPTIONS;
     boolean blind;
     Path cacheDir;
     Integer threads;
@@ -101,6 +103,12 @@ public final class RunPredictor implements AutoCloseable {
 
     public Options answerMaxNewTokens(int n) {
       this.answerMaxNewTokens = positive(n, "answer max new tokens");
+      return this;
+    }
+
+    /** How multiple-choice answers are chosen (default {@link AnswerMode#OPTIONS}). */
+    public Options answerMode(AnswerMode mode) {
+      this.answerMode = java.util.Objects.requireNonNull(mode, "answer mode");
       return this;
     }
 
@@ -145,6 +153,27 @@ public final class RunPredictor implements AutoCloseable {
         throw new IllegalArgumentException(what + " must be at least 1, got " + n);
       }
       return n;
+    }
+  }
+
+  /**
+   * How a multiple-choice answer is chosen. {@code OPTIONS} scores each option's answer string ("B. Large",
+   * the training target, with its EOS) by the model's log-likelihood after the question and takes the
+   * highest (rank classification, as lm-evaluation-harness scores multiple choice): the answer is always
+   * one of the options, its letter and text agree, and it is the option the model finds most probable as a
+   * whole. {@code GREEDY} decodes freely (at most {@code answerMaxNewTokens}); the first letter is the answer,
+   * and a small model's letter and text may disagree (session 8: on a third of the questions).
+   */
+  public enum AnswerMode {
+    OPTIONS, GREEDY;
+
+    public static AnswerMode parse(String s) {
+      for (AnswerMode m : values()) {
+        if (m.name().equalsIgnoreCase(s.strip())) {
+          return m;
+        }
+      }
+      throw new IllegalArgumentException("unknown answer mode '" + s + "' (expected options or greedy)");
     }
   }
 
@@ -385,8 +414,27 @@ public final class RunPredictor implements AutoCloseable {
       checkOptions(q);
       ps.add(questionPrompt(q));
     }
+    List<String> texts;
+    if (options.answerMode == AnswerMode.GREEDY) {
+      texts = generate(images, ps, options.answerMaxNewTokens);
+    } else if (images.isEmpty()) {
+      texts = List.of();
+    } else {
+      Map<Path, Integer> index = new LinkedHashMap<>();
+      int[] imageOf = new int[images.size()];
+      for (int i = 0; i < images.size(); i++) {
+        imageOf[i] = index.computeIfAbsent(images.get(i).toAbsolutePath().normalize(), k -> index.size());
+      }
+      List<float[]> volumes = new ArrayList<>();
+      for (Path p : index.keySet()) {
+        volumes.add(preprocess(p));
+      }
+      try (NDManager m = manager.newSubManager()) {
+        texts = chooseOptions(imageEmbeddings(volumes, m), imageOf, questions, ps, m);
+      }
+    }
     List<Answer> out = new ArrayList<>();
-    for (String s : generate(images, ps, options.answerMaxNewTokens)) {
+    for (String s : texts) {
       out.add(new Answer(answerLetter(s), s));
     }
     return out;
@@ -510,10 +558,16 @@ public final class RunPredictor implements AutoCloseable {
           List<Integer> repImg = new ArrayList<>();
           List<long[]> vqaIds = new ArrayList<>();
           List<Integer> vqaImg = new ArrayList<>();
+          List<Question> vqaQuestions = new ArrayList<>();
+          List<String> vqaPrompts = new ArrayList<>();
           for (int i = from; i < to; i++) {
             for (Request q : reqs.get(i)) {
               (q.isReport() ? repIds : vqaIds).add(toModelIds(q.prompt()));
               (q.isReport() ? repImg : vqaImg).add(i - from);
+              if (!q.isReport()) {
+                vqaQuestions.add(q.question());
+                vqaPrompts.add(q.prompt());
+              }
             }
           }
           List<String> repOut;
@@ -524,8 +578,10 @@ public final class RunPredictor implements AutoCloseable {
             repOut = decode(emb, repImg.stream().mapToInt(Integer::intValue).toArray(), repIds,
                 options.reportMaxNewTokens, m);
             long b = System.nanoTime();
-            vqaOut = decode(emb, vqaImg.stream().mapToInt(Integer::intValue).toArray(), vqaIds,
-                options.answerMaxNewTokens, m);
+            int[] vqaImages = vqaImg.stream().mapToInt(Integer::intValue).toArray();
+            vqaOut = options.answerMode == AnswerMode.GREEDY
+                ? decode(emb, vqaImages, vqaIds, options.answerMaxNewTokens, m)
+                : chooseOptions(emb, vqaImages, vqaQuestions, vqaPrompts, m);
             long c = System.nanoTime();
             reportSec += (b - a) / 1e9;
             answerSec += (c - b) / 1e9;
@@ -704,27 +760,13 @@ public final class RunPredictor implements AutoCloseable {
         Arrays.fill(mask, i * t + pad[i], (i + 1) * t, 1f);
       }
       try (NDManager cm = m.newSubManager()) {
-        NDArray embeds;
-        try (NDScope scope = new NDScope()) {
-          NDArray tok = model.llm().embed(cm.create(flat, new Shape(b, t)));
-          NDList rows = new NDList();
-          for (int i = 0; i < b; i++) {
-            // row i: [left padding, BOS] + image embeddings + prompt text (PromptBuilder's layout)
-            int s = pad[i] + 1;
-            NDArray img = emb[imageOf[order[from + i]]].expandDims(0);
-            if (img.getDataType() != tok.getDataType()) {
-              img = img.toType(tok.getDataType(), false);
-            }
-            NDList parts = new NDList(tok.get(new NDIndex("{}:{}, 0:{}, :", i, i + 1, s)), img);
-            if (s + k < t) {
-              parts.add(tok.get(new NDIndex("{}:{}, {}:, :", i, i + 1, s + k)));
-            }
-            rows.add(NDArrays.concat(parts, 1));
-          }
-          embeds = NDArrays.concat(rows, 0);
-          embeds.attach(cm);
-          NDScope.unregister(embeds);
+        NDArray[] rowImages = new NDArray[b];
+        int[] imageStart = new int[b];
+        for (int i = 0; i < b; i++) {
+          rowImages[i] = emb[imageOf[order[from + i]]];
+          imageStart[i] = pad[i] + 1; // [left padding, BOS] + image embeddings + prompt text
         }
+        NDArray embeds = spliced(flat, b, t, rowImages, imageStart, cm);
         GenerationResult r = Generator.generate(model.logitsSource(), embeds, cm.create(mask, new Shape(b, t)), cfg);
         for (int i = 0; i < b; i++) {
           long[] tokens = r.tokens().get(i);
@@ -733,6 +775,118 @@ public final class RunPredictor implements AutoCloseable {
       }
     }
     return Arrays.asList(out);
+  }
+
+  /**
+   * Token embeddings of {@code flat} [b, t] (model ids) with row i's image embeddings [K, H] spliced over
+   * its K placeholders starting at {@code imageStart[i]} (PromptBuilder's layout: right after BOS), owned
+   * by {@code cm}.
+   */
+  private NDArray spliced(long[] flat, int b, int t, NDArray[] rowImages, int[] imageStart, NDManager cm) {
+    int k = model.config().imageTokens();
+    try (NDScope scope = new NDScope()) {
+      NDArray tok = model.llm().embed(cm.create(flat, new Shape(b, t)));
+      NDList rows = new NDList();
+      for (int i = 0; i < b; i++) {
+        int s = imageStart[i];
+        NDArray img = rowImages[i].expandDims(0);
+        if (img.getDataType() != tok.getDataType()) {
+          img = img.toType(tok.getDataType(), false);
+        }
+        NDList parts = new NDList(tok.get(new NDIndex("{}:{}, 0:{}, :", i, i + 1, s)), img);
+        if (s + k < t) {
+          parts.add(tok.get(new NDIndex("{}:{}, {}:, :", i, i + 1, s + k)));
+        }
+        rows.add(NDArrays.concat(parts, 1));
+      }
+      NDArray embeds = NDArrays.concat(rows, 0);
+      embeds.attach(cm);
+      NDScope.unregister(embeds);
+      return embeds;
+    }
+  }
+
+  /**
+   * {@link AnswerMode#OPTIONS}: for question i about image emb[imageOf[i]], the option whose answer string
+   * (the training target "X. text" and EOS, {@link PromptBuilder#example}) has the highest log-likelihood
+   * under the model; returned as that answer string. Candidates run right-padded as in training (image
+   * after BOS, positions from 0), {@code batch} at a time; the head is applied to the answer positions only.
+   * An option with tokens outside a restricted vocabulary cannot be produced by the model and is never chosen.
+   */
+  private List<String> chooseOptions(NDArray[] emb, int[] imageOf, List<Question> questions, List<String> promptTexts,
+      NDManager m) {
+    VocabMap vocab = model.config().vocab();
+    int letters = PromptTemplates.LETTERS.size();
+    double[] score = new double[questions.size() * letters];
+    Arrays.fill(score, Double.NEGATIVE_INFINITY);
+    List<long[]> cand = new ArrayList<>();
+    List<Integer> candSlot = new ArrayList<>();
+    List<Integer> candHead = new ArrayList<>();
+    for (int i = 0; i < questions.size(); i++) {
+      toModelIds(promptTexts.get(i)); // a prompt the model cannot read fails as in greedy decoding
+      for (int l = 0; l < letters; l++) {
+        PromptExample ex = prompts.example(promptTexts.get(i), questions.get(i).answerTextFor(PromptTemplates.LETTERS.get(l)));
+        if (ex.truncated() || (vocab != null && !Arrays.stream(ex.inputIds()).allMatch(vocab::contains))) {
+          continue;
+        }
+        cand.add(vocab == null ? ex.inputIds() : vocab.toCompact(ex.inputIds()));
+        candSlot.add(i * letters + l);
+        candHead.add(ex.promptLength());
+      }
+    }
+    long pad = model.greedy(1).padId();
+    for (int from = 0; from < cand.size(); from += options.batch) {
+      int b = Math.min(options.batch, cand.size() - from);
+      int t = 0;
+      for (int i = 0; i < b; i++) {
+        t = Math.max(t, cand.get(from + i).length);
+      }
+      long[] flat = new long[b * t];
+      float[] mask = new float[b * t];
+      Arrays.fill(flat, pad);
+      NDArray[] rowImages = new NDArray[b];
+      int[] imageStart = new int[b];
+      for (int i = 0; i < b; i++) {
+        long[] ids = cand.get(from + i);
+        System.arraycopy(ids, 0, flat, i * t, ids.length);
+        Arrays.fill(mask, i * t, i * t + ids.length, 1f);
+        rowImages[i] = emb[imageOf[candSlot.get(from + i) / letters]];
+        imageStart[i] = 1;
+      }
+      try (NDManager cm = m.newSubManager()) {
+        NDArray hidden = model.llm().hidden(spliced(flat, b, t, rowImages, imageStart, cm),
+            cm.create(mask, new Shape(b, t)), null, null);
+        for (int i = 0; i < b; i++) {
+          long[] ids = cand.get(from + i);
+          int head = candHead.get(from + i);
+          // hidden state j predicts token j + 1: the answer tokens head … end-1 come from states head-1 … end-2
+          NDArray logp = model.llm().logits(hidden.get(new NDIndex("{}, {}:{}, :", i, head - 1, ids.length - 1)))
+              .toType(ai.djl.ndarray.types.DataType.FLOAT32, false).logSoftmax(-1);
+          float[] lp = logp.toFloatArray();
+          int v = (int) logp.getShape().get(1);
+          double s = 0;
+          for (int j = head; j < ids.length; j++) {
+            s += lp[(j - head) * v + (int) ids[j]];
+          }
+          score[candSlot.get(from + i)] = s;
+        }
+      }
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < questions.size(); i++) {
+      int best = -1;
+      for (int l = 0; l < letters; l++) {
+        if (score[i * letters + l] > Double.NEGATIVE_INFINITY && (best < 0 || score[i * letters + l] > score[i * letters + best])) {
+          best = l;
+        }
+      }
+      if (best < 0) {
+        throw new IllegalArgumentException("no option of question '" + questions.get(i).question()
+            + "' can be written with this run's vocabulary (it holds only the tokens of its training corpus)");
+      }
+      out.add(questions.get(i).answerTextFor(PromptTemplates.LETTERS.get(best)));
+    }
+    return out;
   }
 
   private static void checkOptions(Question q) {

@@ -163,10 +163,10 @@ public final class MultimodalTask implements BatchSource<MultimodalTask.Batch>, 
 
   /**
    * Adds Gaussian noise of standard deviation {@code sigma} to every element of the projector's
-   * standardised encoder tokens in training ({@code train --token-noise}): with 192 training scans the
-   * language model otherwise learns each scan's answers from its tokens' individual detail (session 8:
-   * VQA 0.83 on the training scans, 0.52 held out) instead of from what findings change. Drawn in the
-   * loader from the sample's random source (deterministic, resumable); only when augmenting.
+   * standardised encoder tokens in training ({@code train --token-noise}), meant to stop the language
+   * model from learning each scan's answers from its tokens' individual detail (with 192 training scans:
+   * VQA 0.83 on them, 0.52 held out); at σ = 1 it did not change held-out VQA (docs/demo.md, session 8).
+   * Drawn in the loader from the sample's random source (deterministic, resumable); only when augmenting.
    *
    * @param elements encoder tokens × channels per image
    */

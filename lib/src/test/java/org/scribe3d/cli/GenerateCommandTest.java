@@ -148,6 +148,16 @@ class GenerateCommandTest {
     assertTrue(eval.toString().contains("vqa"), eval.toString());
     assertTrue(Files.isRegularFile(out.resolve("per_case.csv")) && Files.isRegularFile(out.resolve("summary.html")));
     assertTrue(r.err().contains("generated " + wantReports + " report and " + wantVqa + " VQA predictions"), r.err());
+    assertEquals("options", eval.getAsJsonObject("inputs").get("answer_mode").getAsString());
+    // option scoring: every answer is one of its question's options, said as in training
+    Map<String, Case> byId = ds.split(Split.VALIDATION).stream().collect(Collectors.toMap(Case::id, c -> c));
+    for (JsonObject l : lines) {
+      if (l.has("question_index")) {
+        Question q = byId.get(l.get("case_id").getAsString()).questions().get(l.get("question_index").getAsInt());
+        String pred = l.get("prediction").getAsString();
+        assertTrue(PromptTemplates.LETTERS.stream().anyMatch(x -> q.answerTextFor(x).equals(pred)), pred);
+      }
+    }
 
     // scoring the written file with --predictions gives the same eval.json metrics (one code path)
     Path again = tmp.resolve("again");
@@ -155,6 +165,8 @@ class GenerateCommandTest {
         "--data", data.resolve("dataset.json").toString(), "--bootstrap", "20", "--no-meteor", "--out", again.toString());
     assertEquals(0, p.exitCode(), p.err());
     JsonObject second = JsonParser.parseString(Files.readString(again.resolve("eval.json"))).getAsJsonObject();
+    eval.getAsJsonObject("inputs").remove("run"); // how --run generated them; the scores must not differ
+    eval.getAsJsonObject("inputs").remove("answer_mode");
     eval.remove("seconds");
     second.remove("seconds");
     assertEquals(strip(eval), strip(second));
@@ -181,7 +193,8 @@ class GenerateCommandTest {
     // the predictor's report and answer are what the model generates for exactly those prompts; an
     // untrained model (near-uniform logits) so that any change of the input embeddings shows
     Path random = untrainedRun("random-run");
-    try (RunPredictor p = RunPredictor.open(random, new RunPredictor.Options().threads(1));
+    try (RunPredictor p = RunPredictor.open(random, new RunPredictor.Options().threads(1)
+            .answerMode(RunPredictor.AnswerMode.GREEDY));
         NDManager m = NDManager.newBaseManager()) {
       MultimodalModel model = p.model();
       var v = model.config().vision();
@@ -211,6 +224,60 @@ class GenerateCommandTest {
       // and the image matters: another scan, another report
       Case other = ds.split(Split.TRAIN).get(0);
       assertNotEquals(want, p.reports(other.image(), EnumSet.of(Region.ABDOMEN)).get(Region.ABDOMEN));
+    }
+  }
+
+  /**
+   * Option scoring picks, for every question, the option whose answer string the model's own training forward
+   * ({@link MultimodalModel#forward}, one candidate at a time, no padding) finds most likely — batched across
+   * scans and questions with padding, and also when a batch splits a question's four candidates.
+   */
+  @Test
+  void optionScoringPicksTheAnswerTheModelFindsMostLikely() throws Exception {
+    Path random = untrainedRun("options-run");
+    try (RunPredictor p = RunPredictor.open(random, new RunPredictor.Options().threads(1).batch(5));
+        NDManager m = NDManager.newBaseManager()) {
+      MultimodalModel model = p.model();
+      MultimodalConfig cfg = model.config();
+      var v = cfg.vision();
+      org.scribe3d.prompt.PromptBuilder pb = new org.scribe3d.prompt.PromptBuilder(p.tokenizer(), cfg.imageTokens(),
+          cfg.imageTokenId(), cfg.maxLength());
+      List<Path> imgs = new ArrayList<>();
+      List<Question> qs = new ArrayList<>();
+      List<String> want = new ArrayList<>();
+      int differ = 0;
+      for (Case c : List.of(val, ds.split(Split.TRAIN).get(0))) {
+        NDArray img = m.create(p.preprocess(c.image()), new Shape(1, 1, v.depth(), v.height(), v.width()));
+        for (Question q : c.questions()) {
+          double best = Double.NEGATIVE_INFINITY;
+          String bestText = null;
+          for (String letter : PromptTemplates.LETTERS) {
+            var ex = pb.example(RunPredictor.questionPrompt(q), q.answerTextFor(letter));
+            long[] ids = cfg.vocab() == null ? ex.inputIds() : cfg.vocab().toCompact(ex.inputIds());
+            float[] lp = model.forward(m.create(ids, new Shape(1, ids.length)), img, null).logSoftmax(-1)
+                .toFloatArray();
+            int vocab = lp.length / ids.length;
+            double score = 0;
+            for (int j = ex.promptLength(); j < ids.length; j++) {
+              score += lp[(j - 1) * vocab + (int) ids[j]];
+            }
+            if (score > best) {
+              best = score;
+              bestText = q.answerTextFor(letter);
+            }
+          }
+          imgs.add(c.image());
+          qs.add(q);
+          want.add(bestText);
+          differ += bestText.equals(q.answerTextFor("A")) ? 0 : 1;
+        }
+      }
+      assertTrue(differ > 0, "the most likely option is not always A");
+      List<Answer> got = p.answers(imgs, qs);
+      for (int i = 0; i < want.size(); i++) {
+        assertEquals(want.get(i), got.get(i).text(), "question " + i);
+        assertEquals(want.get(i).substring(0, 1), got.get(i).letter());
+      }
     }
   }
 
@@ -359,6 +426,9 @@ class GenerateCommandTest {
         "Zygomorphic quixotry?", "--choices", "A=Xylophone;B=Quokka;C=Zebu;D=Wombat", "--threads", "1");
     assertError(r, 1, "cannot be given to this model");
     assertNotEquals(0, r.exitCode());
+    assertError(CliTestSupport.run("generate", "--run", run.toString(), "--image", img, "--question",
+        val.questions().get(0).question(), "--choices", "A=a;B=b;C=c;D=d", "--answer-mode", "beam"), 2,
+        "unknown answer mode 'beam'");
   }
 
   private static void assertError(CliTestSupport.Result r, int code, String fragment) {
