@@ -40,8 +40,8 @@ import org.scribe3d.model.multimodal.MultimodalConfig;
 import org.scribe3d.model.multimodal.MultimodalModel;
 import org.scribe3d.prompt.Llama3Tokenizer;
 import org.scribe3d.prompt.PromptBuilder;
-import org.scribe3d.prompt.TextTokenizer;
 import org.scribe3d.prompt.PromptExample;
+import org.scribe3d.prompt.TextTokenizer;
 import org.scribe3d.prompt.VocabMap;
 import org.scribe3d.train.TrainRun;
 import org.scribe3d.train.VolumeCache;
@@ -57,8 +57,8 @@ import org.scribe3d.volume.VolumeIO;
  * <p>What it reuses from the run: {@code RUN/model/} (weights, config, the tiny preset's restricted
  * vocabulary), {@code RUN/pipeline.json} (the preprocessing the run trained with; only its
  * deterministic steps are applied — no augmentation), and the training prompts of
- * {@link PromptTemplates} (the strings {@link org.scribe3d.data.Examples} trains on). Decoding is
- * greedy and stops at EOS/EOT.
+ * {@link PromptTemplates} (the strings {@link org.scribe3d.data.Examples} trains on). Reports are
+ * decoded greedily and stop at EOS/EOT; answers are the most likely option ({@link AnswerMode}).
  *
  * <p>Speed: each distinct scan goes through the vision encoder and projector once, however many
  * prompts are asked about it; prompts are then decoded in batches (left-padded) with the image
@@ -420,17 +420,9 @@ public final class RunPredictor implements AutoCloseable {
     } else if (images.isEmpty()) {
       texts = List.of();
     } else {
-      Map<Path, Integer> index = new LinkedHashMap<>();
-      int[] imageOf = new int[images.size()];
-      for (int i = 0; i < images.size(); i++) {
-        imageOf[i] = index.computeIfAbsent(images.get(i).toAbsolutePath().normalize(), k -> index.size());
-      }
-      List<float[]> volumes = new ArrayList<>();
-      for (Path p : index.keySet()) {
-        volumes.add(preprocess(p));
-      }
+      Scans scans = scans(images);
       try (NDManager m = manager.newSubManager()) {
-        texts = chooseOptions(imageEmbeddings(volumes, m), imageOf, questions, ps, m);
+        texts = chooseOptions(imageEmbeddings(scans.volumes(), m), scans.imageOf(), questions, ps, m);
       }
     }
     List<Answer> out = new ArrayList<>();
@@ -483,20 +475,28 @@ public final class RunPredictor implements AutoCloseable {
     if (images.isEmpty()) {
       return List.of();
     }
+    List<long[]> ids = encode(promptTexts);
+    Scans scans = scans(images);
+    try (NDManager m = manager.newSubManager()) {
+      NDArray[] emb = imageEmbeddings(scans.volumes(), m);
+      return decode(emb, scans.imageOf(), ids, maxNewTokens, m);
+    }
+  }
+
+  /** The distinct scans of a list of image paths, preprocessed once each, and which one each entry is. */
+  private record Scans(int[] imageOf, List<float[]> volumes) {}
+
+  private Scans scans(List<Path> images) throws IOException {
     Map<Path, Integer> index = new LinkedHashMap<>();
     int[] imageOf = new int[images.size()];
     for (int i = 0; i < images.size(); i++) {
       imageOf[i] = index.computeIfAbsent(images.get(i).toAbsolutePath().normalize(), k -> index.size());
     }
-    List<long[]> ids = encode(promptTexts);
     List<float[]> volumes = new ArrayList<>();
     for (Path p : index.keySet()) {
       volumes.add(preprocess(p));
     }
-    try (NDManager m = manager.newSubManager()) {
-      NDArray[] emb = imageEmbeddings(volumes, m);
-      return decode(emb, imageOf, ids, maxNewTokens, m);
-    }
+    return new Scans(imageOf, volumes);
   }
 
   // ------------------------------------------------------------------ whole split
@@ -740,7 +740,6 @@ public final class RunPredictor implements AutoCloseable {
     }
     Arrays.sort(order, (x, y) -> Integer.compare(ids.get(x).length, ids.get(y).length)); // stable
     VocabMap vocab = model.config().vocab();
-    int k = model.config().imageTokens();
     for (int from = 0; from < order.length; from += options.batch) {
       int b = Math.min(options.batch, order.length - from);
       int t = 0;
