@@ -40,7 +40,6 @@ import org.scribe3d.model.multimodal.MultimodalConfig;
 import org.scribe3d.model.multimodal.MultimodalModel;
 import org.scribe3d.prompt.Llama3Tokenizer;
 import org.scribe3d.prompt.PromptBuilder;
-import org.scribe3d.prompt.PromptExample;
 import org.scribe3d.prompt.TextTokenizer;
 import org.scribe3d.prompt.VocabMap;
 import org.scribe3d.train.TrainRun;
@@ -422,7 +421,7 @@ public final class RunPredictor implements AutoCloseable {
     } else {
       Scans scans = scans(images);
       try (NDManager m = manager.newSubManager()) {
-        texts = chooseOptions(imageEmbeddings(scans.volumes(), m), scans.imageOf(), questions, ps, m);
+        texts = chooseOptions(imageEmbeddings(scans.volumes(), m), scans.imageOf(), questions, encode(ps), m);
       }
     }
     List<Answer> out = new ArrayList<>();
@@ -559,14 +558,12 @@ public final class RunPredictor implements AutoCloseable {
           List<long[]> vqaIds = new ArrayList<>();
           List<Integer> vqaImg = new ArrayList<>();
           List<Question> vqaQuestions = new ArrayList<>();
-          List<String> vqaPrompts = new ArrayList<>();
           for (int i = from; i < to; i++) {
             for (Request q : reqs.get(i)) {
               (q.isReport() ? repIds : vqaIds).add(toModelIds(q.prompt()));
               (q.isReport() ? repImg : vqaImg).add(i - from);
               if (!q.isReport()) {
                 vqaQuestions.add(q.question());
-                vqaPrompts.add(q.prompt());
               }
             }
           }
@@ -581,7 +578,7 @@ public final class RunPredictor implements AutoCloseable {
             int[] vqaImages = vqaImg.stream().mapToInt(Integer::intValue).toArray();
             vqaOut = options.answerMode == AnswerMode.GREEDY
                 ? decode(emb, vqaImages, vqaIds, options.answerMaxNewTokens, m)
-                : chooseOptions(emb, vqaImages, vqaQuestions, vqaPrompts, m);
+                : chooseOptions(emb, vqaImages, vqaQuestions, vqaIds, m);
             long c = System.nanoTime();
             reportSec += (b - a) / 1e9;
             answerSec += (c - b) / 1e9;
@@ -807,12 +804,12 @@ public final class RunPredictor implements AutoCloseable {
 
   /**
    * {@link AnswerMode#OPTIONS}: for question i about image emb[imageOf[i]], the option whose answer string
-   * (the training target "X. text" and EOS, {@link PromptBuilder#example}) has the highest log-likelihood
+   * (the training target "X. text" and EOS, {@link PromptBuilder#answer}) has the highest log-likelihood
    * under the model; returned as that answer string. Candidates run right-padded as in training (image
    * after BOS, positions from 0), {@code batch} at a time; the head is applied to the answer positions only.
    * An option with tokens outside a restricted vocabulary cannot be produced by the model and is never chosen.
    */
-  private List<String> chooseOptions(NDArray[] emb, int[] imageOf, List<Question> questions, List<String> promptTexts,
+  private List<String> chooseOptions(NDArray[] emb, int[] imageOf, List<Question> questions, List<long[]> promptIds,
       NDManager m) {
     VocabMap vocab = model.config().vocab();
     int letters = PromptTemplates.LETTERS.size();
@@ -822,15 +819,18 @@ public final class RunPredictor implements AutoCloseable {
     List<Integer> candSlot = new ArrayList<>();
     List<Integer> candHead = new ArrayList<>();
     for (int i = 0; i < questions.size(); i++) {
-      toModelIds(promptTexts.get(i)); // a prompt the model cannot read fails as in greedy decoding
+      long[] head = promptIds.get(i);
       for (int l = 0; l < letters; l++) {
-        PromptExample ex = prompts.example(promptTexts.get(i), questions.get(i).answerTextFor(PromptTemplates.LETTERS.get(l)));
-        if (ex.truncated() || (vocab != null && !Arrays.stream(ex.inputIds()).allMatch(vocab::contains))) {
-          continue;
+        long[] answer = prompts.answer(questions.get(i).answerTextFor(PromptTemplates.LETTERS.get(l)));
+        if (head.length + answer.length > model.config().maxLength()
+            || (vocab != null && !Arrays.stream(answer).allMatch(vocab::contains))) {
+          continue; // the model could not write this answer whole
         }
-        cand.add(vocab == null ? ex.inputIds() : vocab.toCompact(ex.inputIds()));
+        long[] ids = Arrays.copyOf(head, head.length + answer.length);
+        System.arraycopy(vocab == null ? answer : vocab.toCompact(answer), 0, ids, head.length, answer.length);
+        cand.add(ids);
         candSlot.add(i * letters + l);
-        candHead.add(ex.promptLength());
+        candHead.add(head.length);
       }
     }
     long pad = model.greedy(1).padId();

@@ -76,19 +76,23 @@ public final class PromptBuilder {
     return ids;
   }
 
-  /** A training example: prompt + answer + EOS with its label mask. */
+  /** The tokens a training example's answer adds after its prompt: " " + answer, then EOS (not truncated). */
+  public long[] answer(String answer) {
+    long[] a = tokenizer.encodeNoBos(" " + answer.strip());
+    long[] out = Arrays.copyOf(a, a.length + 1);
+    out[a.length] = tokenizer.eosId();
+    return out;
+  }
+
+  /** A training example: prompt + answer + EOS with its label mask (cut at max length, EOS first). */
   public PromptExample example(String prompt, String answer) {
     long[] head = prompt(prompt);
-    long[] a = tokenizer.encodeNoBos(" " + answer.strip());
+    long[] a = answer(answer);
     int room = maxLength - head.length;
-    boolean truncated = a.length + 1 > room;
-    int keep = truncated ? room : a.length;
-    int n = head.length + keep + (truncated ? 0 : 1);
+    boolean truncated = a.length > room;
+    int n = head.length + Math.min(a.length, room);
     long[] ids = Arrays.copyOf(head, n);
-    System.arraycopy(a, 0, ids, head.length, keep);
-    if (!truncated) {
-      ids[n - 1] = tokenizer.eosId();
-    }
+    System.arraycopy(a, 0, ids, head.length, n - head.length);
     long[] labels = new long[n];
     Arrays.fill(labels, 0, head.length, IGNORE);
     System.arraycopy(ids, head.length, labels, head.length, n - head.length);
