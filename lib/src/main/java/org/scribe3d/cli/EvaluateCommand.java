@@ -37,6 +37,7 @@ import org.scribe3d.infer.RunPredictor;
 import org.scribe3d.text.FindingExtractor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -71,11 +72,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       description = "With --run: prompts decoded together (default ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--answer-mode", paramLabel = "options|greedy", defaultValue = "options", description = "With --run: "
-      + "How a multiple-choice answer is chosen: options (default) scores each option's answer"
-      + " string by the model's log-likelihood and takes the most likely; greedy decodes freely and scores the first"
-      + " letter (a small model's letter and text can disagree).")
-  String answerMode;
+  @Mixin DecodingOptions decoding; // with --run: --answer-mode, --contrast, --plausibility
 
   @Option(names = "--blind", description = "With --run: zero the image embeddings (blind control; runs trained with"
       + " --blind are detected from RUN/blind.json without this).")
@@ -230,7 +227,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     inputs.addProperty("split", split);
     if (run != null) { // how the predictions were generated from the run
       inputs.addProperty("run", run.toAbsolutePath().normalize().toString());
-      inputs.addProperty("answer_mode", answerMode.strip().toLowerCase(Locale.ROOT));
+      inputs.addProperty("answer_mode", decoding.answerModeKey());
+      inputs.addProperty("contrast", decoding.contrast);
+      inputs.addProperty("plausibility", decoding.plausibility);
     }
     inputs.addProperty("green_model", greenModel == null ? null : greenModel.toAbsolutePath().normalize().toString());
     doc.add("inputs", inputs);
@@ -278,13 +277,8 @@ public final class EvaluateCommand implements Callable<Integer> {
       out = run.resolve("eval");
     }
     Path file = out.resolve("predictions.jsonl");
-    RunPredictor.Options o;
-    try {
-      o = new RunPredictor.Options().threads(threads).batch(batch).blind(blind).log(System.err)
-          .answerMode(RunPredictor.AnswerMode.parse(answerMode));
-    } catch (IllegalArgumentException e) {
-      throw new CliExit(e.getMessage(), 2);
-    }
+    RunPredictor.Options o = decoding.applyTo(new RunPredictor.Options().threads(threads).batch(batch).blind(blind)
+        .log(System.err));
     try (RunPredictor p = RunPredictor.open(run, o)) {
       RunPredictor.SplitResult r = p.predictSplit(ds, s, file, System.err);
       err.printf(Locale.ROOT, "generated %d report and %d VQA predictions for %d %s cases in %.1f s (preprocess %.1f s,"

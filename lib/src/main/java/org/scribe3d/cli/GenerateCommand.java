@@ -19,6 +19,7 @@ import org.scribe3d.infer.Answer;
 import org.scribe3d.infer.RunPredictor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -55,10 +56,7 @@ public final class GenerateCommand implements Callable<Integer> {
       + " for reports, " + RunPredictor.ANSWER_MAX_NEW_TOKENS + " for answers).")
   Integer maxNewTokens;
 
-  @Option(names = "--answer-mode", paramLabel = "options|greedy", defaultValue = "options", description = "How a multiple-choice answer is chosen: options (default) scores each option's answer"
-      + " string by the model's log-likelihood and takes the most likely; greedy decodes freely and scores the first"
-      + " letter (a small model's letter and text can disagree).")
-  String answerMode;
+  @Mixin DecodingOptions decoding; // --answer-mode, --contrast, --plausibility
 
   @Option(names = "--blind", description = "Zero the image embeddings (blind control; runs trained with --blind are"
       + " detected from RUN/blind.json without this).")
@@ -97,13 +95,8 @@ public final class GenerateCommand implements Callable<Integer> {
     if (!Files.isRegularFile(image)) {
       throw new CliExit("image " + image + " is not a regular file");
     }
-    RunPredictor.AnswerMode mode;
-    try {
-      mode = RunPredictor.AnswerMode.parse(answerMode);
-    } catch (IllegalArgumentException e) {
-      throw new CliExit(e.getMessage(), 2);
-    }
-    RunPredictor.Options o = new RunPredictor.Options().threads(threads).blind(blind).log(System.err).answerMode(mode);
+    RunPredictor.Options o = decoding.applyTo(new RunPredictor.Options().threads(threads).blind(blind)
+        .log(System.err));
     if (maxNewTokens != null) {
       o.reportMaxNewTokens(maxNewTokens).answerMaxNewTokens(maxNewTokens);
     }

@@ -129,6 +129,12 @@ public final class TrainCommand implements Callable<Integer> {
       + " a frozen pretrained encoder (docs/demo.md, session 7); not in M3D.")
   boolean standardizeTokens;
 
+  @Option(names = "--finding-token", description = "Give the language model one more image embedding: the"
+      + " finding head's label probabilities through a linear layer (a diagnosis token, as PromptMRG's"
+      + " classification-guided prompts; not in M3D). Needs a trained head: the --vision-init file's (the shipped"
+      + " encoder has one; with --freeze-vision it stays fixed) or --finding-loss W.")
+  boolean findingToken;
+
   @Option(names = "--token-noise", paramLabel = "SIGMA", defaultValue = "0", description = "With"
       + " --standardize-tokens: add Gaussian noise of this standard deviation to every standardised token element"
       + " in training (each scan gets a new draw every time), meant to keep the language model from learning a"
@@ -199,6 +205,7 @@ public final class TrainCommand implements Callable<Integer> {
     o.visionInit = visionInit;
     o.freezeVision = freezeVision;
     o.standardizeTokens = standardizeTokens;
+    o.findingToken = findingToken;
     o.tokenNoise = tokenNoise;
     o.imageDropout = imageDropout;
     o.llm = llm;

@@ -1,6 +1,7 @@
 package org.scribe3d.generate;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -62,6 +63,105 @@ public final class Generator {
    */
   public static GenerationResult generate(LogitsSource src, NDArray embeds, NDArray mask, GenerationConfig cfg) {
     return cfg.numBeams() > 1 ? beamSearch(src, embeds, mask, cfg) : sampleOrGreedy(src, embeds, mask, cfg);
+  }
+
+  /**
+   * Greedy {@link ContrastiveDecoding}: each prompt runs twice in one batch, with its embeddings
+   * {@code embeds} [B, T, H] and with {@code contrastEmbeds} [B, T, H] (the same prompt with the contrast
+   * image spliced in; same mask), and both copies are fed the token chosen from their combined scores.
+   * The result's scores are the chosen tokens' log-probabilities with the scan.
+   */
+  public static GenerationResult generateContrastive(LogitsSource src, NDArray embeds, NDArray contrastEmbeds,
+      NDArray mask, GenerationConfig cfg, ContrastiveDecoding cd) {
+    if (cfg.numBeams() > 1 || cfg.sampling()) {
+      throw new IllegalArgumentException("contrastive decoding is greedy: no beams or sampling");
+    }
+    if (!contrastEmbeds.getShape().equals(embeds.getShape())) {
+      throw new IllegalArgumentException("contrast embeddings " + contrastEmbeds.getShape()
+          + " do not match the prompt embeddings " + embeds.getShape());
+    }
+    int batch = (int) embeds.getShape().get(0);
+    int promptLen = (int) embeds.getShape().get(1);
+    NDManager nm = embeds.getManager();
+    List<List<Long>> out = new ArrayList<>();
+    for (int b = 0; b < batch; b++) {
+      out.add(new ArrayList<>());
+    }
+    boolean[] done = new boolean[batch];
+    boolean[] eos = new boolean[batch];
+    double[] scores = new double[batch];
+    if (cfg.maxNewTokens() == 0) {
+      return result(out, eos, scores, 0, 0, 0);
+    }
+    long t0 = System.nanoTime();
+    long tPrefill;
+    int steps = 0;
+    try (KvCache cache = src.newCache(2 * batch, promptLen + cfg.maxNewTokens())) {
+      long[] next;
+      try (NDScope scope = new NDScope()) {
+        NDArray both = NDArrays.concat(new NDList(embeds, contrastEmbeds.toType(embeds.getDataType(), false)), 0);
+        NDArray mask2 = mask == null ? null : NDArrays.concat(new NDList(mask, mask), 0);
+        next = chooseContrastive(src.lastLogits(both, mask2, cache), batch, cd, scores, done);
+      }
+      tPrefill = System.nanoTime();
+      while (true) {
+        boolean all = true;
+        for (int b = 0; b < batch; b++) {
+          if (done[b]) {
+            continue;
+          }
+          if (cfg.eosIds().contains(next[b])) {
+            done[b] = true;
+            eos[b] = true;
+          } else {
+            out.get(b).add(next[b]);
+            if (out.get(b).size() >= cfg.maxNewTokens()) {
+              done[b] = true;
+            }
+          }
+          all &= done[b];
+        }
+        if (all) {
+          break;
+        }
+        long[] feed = new long[2 * batch];
+        for (int b = 0; b < batch; b++) {
+          feed[b] = done[b] ? cfg.padId() : next[b];
+          feed[batch + b] = feed[b];
+        }
+        try (NDScope scope = new NDScope()) {
+          NDArray ids = nm.create(feed, new Shape(2 * batch, 1));
+          next = chooseContrastive(src.lastLogits(src.embed(ids), null, cache), batch, cd, scores, done);
+        }
+        steps++;
+      }
+    }
+    long t1 = System.nanoTime();
+    return result(out, eos, scores, (tPrefill - t0) / 1e9, (t1 - tPrefill) / 1e9, steps);
+  }
+
+  /**
+   * Logits [2B, V] (rows 0…B−1 with the scan, B…2B−1 with the contrast) → each row's token maximising
+   * (1 + α) log p − α log q among the tokens with p ≥ β · max p; adds its log p to scores.
+   */
+  private static long[] chooseContrastive(NDArray logits, int batch, ContrastiveDecoding cd, double[] scores,
+      boolean[] done) {
+    NDArray lf = logits.getDataType() == DataType.FLOAT32 ? logits : logits.toType(DataType.FLOAT32, false);
+    NDArray logp = lf.get(new NDIndex("0:{}", batch)).logSoftmax(-1);
+    NDArray logq = lf.get(new NDIndex("{}:", batch)).logSoftmax(-1);
+    NDArray best = logp.max(new int[] {-1}, true);
+    NDArray plausible = logp.gte(best.add((float) Math.log(cd.beta())));
+    NDArray contrast = logp.mul((float) (1 + cd.alpha())).sub(logq.mul((float) cd.alpha()));
+    NDArray masked = NDArrays.where(plausible, contrast, contrast.getManager().full(contrast.getShape(),
+        Float.NEGATIVE_INFINITY));
+    long[] ids = masked.argMax(-1).toLongArray();
+    float[] lp = logp.gather(logp.getManager().create(ids, new Shape(batch, 1)), -1).toFloatArray();
+    for (int b = 0; b < batch; b++) {
+      if (!done[b]) {
+        scores[b] += lp[b];
+      }
+    }
+    return ids;
   }
 
   private static GenerationResult sampleOrGreedy(LogitsSource src, NDArray embeds, NDArray mask,

@@ -33,6 +33,7 @@ import org.scribe3d.data.PromptTemplates;
 import org.scribe3d.data.Question;
 import org.scribe3d.data.Region;
 import org.scribe3d.data.Split;
+import org.scribe3d.generate.ContrastiveDecoding;
 import org.scribe3d.generate.GenerationConfig;
 import org.scribe3d.generate.GenerationResult;
 import org.scribe3d.generate.Generator;
@@ -78,6 +79,7 @@ public final class RunPredictor implements AutoCloseable {
     int answerMaxNewTokens = ANSWER_MAX_NEW_TOKENS;
     int casesPerChunk = 32;
     AnswerMode answerMode = AnswerMode.OPTIONS;
+    ContrastiveDecoding contrast;
     boolean blind;
     Path cacheDir;
     Integer threads;
@@ -108,6 +110,18 @@ public final class RunPredictor implements AutoCloseable {
     /** How multiple-choice answers are chosen (default {@link AnswerMode#OPTIONS}). */
     public Options answerMode(AnswerMode mode) {
       this.answerMode = java.util.Objects.requireNonNull(mode, "answer mode");
+      return this;
+    }
+
+    /**
+     * Contrast every scan with the average training scan ({@link ContrastiveDecoding}; null or weight 0 = off,
+     * the default): greedy decoding picks tokens by the VCD rule, and option scoring ranks options by
+     * {@code (1 + α) log p(answer | scan) − α log p(answer | average scan)}. Needs a run whose projector
+     * standardises its tokens (the average scan is then known: all standardised tokens zero). Blind runs
+     * decode as without it (their scan and contrast are the same zeros).
+     */
+    public Options contrast(ContrastiveDecoding cd) {
+      this.contrast = cd == null || cd.off() ? null : cd;
       return this;
     }
 
@@ -268,6 +282,11 @@ public final class RunPredictor implements AutoCloseable {
     }
     this.manager = m;
     this.tokenizer = tok;
+    if (o.contrast != null && !model.isBlind() && !cfg.projector().standardize()) {
+      close();
+      throw new IllegalArgumentException("contrastive decoding needs a run whose projector standardises its tokens"
+          + " (trained with --standardize-tokens); " + run + " does not");
+    }
     this.text = TextTokenizer.of(tok);
     this.prompts = new PromptBuilder(text, cfg.imageTokens(), cfg.imageTokenId(), cfg.maxLength());
   }
@@ -763,7 +782,11 @@ public final class RunPredictor implements AutoCloseable {
           imageStart[i] = pad[i] + 1; // [left padding, BOS] + image embeddings + prompt text
         }
         NDArray embeds = spliced(flat, b, t, rowImages, imageStart, cm);
-        GenerationResult r = Generator.generate(model.logitsSource(), embeds, cm.create(mask, new Shape(b, t)), cfg);
+        NDArray maskArr = cm.create(mask, new Shape(b, t));
+        GenerationResult r = contrasting()
+            ? Generator.generateContrastive(model.logitsSource(), embeds,
+                spliced(flat, b, t, averageScans(b, cm), imageStart, cm), maskArr, cfg, options.contrast)
+            : Generator.generate(model.logitsSource(), embeds, maskArr, cfg);
         for (int i = 0; i < b; i++) {
           long[] tokens = r.tokens().get(i);
           out[order[from + i]] = text.decode(vocab == null ? tokens : vocab.toOriginal(tokens)).strip();
@@ -833,43 +856,17 @@ public final class RunPredictor implements AutoCloseable {
         candHead.add(head.length);
       }
     }
-    long pad = model.greedy(1).padId();
-    for (int from = 0; from < cand.size(); from += options.batch) {
-      int b = Math.min(options.batch, cand.size() - from);
-      int t = 0;
-      for (int i = 0; i < b; i++) {
-        t = Math.max(t, cand.get(from + i).length);
-      }
-      long[] flat = new long[b * t];
-      float[] mask = new float[b * t];
-      Arrays.fill(flat, pad);
-      NDArray[] rowImages = new NDArray[b];
-      int[] imageStart = new int[b];
-      for (int i = 0; i < b; i++) {
-        long[] ids = cand.get(from + i);
-        System.arraycopy(ids, 0, flat, i * t, ids.length);
-        Arrays.fill(mask, i * t, i * t + ids.length, 1f);
-        rowImages[i] = emb[imageOf[candSlot.get(from + i) / letters]];
-        imageStart[i] = 1;
-      }
-      try (NDManager cm = m.newSubManager()) {
-        NDArray hidden = model.llm().hidden(spliced(flat, b, t, rowImages, imageStart, cm),
-            cm.create(mask, new Shape(b, t)), null, null);
-        for (int i = 0; i < b; i++) {
-          long[] ids = cand.get(from + i);
-          int head = candHead.get(from + i);
-          // hidden state j predicts token j + 1: the answer tokens head … end-1 come from states head-1 … end-2
-          NDArray logp = model.llm().logits(hidden.get(new NDIndex("{}, {}:{}, :", i, head - 1, ids.length - 1)))
-              .toType(ai.djl.ndarray.types.DataType.FLOAT32, false).logSoftmax(-1);
-          float[] lp = logp.toFloatArray();
-          int v = (int) logp.getShape().get(1);
-          double s = 0;
-          for (int j = head; j < ids.length; j++) {
-            s += lp[(j - head) * v + (int) ids[j]];
-          }
-          score[candSlot.get(from + i)] = s;
-        }
-      }
+    NDArray[] scanOf = new NDArray[cand.size()];
+    for (int c = 0; c < cand.size(); c++) {
+      scanOf[c] = emb[imageOf[candSlot.get(c) / letters]];
+    }
+    double[] ll = logLikelihoods(cand, candHead, scanOf, m);
+    double[] llContrast = null;
+    if (contrasting()) {
+      llContrast = logLikelihoods(cand, candHead, averageScans(cand.size(), m), m);
+    }
+    for (int c = 0; c < cand.size(); c++) {
+      score[candSlot.get(c)] = llContrast == null ? ll[c] : options.contrast.score(ll[c], llContrast[c]);
     }
     List<String> out = new ArrayList<>();
     for (int i = 0; i < questions.size(); i++) {
@@ -885,6 +882,73 @@ public final class RunPredictor implements AutoCloseable {
       }
       out.add(questions.get(i).answerTextFor(PromptTemplates.LETTERS.get(best)));
     }
+    return out;
+  }
+
+  /**
+   * Summed log-likelihood of each candidate's tokens from index {@code candHead[c]} on, with image
+   * embeddings {@code images[c]} spliced after BOS. Candidates run right-padded as in training (positions
+   * from 0), {@code batch} at a time; the head is applied to the scored positions only.
+   */
+  private double[] logLikelihoods(List<long[]> cand, List<Integer> candHead, NDArray[] images, NDManager m) {
+    double[] out = new double[cand.size()];
+    long pad = model.greedy(1).padId();
+    for (int from = 0; from < cand.size(); from += options.batch) {
+      int b = Math.min(options.batch, cand.size() - from);
+      int t = 0;
+      for (int i = 0; i < b; i++) {
+        t = Math.max(t, cand.get(from + i).length);
+      }
+      long[] flat = new long[b * t];
+      float[] mask = new float[b * t];
+      Arrays.fill(flat, pad);
+      int[] imageStart = new int[b];
+      for (int i = 0; i < b; i++) {
+        long[] ids = cand.get(from + i);
+        System.arraycopy(ids, 0, flat, i * t, ids.length);
+        Arrays.fill(mask, i * t, i * t + ids.length, 1f);
+        imageStart[i] = 1;
+      }
+      try (NDManager cm = m.newSubManager()) {
+        NDArray hidden = model.llm().hidden(spliced(flat, b, t, Arrays.copyOfRange(images, from, from + b),
+            imageStart, cm), cm.create(mask, new Shape(b, t)), null, null);
+        for (int i = 0; i < b; i++) {
+          long[] ids = cand.get(from + i);
+          int head = candHead.get(from + i);
+          // hidden state j predicts token j + 1: the scored tokens head … end-1 come from states head-1 … end-2
+          NDArray logp = model.llm().logits(hidden.get(new NDIndex("{}, {}:{}, :", i, head - 1, ids.length - 1)))
+              .toType(DataType.FLOAT32, false).logSoftmax(-1);
+          float[] lp = logp.toFloatArray();
+          int v = (int) logp.getShape().get(1);
+          double sum = 0;
+          for (int j = head; j < ids.length; j++) {
+            sum += lp[(j - head) * v + (int) ids[j]];
+          }
+          out[from + i] = sum;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Whether decoding and option scoring contrast with the average scan (never for blind runs: same zeros). */
+  private boolean contrasting() {
+    return options.contrast != null && !model.isBlind();
+  }
+
+  /** The average training scan's image embeddings [K, H] ({@link MultimodalModel#averageScanEmbeddings}), owned by m. */
+  private NDArray averageScan(NDManager m) {
+    try (NDScope scope = new NDScope()) {
+      NDArray e = model.averageScanEmbeddings().get(0);
+      e.attach(m);
+      NDScope.unregister(e);
+      return e;
+    }
+  }
+
+  private NDArray[] averageScans(int n, NDManager m) {
+    NDArray[] out = new NDArray[n];
+    Arrays.fill(out, averageScan(m));
     return out;
   }
 

@@ -110,6 +110,13 @@ public final class TrainRun {
     public double tokenNoise;
     /** Probability per scan and step of zeroing its image embeddings in training ({@link MultimodalTask#withImageDropout}). */
     public double imageDropout;
+    /**
+     * Give the language model one more image embedding: the finding head's label probabilities through a
+     * linear layer ({@link MultimodalConfig#findingToken()}). Needs a trained head: one in the
+     * {@link #visionInit} file, or {@link #findingLoss} to train it. With {@link #freezeVision} and no finding
+     * loss the head stays as loaded.
+     */
+    public boolean findingToken;
     public TrainConfig train = new TrainConfig().epochs(8).microBatch(4).lr(1e-3).warmupFraction(0.1)
         .weightDecay(0.0).maxGradNorm(1.0).checkpointEvery(0).keepLast(2)
         .threads(Runtime.getRuntime().availableProcessors()).groupSamples(true);
@@ -158,6 +165,12 @@ public final class TrainRun {
       List<String> headLabels = trainLabels == null ? null
           : initCfg != null && initCfg.findingLabels() != null ? initCfg.findingLabels()
           : FindingLabels.vocabulary(trainLabels.values());
+      List<String> tokenLabels = !o.findingToken ? null
+          : initCfg != null && initCfg.findingLabels() != null ? initCfg.findingLabels() : headLabels;
+      if (o.findingToken && tokenLabels == null) {
+        throw new IllegalArgumentException("--finding-token reads a trained finding head: give --vision-init with a"
+            + " file that has one (models/tiny-encoder.safetensors does), or --finding-loss W to train it");
+      }
       MultimodalConfig cfg;
       if (o.resume && Files.isRegularFile(cfgFile)) {
         cfg = MultimodalConfig.load(cfgFile);
@@ -168,6 +181,9 @@ public final class TrainRun {
         if (o.standardizeTokens && !cfg.standardizeTokens()) {
           throw new IllegalArgumentException("cannot resume: " + o.out + " was started without --standardize-tokens");
         }
+        if (o.findingToken && !cfg.findingToken()) {
+          throw new IllegalArgumentException("cannot resume: " + o.out + " was started without --finding-token");
+        }
       } else if (o.modelConfig != null) {
         cfg = MultimodalConfig.load(o.modelConfig);
         if (o.findingLoss > 0 && cfg.findingLabels() == null) {
@@ -175,6 +191,7 @@ public final class TrainRun {
         }
         o.preset = cfg.name();
         cfg = cfg.withTokenStandardization(cfg.standardizeTokens() || o.standardizeTokens);
+        cfg = withFindingToken(cfg, o, tokenLabels);
         if (initCfg != null) {
           EncoderFile.checkFits(initCfg, cfg, initFile);
         }
@@ -188,6 +205,7 @@ public final class TrainRun {
           cfg = cfg.withFindingHead(headLabels);
         }
         cfg = cfg.withTokenStandardization(o.standardizeTokens);
+        cfg = withFindingToken(cfg, o, tokenLabels);
         if (initCfg != null) {
           EncoderFile.checkFits(initCfg, cfg, initFile);
         }
@@ -215,11 +233,17 @@ public final class TrainRun {
           console.println("warning: no --llm given: the " + o.preset + " preset's language model starts from random"
               + " weights");
         }
+        ModuleLoader.Report rep = null;
         if (initFile != null) { // a resumed run then overwrites these weights with its checkpoint's
-          ModuleLoader.Report rep = EncoderFile.load(model, initFile);
+          rep = EncoderFile.load(model, initFile);
           console.printf(Locale.ROOT, "vision init: %d tensors from %s%s%n", rep.loaded().size(), initFile,
               model.hasFindingHead() && rep.loaded().stream().noneMatch(n -> n.startsWith(EncoderFile.HEAD))
                   ? " (the finding head starts fresh: the file has none over these labels)" : "");
+        }
+        if (o.findingToken && o.findingLoss == 0 && !o.resume
+            && (rep == null || rep.loaded().stream().noneMatch(n -> n.startsWith(EncoderFile.HEAD)))) {
+          throw new IllegalArgumentException("--finding-token reads a trained finding head, but " + initFile
+              + " has none over these labels; add --finding-loss W to train one");
         }
         model.setBlind(o.blind);
         List<MultimodalModel> replicas = new ArrayList<>();
@@ -277,6 +301,10 @@ public final class TrainRun {
         if (o.freezeVision) { // after pretraining, which trains the encoder whatever this flag says
           model.vision().setTrainable(false);
           replicas.forEach(r -> r.vision().setTrainable(false));
+          if (o.findingLoss == 0 && model.findingHead() != null) { // a loaded head is part of the image side
+            model.findingHead().setTrainable(false);
+            replicas.forEach(r -> r.findingHead().setTrainable(false));
+          }
         }
         TrainConfig mainStage = o.train;
         if (pretrainSeconds > 0 && mainStage.maxMinutes > 0) { // one wall-clock budget for both stages
@@ -344,6 +372,7 @@ public final class TrainRun {
     now.add("pipeline", JsonParser.parseString(pipeline.toJson()));
     now.addProperty("freeze_vision", o.freezeVision);
     now.addProperty("token_noise", o.tokenNoise);
+    now.addProperty("finding_token", o.findingToken);
     now.addProperty("image_dropout", o.imageDropout);
     now.addProperty("vision_init", o.visionInit == null ? null : o.visionInit.toAbsolutePath().normalize().toString());
     Path file = o.out.resolve(RUN_OPTIONS_FILE);
@@ -366,6 +395,14 @@ public final class TrainRun {
   }
 
   /** A flag added since a run started is unused when false or 0. */
+  /** {@code cfg} with the finding token (and its head over {@code labels}) when {@code o.findingToken}. */
+  private static MultimodalConfig withFindingToken(MultimodalConfig cfg, Options o, List<String> labels) {
+    if (!o.findingToken || cfg.findingToken()) {
+      return cfg;
+    }
+    return (cfg.findingLabels() == null ? cfg.withFindingHead(labels) : cfg).withFindingToken(true);
+  }
+
   private static boolean isOff(com.google.gson.JsonPrimitive p) {
     return p.isBoolean() ? !p.getAsBoolean() : p.isNumber() && p.getAsDouble() == 0;
   }

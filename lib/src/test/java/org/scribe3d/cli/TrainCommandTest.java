@@ -3,6 +3,7 @@ package org.scribe3d.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -234,6 +235,44 @@ class TrainCommandTest {
       assertTrue(movedProjector > 0, "the projector should still train");
     }
     assertTrue(Files.readString(run3.resolve(TrainRun.RUN_OPTIONS_FILE)).contains("\"freeze_vision\":true"));
+    // --finding-token: the loaded head (frozen with the encoder) feeds one more image embedding
+    Path run4 = tmp.resolve("finding-token");
+    CliTestSupport.Result r4 = CliTestSupport.run("train", "--model-config", modelConfig.toString(), "--data",
+        data.toString(), "--out", run4.toString(), "--epochs", "1", "--max-steps", "2", "--batch", "2", "--threads", "1",
+        "--val-samples", "0", "--cache", tmp.resolve("cache").toString(), "--lr", "3e-3", "--warmup", "0",
+        "--vision-init", enc.toString(), "--freeze-vision", "--standardize-tokens", "--finding-token");
+    assertEquals(0, r4.exitCode(), r4.err());
+    MultimodalConfig cfg4 = MultimodalConfig.load(run4.resolve("model/config.json"));
+    assertTrue(cfg4.findingToken());
+    assertEquals(cfg.findingLabels(), cfg4.findingLabels());
+    assertEquals(9, cfg4.imageTokens());
+    try (NDManager m = NDManager.newBaseManager(); TensorSource a = Safetensors.open(enc);
+        TensorSource b = Safetensors.open(run4.resolve("model/model.safetensors"))) {
+      for (String name : a.names()) {
+        if (name.startsWith("vision_tower.") || name.startsWith("finding_head.")) {
+          assertArrayEquals(a.load(name, m, ai.djl.ndarray.types.DataType.FLOAT32).toFloatArray(),
+              b.load(name, m, ai.djl.ndarray.types.DataType.FLOAT32).toFloatArray(), 0f, name + " moved");
+        }
+      }
+      assertTrue(b.names().contains("finding_token.weight"), b.names().toString());
+    }
+    // it generates, plainly and contrasting each scan with the average scan
+    Path scan = DatasetLoader.load(data, DatasetLoader.Options.defaults()).split(Split.TRAIN).get(0).image();
+    for (double alpha : new double[] {0, 1}) {
+      try (RunPredictor p = RunPredictor.open(run4, new RunPredictor.Options().contrast(
+          new org.scribe3d.generate.ContrastiveDecoding(alpha, 0.1)).reportMaxNewTokens(8))) {
+        assertEquals(1, p.reports(scan, java.util.Set.of(org.scribe3d.data.Region.CHEST)).size());
+      }
+    }
+    // contrast needs the average scan, known only with standardised tokens
+    IllegalArgumentException noAverage = assertThrows(IllegalArgumentException.class, () -> RunPredictor.open(run3,
+        new RunPredictor.Options().contrast(new org.scribe3d.generate.ContrastiveDecoding(1, 0.1))));
+    assertTrue(noAverage.getMessage().contains("--standardize-tokens"), noAverage.getMessage());
+    CliTestSupport.Result noHead = CliTestSupport.run(args(tmp.resolve("token-without-head"), "--max-steps", "1",
+        "--finding-token").toArray(String[]::new));
+    assertEquals(1, noHead.exitCode(), noHead.err());
+    assertTrue(noHead.err().contains("--finding-token reads a trained finding head")
+        && noHead.err().strip().lines().count() == 1, noHead.err());
     for (String[] badInit : new String[][] {{"--vision-init", tmp.resolve("nothing.safetensors").toString()},
         {"--vision-init", data.toString()}, {"--preset", "tiny", "--vision-init", enc.toString()}}) {
       List<String> a = new ArrayList<>(List.of("train", "--data", data.toString(), "--out",

@@ -37,10 +37,21 @@ import org.scribe3d.prompt.VocabMap;
  *     an encoder without pretraining; see {@code text.FindingLabels}), or null for no head
  * @param standardizeTokens whether the projector standardises the encoder's tokens against training-scan
  *     statistics before pooling ({@link ProjectorConfig#standardize()}; not in M3D)
+ * @param findingToken whether one more image embedding follows the projector's: the finding head's label
+ *     probabilities through a linear layer (a diagnosis token, as PromptMRG's classification-guided prompts;
+ *     not in M3D); needs {@code findingLabels}, and {@code imageTokens} counts it
  */
 public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaConfig llm, LoraConfig lora,
     int imageTokens, long imageTokenId, int maxLength, VocabMap vocab, List<String> findingLabels,
-    boolean standardizeTokens) {
+    boolean standardizeTokens, boolean findingToken) {
+
+  /** A config without a finding token. */
+  public MultimodalConfig(String name, ViTConfig vision, int pool, LlamaConfig llm, LoraConfig lora,
+      int imageTokens, long imageTokenId, int maxLength, VocabMap vocab, List<String> findingLabels,
+      boolean standardizeTokens) {
+    this(name, vision, pool, llm, lora, imageTokens, imageTokenId, maxLength, vocab, findingLabels, standardizeTokens,
+        false);
+  }
 
   /** A config whose projector does not standardise its tokens (M3D's). */
   public MultimodalConfig(String name, ViTConfig vision, int pool, LlamaConfig llm, LoraConfig lora,
@@ -60,10 +71,13 @@ public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaCon
   public MultimodalConfig {
     ProjectorConfig p = new ProjectorConfig(vision.hidden(), llm.hiddenSize(), vision.gridD(), vision.gridH(),
         vision.gridW(), pool);
-    if (p.tokensOut() != imageTokens) {
+    if (p.tokensOut() + (findingToken ? 1 : 0) != imageTokens) {
       throw new IllegalArgumentException("invalid model config: image_tokens is " + imageTokens + " but the projector"
           + " pools the " + vision.gridD() + "x" + vision.gridH() + "x" + vision.gridW() + " patch grid by " + pool
-          + " to " + p.tokensOut() + " tokens");
+          + " to " + p.tokensOut() + " tokens" + (findingToken ? " (+ 1 finding token)" : ""));
+    }
+    if (findingToken && findingLabels == null) {
+      throw new IllegalArgumentException("invalid model config: the finding token needs a finding head");
     }
     if (vocab != null && vocab.size() != llm.vocabSize()) {
       throw new IllegalArgumentException("invalid model config: the restricted vocabulary has " + vocab.size()
@@ -98,24 +112,31 @@ public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaCon
 
   public MultimodalConfig withLora(LoraConfig l) {
     return new MultimodalConfig(name, vision, pool, llm, l, imageTokens, imageTokenId, maxLength, vocab, findingLabels,
-        standardizeTokens);
+        standardizeTokens, findingToken);
   }
 
   public MultimodalConfig withName(String n) {
     return new MultimodalConfig(n, vision, pool, llm, lora, imageTokens, imageTokenId, maxLength, vocab, findingLabels,
-        standardizeTokens);
+        standardizeTokens, findingToken);
   }
 
-  /** This config with an auxiliary finding head over {@code labels} (null = without one). */
+  /** This config with an auxiliary finding head over {@code labels} (null = without one, and no finding token). */
   public MultimodalConfig withFindingHead(List<String> labels) {
-    return new MultimodalConfig(name, vision, pool, llm, lora, imageTokens, imageTokenId, maxLength, vocab, labels,
-        standardizeTokens);
+    boolean token = findingToken && labels != null;
+    return new MultimodalConfig(name, vision, pool, llm, lora, imageTokens - (findingToken && !token ? 1 : 0),
+        imageTokenId, maxLength, vocab, labels, standardizeTokens, token);
+  }
+
+  /** This config with the finding token on or off (image tokens adjusted; on needs a finding head). */
+  public MultimodalConfig withFindingToken(boolean on) {
+    return new MultimodalConfig(name, vision, pool, llm, lora, imageTokens + (on ? 1 : 0) - (findingToken ? 1 : 0),
+        imageTokenId, maxLength, vocab, findingLabels, standardizeTokens, on);
   }
 
   /** This config with the projector's token standardisation on or off. */
   public MultimodalConfig withTokenStandardization(boolean on) {
     return new MultimodalConfig(name, vision, pool, llm, lora, imageTokens, imageTokenId, maxLength, vocab,
-        findingLabels, on);
+        findingLabels, on, findingToken);
   }
 
   /**
@@ -125,7 +146,8 @@ public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaCon
   public ParamCounts parameterCounts() {
     long v = vision.parameterCount();
     long p = projector().parameterCount()
-        + (findingLabels == null ? 0 : (long) (llm.hiddenSize() + 1) * findingLabels.size());
+        + (findingLabels == null ? 0 : (long) (vision.hidden() + 1) * findingLabels.size())
+        + (findingToken ? (long) (findingLabels.size() + 1) * llm.hiddenSize() : 0);
     long l = llmParameterCount(llm);
     long a = lora == null ? 0 : loraParameterCount(llm, lora);
     return new ParamCounts(v, p, l, a, v + p + (lora == null ? l : a));
@@ -201,6 +223,9 @@ public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaCon
       JsonArray labels = new JsonArray();
       findingLabels.forEach(labels::add);
       head.add("labels", labels);
+      if (findingToken) {
+        head.addProperty("token", true);
+      }
       o.add("finding_head", head);
     }
     return o;
@@ -249,15 +274,18 @@ public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaCon
           ? VocabMap.fromJson(o.get("vocab"), source) : null;
       field = "finding_head";
       List<String> labels = null;
+      boolean token = false;
       if (o.has("finding_head") && !o.get("finding_head").isJsonNull()) {
         labels = new ArrayList<>();
-        for (JsonElement l : o.getAsJsonObject("finding_head").getAsJsonArray("labels")) {
+        JsonObject head = o.getAsJsonObject("finding_head");
+        for (JsonElement l : head.getAsJsonArray("labels")) {
           labels.add(l.getAsString());
         }
+        token = head.has("token") && head.get("token").getAsBoolean();
       }
       field = "name";
       String name = o.has("name") ? o.get("name").getAsString() : "model";
-      return new MultimodalConfig(name, v, pool, llm, lora, k, img, max, vocab, labels, standardize);
+      return new MultimodalConfig(name, v, pool, llm, lora, k, img, max, vocab, labels, standardize, token);
     } catch (IllegalArgumentException | IllegalStateException | NullPointerException | UnsupportedOperationException
         | JsonParseException | ClassCastException e) {
       throw new IllegalArgumentException(source + ": field " + field + ": " + e.getMessage(), e);

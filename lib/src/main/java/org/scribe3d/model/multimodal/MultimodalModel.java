@@ -64,6 +64,7 @@ public final class MultimodalModel extends Module {
   private final LlamaForCausalLM llm;
   private final LoraAdapters lora;
   private final Linear findingHead;
+  private final Linear findingToken;
   private final long imageTokenId;
   private boolean blind;
 
@@ -88,6 +89,9 @@ public final class MultimodalModel extends Module {
     this.lora = config.lora() == null ? null : LoraAdapters.attach(this.llm, config.lora(), manager, dtype, seed + 2);
     this.findingHead = config.findingLabels() == null ? null
         : child("finding_head", new Linear(manager, config.vision().hidden(), config.findingLabels().size(), true,
+            dtype));
+    this.findingToken = !config.findingToken() ? null
+        : child("finding_token", new Linear(manager, config.findingLabels().size(), config.llm().hiddenSize(), true,
             dtype));
     this.imageTokenId = config.modelImageTokenId();
   }
@@ -170,7 +174,38 @@ public final class MultimodalModel extends Module {
       throw new IllegalArgumentException(images.getShape().get(0) + " images for a batch of " + batch + " prompts");
     }
     NDArray tokens = vision.forward(images);
-    return new ImageFeatures(tokens, projector.forward(tokens, tokenNoise));
+    return new ImageFeatures(tokens, embeddingsOfTokens(tokens, tokenNoise));
+  }
+
+  /**
+   * The encoder's tokens [B, N, C] → image embeddings [B, K, llm hidden]: the projector's, then (with the
+   * finding token) the finding head's label probabilities through {@code finding_token} as one more
+   * embedding. The head reads the tokens as they are (it was trained so); noise (or null) goes to the
+   * projector only.
+   */
+  public NDArray embeddingsOfTokens(NDArray tokens, NDArray tokenNoise) {
+    NDArray e = projector.forward(tokens, tokenNoise);
+    if (findingToken == null) {
+      return e;
+    }
+    NDArray probs = ai.djl.nn.Activation.sigmoid(findingLogits(tokens).toType(e.getDataType(), false));
+    return NDArrays.concat(new NDList(e, findingToken.forward(probs).expandDims(1)), 1);
+  }
+
+  /**
+   * Image embeddings [1, K, llm hidden] of the average training scan: its mean tokens
+   * ({@link SpatialPoolingProjector#meanTokens()}) through {@link #embeddingsOfTokens}. The contrast of
+   * contrastive decoding.
+   *
+   * @throws IllegalStateException when the projector does not standardise (the mean tokens are not known)
+   */
+  public NDArray averageScanEmbeddings() {
+    return embeddingsOfTokens(projector.meanTokens(), null);
+  }
+
+  /** The finding head's linear layer (part of the pretrained image side), or null without a head. */
+  public Module findingHead() {
+    return findingHead;
   }
 
   /** Blind control: image embeddings replaced by zeros (issue 6's control run). */
