@@ -81,63 +81,17 @@ public final class Generator {
           + " do not match the prompt embeddings " + embeds.getShape());
     }
     int batch = (int) embeds.getShape().get(0);
-    int promptLen = (int) embeds.getShape().get(1);
-    NDManager nm = embeds.getManager();
-    List<List<Long>> out = new ArrayList<>();
-    for (int b = 0; b < batch; b++) {
-      out.add(new ArrayList<>());
-    }
-    boolean[] done = new boolean[batch];
-    boolean[] eos = new boolean[batch];
-    double[] scores = new double[batch];
-    if (cfg.maxNewTokens() == 0) {
-      return result(out, eos, scores, 0, 0, 0);
-    }
-    long t0 = System.nanoTime();
-    long tPrefill;
-    int steps = 0;
-    try (KvCache cache = src.newCache(2 * batch, promptLen + cfg.maxNewTokens())) {
-      long[] next;
-      try (NDScope scope = new NDScope()) {
-        NDArray both = NDArrays.concat(new NDList(embeds, contrastEmbeds.toType(embeds.getDataType(), false)), 0);
-        NDArray mask2 = mask == null ? null : NDArrays.concat(new NDList(mask, mask), 0);
-        next = chooseContrastive(src.lastLogits(both, mask2, cache), batch, cd, scores, done);
-      }
-      tPrefill = System.nanoTime();
-      while (true) {
-        boolean all = true;
-        for (int b = 0; b < batch; b++) {
-          if (done[b]) {
-            continue;
-          }
-          if (cfg.eosIds().contains(next[b])) {
-            done[b] = true;
-            eos[b] = true;
-          } else {
-            out.get(b).add(next[b]);
-            if (out.get(b).size() >= cfg.maxNewTokens()) {
-              done[b] = true;
-            }
-          }
-          all &= done[b];
-        }
-        if (all) {
-          break;
-        }
-        long[] feed = new long[2 * batch];
-        for (int b = 0; b < batch; b++) {
-          feed[b] = done[b] ? cfg.padId() : next[b];
-          feed[batch + b] = feed[b];
-        }
-        try (NDScope scope = new NDScope()) {
-          NDArray ids = nm.create(feed, new Shape(2 * batch, 1));
-          next = chooseContrastive(src.lastLogits(src.embed(ids), null, cache), batch, cd, scores, done);
-        }
-        steps++;
+    NDArray both = NDArrays.concat(new NDList(embeds, contrastEmbeds.toType(embeds.getDataType(), false)), 0);
+    NDArray mask2 = mask == null ? null : NDArrays.concat(new NDList(mask, mask), 0);
+    try {
+      return decode(src, both, mask2, batch, 2, cfg, (logits, scores, done) ->
+          chooseContrastive(logits, batch, cd, scores, done));
+    } finally {
+      both.close();
+      if (mask2 != null) {
+        mask2.close();
       }
     }
-    long t1 = System.nanoTime();
-    return result(out, eos, scores, (tPrefill - t0) / 1e9, (t1 - tPrefill) / 1e9, steps);
   }
 
   /**
@@ -166,10 +120,26 @@ public final class Generator {
 
   private static GenerationResult sampleOrGreedy(LogitsSource src, NDArray embeds, NDArray mask,
       GenerationConfig cfg) {
-    int batch = (int) embeds.getShape().get(0);
+    SplittableRandom rng = new SplittableRandom(cfg.seed());
+    return decode(src, embeds, mask, (int) embeds.getShape().get(0), 1, cfg,
+        (logits, scores, done) -> choose(logits, cfg, rng, scores, done));
+  }
+
+  /** Picks each of B rows' next token from one step's logits; adds the chosen tokens' log-probs to scores. */
+  private interface Chooser {
+    long[] choose(NDArray logits, double[] scores, boolean[] done);
+  }
+
+  /**
+   * Token-by-token decoding of {@code batch} prompts whose embeddings come {@code copies} times over in
+   * {@code embeds} [copies · B, T, H] (copy c of row b at c · B + b, e.g. scan and contrast): every step
+   * feeds each copy the token {@code chooser} picked for its row, until every row has ended (EOS or
+   * {@code maxNewTokens}).
+   */
+  private static GenerationResult decode(LogitsSource src, NDArray embeds, NDArray mask, int batch, int copies,
+      GenerationConfig cfg, Chooser chooser) {
     int promptLen = (int) embeds.getShape().get(1);
     NDManager nm = embeds.getManager();
-    SplittableRandom rng = new SplittableRandom(cfg.seed());
     List<List<Long>> out = new ArrayList<>();
     for (int b = 0; b < batch; b++) {
       out.add(new ArrayList<>());
@@ -183,10 +153,10 @@ public final class Generator {
     long t0 = System.nanoTime();
     long tPrefill;
     int steps = 0;
-    try (KvCache cache = src.newCache(batch, promptLen + cfg.maxNewTokens())) {
+    try (KvCache cache = src.newCache(copies * batch, promptLen + cfg.maxNewTokens())) {
       long[] next;
       try (NDScope scope = new NDScope()) {
-        next = choose(src.lastLogits(embeds, mask, cache), cfg, rng, scores, done);
+        next = chooser.choose(src.lastLogits(embeds, mask, cache), scores, done);
       }
       tPrefill = System.nanoTime();
       while (true) {
@@ -209,15 +179,17 @@ public final class Generator {
         if (all) {
           break;
         }
-        long[] feed = next.clone();
+        long[] feed = new long[copies * batch];
         for (int b = 0; b < batch; b++) {
-          if (done[b]) {
-            feed[b] = cfg.padId(); // finished rows idle on padding; no one attends across rows
+          // finished rows idle on padding; no one attends across rows
+          long t = done[b] ? cfg.padId() : next[b];
+          for (int c = 0; c < copies; c++) {
+            feed[c * batch + b] = t;
           }
         }
         try (NDScope scope = new NDScope()) {
-          NDArray ids = nm.create(feed, new Shape(batch, 1));
-          next = choose(src.lastLogits(src.embed(ids), null, cache), cfg, rng, scores, done);
+          NDArray ids = nm.create(feed, new Shape(copies * batch, 1));
+          next = chooser.choose(src.lastLogits(src.embed(ids), null, cache), scores, done);
         }
         steps++;
       }
