@@ -240,10 +240,10 @@ public final class TrainRun {
               model.hasFindingHead() && rep.loaded().stream().noneMatch(n -> n.startsWith(EncoderFile.HEAD))
                   ? " (the finding head starts fresh: the file has none over these labels)" : "");
         }
-        if (o.findingToken && o.findingLoss == 0 && !o.resume
+        if (o.findingToken && o.findingLoss == 0 && o.pretrainEpochs == 0 && !o.resume
             && (rep == null || rep.loaded().stream().noneMatch(n -> n.startsWith(EncoderFile.HEAD)))) {
-          throw new IllegalArgumentException("--finding-token reads a trained finding head, but " + initFile
-              + " has none over these labels; add --finding-loss W to train one");
+          throw new IllegalArgumentException("--finding-token reads a trained finding head, but none is loaded"
+              + (initFile == null ? "" : " from " + initFile) + " and none is trained; add --finding-loss W");
         }
         model.setBlind(o.blind);
         List<MultimodalModel> replicas = new ArrayList<>();
@@ -394,7 +394,6 @@ public final class TrainRun {
     AtomicFiles.writeString(file, now + "\n");
   }
 
-  /** A flag added since a run started is unused when false or 0. */
   /** {@code cfg} with the finding token (and its head over {@code labels}) when {@code o.findingToken}. */
   private static MultimodalConfig withFindingToken(MultimodalConfig cfg, Options o, List<String> labels) {
     if (!o.findingToken || cfg.findingToken()) {
@@ -403,6 +402,7 @@ public final class TrainRun {
     return (cfg.findingLabels() == null ? cfg.withFindingHead(labels) : cfg).withFindingToken(true);
   }
 
+  /** A flag added since a run started is unused when false or 0. */
   private static boolean isOff(com.google.gson.JsonPrimitive p) {
     return p.isBoolean() ? !p.getAsBoolean() : p.isNumber() && p.getAsDouble() == 0;
   }
