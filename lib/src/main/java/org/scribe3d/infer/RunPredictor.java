@@ -802,23 +802,9 @@ public final class RunPredictor implements AutoCloseable {
    * by {@code cm}.
    */
   private NDArray spliced(long[] flat, int b, int t, NDArray[] rowImages, int[] imageStart, NDManager cm) {
-    int k = model.config().imageTokens();
     try (NDScope scope = new NDScope()) {
-      NDArray tok = model.llm().embed(cm.create(flat, new Shape(b, t)));
-      NDList rows = new NDList();
-      for (int i = 0; i < b; i++) {
-        int s = imageStart[i];
-        NDArray img = rowImages[i].expandDims(0);
-        if (img.getDataType() != tok.getDataType()) {
-          img = img.toType(tok.getDataType(), false);
-        }
-        NDList parts = new NDList(tok.get(new NDIndex("{}:{}, 0:{}, :", i, i + 1, s)), img);
-        if (s + k < t) {
-          parts.add(tok.get(new NDIndex("{}:{}, {}:, :", i, i + 1, s + k)));
-        }
-        rows.add(NDArrays.concat(parts, 1));
-      }
-      NDArray embeds = NDArrays.concat(rows, 0);
+      NDArray embeds = MultimodalModel.splice(model.llm().embed(cm.create(flat, new Shape(b, t))),
+          NDArrays.stack(new NDList(rowImages)), imageStart);
       embeds.attach(cm);
       NDScope.unregister(embeds);
       return embeds;

@@ -267,7 +267,6 @@ public final class MultimodalTask implements BatchSource<MultimodalTask.Batch>, 
   NDArray inputEmbeddings(MultimodalModel mm, Batch b, NDArray img, NDArray ids, NDManager manager) {
     int n = b.examples().size();
     int u = b.distinctImages();
-    long t = ids.getShape().get(1);
     boolean identity = u == n;
     for (int i = 0; i < n && identity; i++) {
       identity = b.imageOf()[i] == i;
@@ -277,35 +276,6 @@ public final class MultimodalTask implements BatchSource<MultimodalTask.Batch>, 
       img = img.get(new ai.djl.ndarray.index.NDIndex("{}", manager.create(idx))); // rows per example
     }
     NDArray tok = mm.llm().embed(ids);
-    if (img.getDataType() != tok.getDataType()) {
-      img = img.toType(tok.getDataType(), false);
-    }
-    int[] starts = mm.imageStarts(ids.toLongArray(), n, (int) t);
-    int k = mm.config().imageTokens();
-    if (java.util.Arrays.stream(starts).allMatch(x -> x == starts[0])) { // right padding: all start after BOS
-      ai.djl.ndarray.NDList parts = new ai.djl.ndarray.NDList();
-      if (starts[0] > 0) {
-        parts.add(tok.get(new ai.djl.ndarray.index.NDIndex(":, 0:{}, :", starts[0])));
-      }
-      parts.add(img);
-      if (starts[0] + k < t) {
-        parts.add(tok.get(new ai.djl.ndarray.index.NDIndex(":, {}:, :", starts[0] + k)));
-      }
-      return ai.djl.ndarray.NDArrays.concat(parts, 1);
-    }
-    ai.djl.ndarray.NDList rows = new ai.djl.ndarray.NDList();
-    for (int i = 0; i < n; i++) {
-      ai.djl.ndarray.NDList parts = new ai.djl.ndarray.NDList();
-      NDArray row = tok.get(new ai.djl.ndarray.index.NDIndex("{}:{}", i, i + 1));
-      if (starts[i] > 0) {
-        parts.add(row.get(new ai.djl.ndarray.index.NDIndex(":, 0:{}, :", starts[i])));
-      }
-      parts.add(img.get(new ai.djl.ndarray.index.NDIndex("{}:{}", i, i + 1)));
-      if (starts[i] + k < t) {
-        parts.add(row.get(new ai.djl.ndarray.index.NDIndex(":, {}:, :", starts[i] + k)));
-      }
-      rows.add(ai.djl.ndarray.NDArrays.concat(parts, 1));
-    }
-    return rows.size() == 1 ? rows.get(0) : ai.djl.ndarray.NDArrays.concat(rows, 0);
+    return MultimodalModel.splice(tok, img, mm.imageStarts(ids.toLongArray(), n, (int) ids.getShape().get(1)));
   }
 }

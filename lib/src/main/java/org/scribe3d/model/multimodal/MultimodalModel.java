@@ -267,8 +267,12 @@ public final class MultimodalModel extends Module {
     return splice(tok, img, starts);
   }
 
-  /** Replaces tok[b, starts[b] : starts[b] + K] by img[b]. */
-  static NDArray splice(NDArray tok, NDArray img, int[] starts) {
+  /**
+   * Token embeddings {@code tok} [B, T, H] with tok[b, starts[b] : starts[b] + K] replaced by the image
+   * embeddings {@code img}[b] ([B, K, H], cast to tok's type): the one splice training, generation and
+   * option scoring use.
+   */
+  public static NDArray splice(NDArray tok, NDArray img, int[] starts) {
     int k = (int) img.getShape().get(1);
     if (img.getDataType() != tok.getDataType()) {
       img = img.toType(tok.getDataType(), false);
