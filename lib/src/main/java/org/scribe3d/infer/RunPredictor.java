@@ -223,6 +223,8 @@ public final class RunPredictor implements AutoCloseable {
   private final boolean pipelineRecorded;
   private final int[] dhw;
   private final VolumeCache cache;
+  /** The average training scan's image embeddings [K, H] when contrasting, else null (computed once at open). */
+  private final NDArray averageScan;
   private double preprocessSeconds;
   private double visionSeconds;
 
@@ -282,11 +284,18 @@ public final class RunPredictor implements AutoCloseable {
     }
     this.manager = m;
     this.tokenizer = tok;
-    if (o.contrast != null && !model.isBlind() && !cfg.projector().standardize()) {
-      close();
-      throw new IllegalArgumentException("contrastive decoding needs a run whose projector standardises its tokens"
-          + " (trained with --standardize-tokens); " + run + " does not");
+    NDArray average = null;
+    if (o.contrast != null && !model.isBlind()) { // blind runs: scan and contrast are the same zeros
+      try (NDScope scope = new NDScope()) {
+        average = model.averageScanEmbeddings().get(0);
+        NDScope.unregister(average);
+      } catch (IllegalStateException e) {
+        close();
+        throw new IllegalArgumentException("contrastive decoding needs " + run + " to know its average scan: "
+            + e.getMessage(), e);
+      }
     }
+    this.averageScan = average;
     this.text = TextTokenizer.of(tok);
     this.prompts = new PromptBuilder(text, cfg.imageTokens(), cfg.imageTokenId(), cfg.maxLength());
   }
@@ -785,7 +794,7 @@ public final class RunPredictor implements AutoCloseable {
         NDArray maskArr = cm.create(mask, new Shape(b, t));
         GenerationResult r = contrasting()
             ? Generator.generateContrastive(model.logitsSource(), embeds,
-                spliced(flat, b, t, averageScans(b, cm), imageStart, cm), maskArr, cfg, options.contrast)
+                spliced(flat, b, t, averageScans(b), imageStart, cm), maskArr, cfg, options.contrast)
             : Generator.generate(model.logitsSource(), embeds, maskArr, cfg);
         for (int i = 0; i < b; i++) {
           long[] tokens = r.tokens().get(i);
@@ -849,7 +858,7 @@ public final class RunPredictor implements AutoCloseable {
     double[] ll = logLikelihoods(cand, candHead, scanOf, m);
     double[] llContrast = null;
     if (contrasting()) {
-      llContrast = logLikelihoods(cand, candHead, averageScans(cand.size(), m), m);
+      llContrast = logLikelihoods(cand, candHead, averageScans(cand.size()), m);
     }
     for (int c = 0; c < cand.size(); c++) {
       score[candSlot.get(c)] = llContrast == null ? ll[c] : options.contrast.score(ll[c], llContrast[c]);
@@ -919,22 +928,13 @@ public final class RunPredictor implements AutoCloseable {
 
   /** Whether decoding and option scoring contrast with the average scan (never for blind runs: same zeros). */
   private boolean contrasting() {
-    return options.contrast != null && !model.isBlind();
+    return averageScan != null;
   }
 
-  /** The average training scan's image embeddings [K, H] ({@link MultimodalModel#averageScanEmbeddings}), owned by m. */
-  private NDArray averageScan(NDManager m) {
-    try (NDScope scope = new NDScope()) {
-      NDArray e = model.averageScanEmbeddings().get(0);
-      e.attach(m);
-      NDScope.unregister(e);
-      return e;
-    }
-  }
-
-  private NDArray[] averageScans(int n, NDManager m) {
+  /** The average scan's image embeddings for n rows (one array, shared). */
+  private NDArray[] averageScans(int n) {
     NDArray[] out = new NDArray[n];
-    Arrays.fill(out, averageScan(m));
+    Arrays.fill(out, averageScan);
     return out;
   }
 
