@@ -2,6 +2,7 @@ package org.scribe3d.cli;
 
 import java.util.Locale;
 import org.scribe3d.generate.ContrastiveDecoding;
+import org.scribe3d.generate.ReportSampling;
 import org.scribe3d.infer.RunPredictor;
 import picocli.CommandLine.Option;
 
@@ -23,11 +24,32 @@ final class DecodingOptions {
       + " tokens with p >= BETA * max p given the scan are candidates (default ${DEFAULT-VALUE}).")
   double plausibility;
 
+  @Option(names = "--report-samples", paramLabel = "N", defaultValue = "0", description = "Also sample each report N"
+      + " times and keep, among the greedy report and the samples, the one whose findings agree best with the"
+      + " samples' (minimum Bayes risk with finding-level F1; 0 = greedy reports, the default). Not with --contrast.")
+  int reportSamples;
+
+  @Option(names = "--temperature", paramLabel = "T", defaultValue = "" + ReportSampling.DEFAULT_TEMPERATURE,
+      description = "With --report-samples: sampling temperature (default ${DEFAULT-VALUE}).")
+  double temperature;
+
+  @Option(names = "--top-p", paramLabel = "P", defaultValue = "" + ReportSampling.DEFAULT_TOP_P,
+      description = "With --report-samples: nucleus sampling mass (default ${DEFAULT-VALUE}: no truncation).")
+  double topP;
+
+  @Option(names = "--sample-seed", paramLabel = "S", defaultValue = "7",
+      description = "With --report-samples: seed of the sampling stream (default ${DEFAULT-VALUE}).")
+  long sampleSeed;
+
   /** These settings on {@code o}; a bad value is a usage error (exit 2). */
   RunPredictor.Options applyTo(RunPredictor.Options o) {
     try {
+      if (reportSamples > 0 && contrast != 0) {
+        throw new IllegalArgumentException("--report-samples cannot be combined with --contrast");
+      }
       return o.answerMode(RunPredictor.AnswerMode.parse(answerMode))
-          .contrast(new ContrastiveDecoding(contrast, plausibility));
+          .contrast(new ContrastiveDecoding(contrast, plausibility))
+          .reportSampling(new ReportSampling(reportSamples, temperature, topP, sampleSeed));
     } catch (IllegalArgumentException e) {
       throw new CliExit(e.getMessage(), 2);
     }

@@ -230,6 +230,12 @@ public final class EvaluateCommand implements Callable<Integer> {
       inputs.addProperty("answer_mode", decoding.answerModeKey());
       inputs.addProperty("contrast", decoding.contrast);
       inputs.addProperty("plausibility", decoding.plausibility);
+      inputs.addProperty("report_samples", decoding.reportSamples);
+      if (decoding.reportSamples > 0) {
+        inputs.addProperty("temperature", decoding.temperature);
+        inputs.addProperty("top_p", decoding.topP);
+        inputs.addProperty("sample_seed", decoding.sampleSeed);
+      }
     }
     inputs.addProperty("green_model", greenModel == null ? null : greenModel.toAbsolutePath().normalize().toString());
     doc.add("inputs", inputs);

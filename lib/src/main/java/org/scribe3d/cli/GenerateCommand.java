@@ -106,6 +106,13 @@ public final class GenerateCommand implements Callable<Integer> {
       JsonObject doc = new JsonObject();
       doc.addProperty("run", run.toAbsolutePath().normalize().toString());
       doc.addProperty("image", image.toAbsolutePath().normalize().toString());
+      String hint = p.hint(image); // runs trained with --finding-hints: the head's diagnosis the prompts start with
+      if (hint != null) {
+        doc.addProperty("hint", hint);
+        if (!json) {
+          out.println("hint: " + hint);
+        }
+      }
       if (question != null) {
         Question q = new Question(question.strip(), options, null, null);
         Answer a = p.answer(image, q);
@@ -113,7 +120,8 @@ public final class GenerateCommand implements Callable<Integer> {
         JsonObject ch = new JsonObject();
         options.forEach(ch::addProperty);
         doc.add("choices", ch);
-        doc.addProperty("prompt", RunPredictor.questionPrompt(q));
+        doc.addProperty("prompt", hint == null ? RunPredictor.questionPrompt(q)
+            : org.scribe3d.prompt.FindingHint.prepend(hint, RunPredictor.questionPrompt(q)));
         doc.addProperty("letter", a.letter());
         doc.addProperty("text", a.text());
         doc.addProperty("parsed", a.parsed());

@@ -148,6 +148,17 @@ public final class TrainCommand implements Callable<Integer> {
       + " F1 (docs/demo.md, session 8). Default ${DEFAULT-VALUE}: none.")
   double imageDropout;
 
+  @Option(names = "--finding-hints", description = "Put the frozen finding head's diagnosis in words in front of every"
+      + " prompt (\"Image findings: cardiomegaly, pleural effusion.\"; PromptMRG's diagnosis-driven prompt, not in M3D);"
+      + " generation from the run does the same. Needs --vision-init with a finding head and --freeze-vision; not"
+      + " with --blind, --finding-loss or --pretrain-epochs.")
+  boolean findingHints;
+
+  @Option(names = "--no-packing", description = "One right-padded row per example instead of packing each micro-batch"
+      + " into one row with each scan's BOS and image tokens computed once (the same loss, about three times the"
+      + " positions on the demo's batches).")
+  boolean noPacking;
+
   @Option(names = "--vision-stem", paramLabel = "patch|conv",
       description = "The tiny preset's vision stem: patch (M3D-CLIP's linear patch embedding; the default without"
           + " --vision-init, which otherwise gives the encoder file's stem) or conv"
@@ -208,6 +219,8 @@ public final class TrainCommand implements Callable<Integer> {
     o.findingToken = findingToken;
     o.tokenNoise = tokenNoise;
     o.imageDropout = imageDropout;
+    o.packing = !noPacking;
+    o.findingHints = findingHints;
     o.llm = llm;
     o.modelConfig = modelConfig;
     o.valSamples = valSamples;

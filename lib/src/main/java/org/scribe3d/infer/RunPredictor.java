@@ -37,8 +37,10 @@ import org.scribe3d.generate.ContrastiveDecoding;
 import org.scribe3d.generate.GenerationConfig;
 import org.scribe3d.generate.GenerationResult;
 import org.scribe3d.generate.Generator;
+import org.scribe3d.generate.ReportSampling;
 import org.scribe3d.model.multimodal.MultimodalConfig;
 import org.scribe3d.model.multimodal.MultimodalModel;
+import org.scribe3d.prompt.FindingHint;
 import org.scribe3d.prompt.Llama3Tokenizer;
 import org.scribe3d.prompt.PromptBuilder;
 import org.scribe3d.prompt.TextTokenizer;
@@ -58,7 +60,8 @@ import org.scribe3d.volume.VolumeIO;
  * vocabulary), {@code RUN/pipeline.json} (the preprocessing the run trained with; only its
  * deterministic steps are applied — no augmentation), and the training prompts of
  * {@link PromptTemplates} (the strings {@link org.scribe3d.data.Examples} trains on). Reports are
- * decoded greedily and stop at EOS/EOT; answers are the most likely option ({@link AnswerMode}).
+ * decoded greedily (or by sampling and minimum Bayes risk, {@link Options#reportSampling}) and stop at
+ * EOS/EOT; answers are the most likely option ({@link AnswerMode}).
  *
  * <p>Speed: each distinct scan goes through the vision encoder and projector once, however many
  * prompts are asked about it; prompts are then decoded in batches (left-padded) with the image
@@ -80,6 +83,7 @@ public final class RunPredictor implements AutoCloseable {
     int casesPerChunk = 32;
     AnswerMode answerMode = AnswerMode.OPTIONS;
     ContrastiveDecoding contrast;
+    ReportSampling reportSampling;
     boolean blind;
     Path cacheDir;
     Integer threads;
@@ -122,6 +126,17 @@ public final class RunPredictor implements AutoCloseable {
      */
     public Options contrast(ContrastiveDecoding cd) {
       this.contrast = cd == null || cd.off() ? null : cd;
+      return this;
+    }
+
+    /**
+     * Reports by sampling and minimum Bayes risk (null or 0 samples = greedy, the default): each report is
+     * also sampled {@code samples} times, and the report kept is the one among the greedy report and the
+     * samples with the highest mean finding-level F1 against the samples ({@link FindingConsensus}). Not
+     * with {@link #contrast} (contrastive decoding is greedy).
+     */
+    public Options reportSampling(ReportSampling rs) {
+      this.reportSampling = rs == null || rs.off() ? null : rs;
       return this;
     }
 
@@ -225,12 +240,18 @@ public final class RunPredictor implements AutoCloseable {
   private final VolumeCache cache;
   /** The average training scan's image embeddings [K, H] when contrasting, else null (computed once at open). */
   private final NDArray averageScan;
+  /** Whether prompts carry the finding head's hint ({@link TrainRun#HINTS_FILE}), as in the run's training. */
+  private final boolean hints;
   private double preprocessSeconds;
   private double visionSeconds;
 
   private RunPredictor(Path run, Options o) throws IOException {
     this.run = run;
     this.options = o;
+    if (o.contrast != null && o.reportSampling != null) {
+      throw new IllegalArgumentException("report sampling cannot be combined with contrastive decoding"
+          + " (contrastive decoding is greedy)");
+    }
     if (!Files.isDirectory(run)) {
       throw new IllegalArgumentException("run directory " + run + " does not exist");
     }
@@ -296,6 +317,12 @@ public final class RunPredictor implements AutoCloseable {
       }
     }
     this.averageScan = average;
+    this.hints = Files.isRegularFile(run.resolve(TrainRun.HINTS_FILE)) && !model.isBlind();
+    if (hints && !model.hasFindingHead()) {
+      close();
+      throw new IllegalArgumentException(run + " was trained with finding hints (" + TrainRun.HINTS_FILE
+          + ") but its model has no finding head");
+    }
     this.text = TextTokenizer.of(tok);
     this.prompts = new PromptBuilder(text, cfg.imageTokens(), cfg.imageTokenId(), cfg.maxLength());
   }
@@ -413,7 +440,16 @@ public final class RunPredictor implements AutoCloseable {
         ps.add(reportPrompt(r));
       }
     }
-    List<String> out = generate(imgs, ps, options.reportMaxNewTokens);
+    List<Region> regionOf = new ArrayList<>();
+    for (int i = 0; i < images.size(); i++) {
+      regionOf.addAll(rs);
+    }
+    Scans scans = scans(imgs);
+    List<long[]> ids = encode(hinted(ps, scans));
+    List<String> out;
+    try (NDManager m = manager.newSubManager()) {
+      out = decodeReports(imageEmbeddings(scans.volumes(), m), scans.imageOf(), ids, regionOf, m);
+    }
     List<Map<Region, String>> maps = new ArrayList<>();
     int k = 0;
     for (int i = 0; i < images.size(); i++) {
@@ -449,7 +485,8 @@ public final class RunPredictor implements AutoCloseable {
     } else {
       Scans scans = scans(images);
       try (NDManager m = manager.newSubManager()) {
-        texts = chooseOptions(imageEmbeddings(scans.volumes(), m), scans.imageOf(), questions, encode(ps), m);
+        texts = chooseOptions(imageEmbeddings(scans.volumes(), m), scans.imageOf(), questions,
+            encode(hinted(ps, scans)), m);
       }
     }
     List<Answer> out = new ArrayList<>();
@@ -474,18 +511,13 @@ public final class RunPredictor implements AutoCloseable {
       for (Path p : images.subList(from, Math.min(images.size(), from + options.casesPerChunk))) {
         volumes.add(preprocess(p));
       }
-      for (int b = 0; b < volumes.size(); b += options.visionBatch) { // the encoder batched as for embeddings
-        int n = Math.min(options.visionBatch, volumes.size() - b);
-        try (NDManager m = manager.newSubManager()) {
-          float[] p = ai.djl.nn.Activation.sigmoid(model.findingLogitsOfImages(images(volumes, b, n, m))).toFloatArray();
-          for (int i = 0; i < n; i++) {
-            Map<String, Double> row = new LinkedHashMap<>();
-            for (int l = 0; l < labels.size(); l++) {
-              row.put(labels.get(l), (double) p[i * labels.size() + l]);
-            }
-            out.add(row);
-          }
+      float[] p = headProbabilities(volumes);
+      for (int i = 0; i < volumes.size(); i++) {
+        Map<String, Double> row = new LinkedHashMap<>();
+        for (int l = 0; l < labels.size(); l++) {
+          row.put(labels.get(l), (double) p[i * labels.size() + l]);
         }
+        out.add(row);
       }
     }
     return out;
@@ -502,12 +534,64 @@ public final class RunPredictor implements AutoCloseable {
     if (images.isEmpty()) {
       return List.of();
     }
-    List<long[]> ids = encode(promptTexts);
     Scans scans = scans(images);
+    List<long[]> ids = encode(hinted(promptTexts, scans));
     try (NDManager m = manager.newSubManager()) {
       NDArray[] emb = imageEmbeddings(scans.volumes(), m);
       return decode(emb, scans.imageOf(), ids, maxNewTokens, m);
     }
+  }
+
+  /**
+   * The finding hint this run puts in front of its prompts about {@code image} ("Image findings: …", from its
+   * frozen finding head), or null when the run was trained without hints.
+   */
+  public String hint(Path image) throws IOException {
+    String[] h = hintsOf(List.of(preprocess(image)));
+    return h == null ? null : h[0];
+  }
+
+  /** The prompts with their scan's finding hint in front when the run was trained with hints, else as given. */
+  private List<String> hinted(List<String> prompts, Scans scans) {
+    String[] h = hintsOf(scans.volumes());
+    if (h == null) {
+      return prompts;
+    }
+    List<String> out = new ArrayList<>(prompts.size());
+    for (int i = 0; i < prompts.size(); i++) {
+      out.add(FindingHint.prepend(h[scans.imageOf()[i]], prompts.get(i)));
+    }
+    return out;
+  }
+
+  /** Each volume's finding hint from the run's (frozen) finding head, or null when the run has no hints. */
+  private String[] hintsOf(List<float[]> volumes) {
+    if (!hints) {
+      return null;
+    }
+    List<String> labels = model.config().findingLabels();
+    float[] p = headProbabilities(volumes);
+    String[] out = new String[volumes.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = FindingHint.of(labels, p, i * labels.size());
+    }
+    return out;
+  }
+
+  /** The finding head's sigmoid probabilities, labels per volume, the encoder batched as for embeddings. */
+  private float[] headProbabilities(List<float[]> volumes) {
+    long t = System.nanoTime();
+    int labels = model.config().findingLabels().size();
+    float[] out = new float[volumes.size() * labels];
+    for (int b = 0; b < volumes.size(); b += options.visionBatch) {
+      int n = Math.min(options.visionBatch, volumes.size() - b);
+      try (NDManager m = manager.newSubManager()) {
+        float[] p = ai.djl.nn.Activation.sigmoid(model.findingLogitsOfImages(images(volumes, b, n, m))).toFloatArray();
+        System.arraycopy(p, 0, out, b * labels, n * labels);
+      }
+    }
+    visionSeconds += (System.nanoTime() - t) / 1e9;
+    return out;
   }
 
   /** The distinct scans of a list of image paths, preprocessed once each, and which one each entry is. */
@@ -581,16 +665,21 @@ public final class RunPredictor implements AutoCloseable {
           for (int i = from; i < to; i++) {
             volumes.add(preprocess(cases.get(i).image()));
           }
+          String[] chunkHints = hintsOf(volumes);
           List<long[]> repIds = new ArrayList<>();
           List<Integer> repImg = new ArrayList<>();
+          List<Region> repRegion = new ArrayList<>();
           List<long[]> vqaIds = new ArrayList<>();
           List<Integer> vqaImg = new ArrayList<>();
           List<Question> vqaQuestions = new ArrayList<>();
           for (int i = from; i < to; i++) {
             for (Request q : reqs.get(i)) {
-              (q.isReport() ? repIds : vqaIds).add(toModelIds(q.prompt()));
+              String prompt = chunkHints == null ? q.prompt() : FindingHint.prepend(chunkHints[i - from], q.prompt());
+              (q.isReport() ? repIds : vqaIds).add(toModelIds(prompt));
               (q.isReport() ? repImg : vqaImg).add(i - from);
-              if (!q.isReport()) {
+              if (q.isReport()) {
+                repRegion.add(q.region());
+              } else {
                 vqaQuestions.add(q.question());
               }
             }
@@ -600,8 +689,7 @@ public final class RunPredictor implements AutoCloseable {
           try (NDManager m = manager.newSubManager()) {
             NDArray[] emb = imageEmbeddings(volumes, m);
             long a = System.nanoTime();
-            repOut = decode(emb, repImg.stream().mapToInt(Integer::intValue).toArray(), repIds,
-                options.reportMaxNewTokens, m);
+            repOut = decodeReports(emb, repImg.stream().mapToInt(Integer::intValue).toArray(), repIds, repRegion, m);
             long b = System.nanoTime();
             int[] vqaImages = vqaImg.stream().mapToInt(Integer::intValue).toArray();
             vqaOut = options.answerMode == AnswerMode.GREEDY
@@ -753,11 +841,50 @@ public final class RunPredictor implements AutoCloseable {
   }
 
   /**
-   * Greedy decoding of prompts (model ids) for images emb[imageOf[i]], {@code batch} rows at a time.
-   * Rows are batched in order of prompt length (less left padding to compute); results come back in
-   * input order.
+   * Report prompts (model ids) for images emb[imageOf[i]], report i about {@code regions.get(i)}: greedy,
+   * or with {@link Options#reportSampling} the minimum-Bayes-risk choice among the greedy report and
+   * {@code samples} sampled ones (the copies of a prompt are decoded side by side in the same batches).
    */
+  private List<String> decodeReports(NDArray[] emb, int[] imageOf, List<long[]> ids, List<Region> regions,
+      NDManager m) {
+    List<String> greedy = decode(emb, imageOf, ids, options.reportMaxNewTokens, m, null);
+    ReportSampling rs = options.reportSampling;
+    if (rs == null) {
+      return greedy;
+    }
+    int n = rs.samples();
+    int[] copyOf = new int[ids.size() * n];
+    List<long[]> copies = new ArrayList<>(copyOf.length);
+    for (int i = 0; i < ids.size(); i++) {
+      for (int k = 0; k < n; k++) {
+        copyOf[i * n + k] = imageOf[i];
+        copies.add(ids.get(i));
+      }
+    }
+    List<String> sampled = decode(emb, copyOf, copies, options.reportMaxNewTokens, m, rs);
+    List<String> out = new ArrayList<>(ids.size());
+    for (int i = 0; i < ids.size(); i++) {
+      List<String> samples = sampled.subList(i * n, (i + 1) * n);
+      List<String> hypotheses = new ArrayList<>(n + 1);
+      hypotheses.add(greedy.get(i)); // first: ties keep the greedy report
+      hypotheses.addAll(samples);
+      out.add(hypotheses.get(FindingConsensus.choose(hypotheses, samples, regions.get(i))));
+    }
+    return out;
+  }
+
   private List<String> decode(NDArray[] emb, int[] imageOf, List<long[]> ids, int maxNewTokens, NDManager m) {
+    return decode(emb, imageOf, ids, maxNewTokens, m, null);
+  }
+
+  /**
+   * Decoding of prompts (model ids) for images emb[imageOf[i]], {@code batch} rows at a time: greedy (with
+   * the contrast when one is set) when {@code sampling} is null, else sampled with its temperature and
+   * top-p from a stream seeded by its seed and the batch's position. Rows are batched in order of prompt
+   * length (less left padding to compute); results come back in input order.
+   */
+  private List<String> decode(NDArray[] emb, int[] imageOf, List<long[]> ids, int maxNewTokens, NDManager m,
+      ReportSampling sampling) {
     String[] out = new String[ids.size()];
     Integer[] order = new Integer[ids.size()];
     for (int i = 0; i < order.length; i++) {
@@ -772,7 +899,9 @@ public final class RunPredictor implements AutoCloseable {
         t = Math.max(t, ids.get(order[from + i]).length);
       }
       int maxNew = Math.max(1, Math.min(maxNewTokens, model.config().maxLength() - t));
-      GenerationConfig cfg = model.greedy(maxNew);
+      GenerationConfig cfg = sampling == null ? model.greedy(maxNew)
+          : GenerationConfig.sampling(maxNew, model.eosIds(), sampling.temperature(), sampling.topP(),
+              sampling.seed() + from);
       long[] flat = new long[b * t];
       float[] mask = new float[b * t];
       Arrays.fill(flat, cfg.padId());
@@ -792,7 +921,7 @@ public final class RunPredictor implements AutoCloseable {
         }
         NDArray embeds = spliced(flat, b, t, rowImages, imageStart, cm);
         NDArray maskArr = cm.create(mask, new Shape(b, t));
-        GenerationResult r = contrasting()
+        GenerationResult r = contrasting() && sampling == null
             ? Generator.generateContrastive(model.logitsSource(), embeds,
                 spliced(flat, b, t, averageScans(b), imageStart, cm), maskArr, cfg, options.contrast)
             : Generator.generate(model.logitsSource(), embeds, maskArr, cfg);

@@ -56,6 +56,7 @@ public final class MultimodalTask implements BatchSource<MultimodalTask.Batch>, 
   private double tokenNoise;
   private int tokenElements;
   private double imageDropout;
+  private boolean packed;
 
   /**
    * @param augment apply the pipeline's augmentation steps (training) or not (validation)
@@ -194,6 +195,20 @@ public final class MultimodalTask implements BatchSource<MultimodalTask.Batch>, 
     return this;
   }
 
+  /**
+   * Packs each micro-batch into one row with every scan's prefix (BOS and image placeholders) computed once
+   * and no padding ({@link PackedLayout}): the same loss as the padded layout, on about a third of the positions
+   * for a scan's reports and questions. Off: one right-padded row per example.
+   */
+  public MultimodalTask withPacking(boolean on) {
+    this.packed = on;
+    return this;
+  }
+
+  public boolean packed() {
+    return packed;
+  }
+
   /** Examples of the same image file form a group (see {@link TrainConfig#groupSamples}). */
   @Override
   public int[] groups() {
@@ -232,8 +247,6 @@ public final class MultimodalTask implements BatchSource<MultimodalTask.Batch>, 
   @Override
   public NDArray lossSum(Module model, Batch b, NDManager manager) {
     MultimodalModel mm = (MultimodalModel) model;
-    PromptBatch pb = PromptBatch.collate(b.examples(), manager, padId, vocab);
-    NDArray ids = Tensors.owned(pb.inputIds());
     int u = b.distinctImages();
     NDArray images = Tensors.owned(manager.create(b.images(), new Shape(u, 1, dhw[0], dhw[1], dhw[2])));
     NDArray noise = null;
@@ -247,9 +260,7 @@ public final class MultimodalTask implements BatchSource<MultimodalTask.Batch>, 
     if (b.imageKeep() != null) {
       img = img.mul(manager.create(b.imageKeep(), new Shape(u, 1, 1)).toType(img.getDataType(), false));
     }
-    NDArray logits = mm.llm().forward(inputEmbeddings(mm, b, img, ids, manager),
-        Tensors.owned(pb.attentionMask()), null, null);
-    NDArray loss = MaskedCrossEntropy.sum(logits, Tensors.owned(pb.labels()));
+    NDArray loss = packed ? packedTextLoss(mm, b, img, manager) : paddedTextLoss(mm, b, img, manager);
     if (findingWeight > 0 && b.findingTargets() != null && !mm.isBlind()) {
       long labels = b.findingTargets().length / u;
       NDArray y = manager.create(b.findingTargets(), new Shape(u, labels));
@@ -257,6 +268,53 @@ public final class MultimodalTask implements BatchSource<MultimodalTask.Batch>, 
       loss = loss.add(org.scribe3d.model.nn.Scalars.mul(head, findingWeight * lossUnits(b)));
     }
     return loss;
+  }
+
+  /** Summed masked cross-entropy of the batch's examples, one right-padded row each. */
+  private NDArray paddedTextLoss(MultimodalModel mm, Batch b, NDArray img, NDManager manager) {
+    PromptBatch pb = PromptBatch.collate(b.examples(), manager, padId, vocab);
+    NDArray ids = Tensors.owned(pb.inputIds());
+    NDArray logits = mm.llm().forward(inputEmbeddings(mm, b, img, ids, manager),
+        Tensors.owned(pb.attentionMask()), null, null);
+    return MaskedCrossEntropy.sum(logits, Tensors.owned(pb.labels()));
+  }
+
+  /**
+   * The same loss on the packed row ({@link PackedLayout}): token embeddings and the image rows [U·K, H] in one
+   * table, gathered into the row's order (gradients flow to both), then the language model under the
+   * layout's attention mask and positions.
+   */
+  private NDArray packedTextLoss(MultimodalModel mm, Batch b, NDArray img, NDManager manager) {
+    int k = mm.config().imageTokens();
+    long[] first = compact(b.examples().get(0).inputIds());
+    int start = mm.imageStarts(first, 1, first.length)[0];
+    PackedLayout pl = PackedLayout.pack(b.examples(), b.imageOf(), start + k, start, k);
+    int t = pl.length();
+    long hidden = img.getShape().get(2);
+    long[] labels = pl.labels().clone();
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] != MaskedCrossEntropy.IGNORE && vocab != null) {
+        labels[i] = vocab.toCompact(labels[i]);
+      }
+    }
+    NDArray tok = mm.llm().embed(manager.create(compact(pl.ids()), new Shape(1, t))).reshape(t, hidden);
+    NDArray rows = img.reshape(img.getShape().get(0) * k, hidden);
+    if (rows.getDataType() != tok.getDataType()) {
+      rows = rows.toType(tok.getDataType(), false);
+    }
+    long[] gather = new long[t];
+    for (int i = 0; i < t; i++) {
+      gather[i] = pl.imageRow()[i] < 0 ? i : t + pl.imageRow()[i];
+    }
+    NDArray embeds = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(tok, rows), 0)
+        .get(new ai.djl.ndarray.index.NDIndex("{}", manager.create(gather))).reshape(1, t, hidden);
+    NDArray bias = manager.create(pl.bias(), new Shape(1, 1, 1, t, t));
+    NDArray logits = mm.llm().logits(mm.llm().hidden(embeds, pl.positions(), bias));
+    return MaskedCrossEntropy.sum(logits, manager.create(labels, new Shape(1, t)));
+  }
+
+  private long[] compact(long[] ids) {
+    return vocab == null ? ids : vocab.toCompact(ids);
   }
 
   /**

@@ -31,6 +31,7 @@ import org.scribe3d.model.multimodal.MultimodalConfig;
 import org.scribe3d.model.multimodal.MultimodalModel;
 import org.scribe3d.model.vision.ViTConfig;
 import org.scribe3d.prompt.Llama3Tokenizer;
+import org.scribe3d.prompt.FindingHint;
 import org.scribe3d.prompt.PromptBuilder;
 import org.scribe3d.prompt.TextTokenizer;
 import org.scribe3d.prompt.VocabMap;
@@ -54,6 +55,8 @@ public final class TrainRun {
   public static final String PIPELINE_FILE = "pipeline.json";
   /** Present in blind-control runs (image embeddings zeroed): generation must zero them too. */
   public static final String BLIND_FILE = "blind.json";
+  /** Marks a run trained with {@link Options#findingHints}: generation puts the same hints in its prompts. */
+  public static final String HINTS_FILE = "finding-hints.json";
 
   /** Everything a run is configured with. */
   public static final class Options {
@@ -117,6 +120,18 @@ public final class TrainRun {
      * loss the head stays as loaded.
      */
     public boolean findingToken;
+    /**
+     * Pack each micro-batch into one row with every scan's prefix computed once ({@link MultimodalTask#withPacking});
+     * the same loss as one padded row per example, on about a third of the positions. Default on.
+     */
+    public boolean packing = true;
+    /**
+     * Put the frozen finding head's diagnosis in words in front of every prompt ({@link FindingHint}; PromptMRG's
+     * diagnosis-driven prompt). Needs a head loaded from {@link #visionInit} and {@link #freezeVision}; not with
+     * {@link #blind} (the hint comes from the image) nor with a finding loss or vision pretraining (the head must
+     * not change after the hints are written).
+     */
+    public boolean findingHints;
     public TrainConfig train = new TrainConfig().epochs(8).microBatch(4).lr(1e-3).warmupFraction(0.1)
         .weightDecay(0.0).maxGradNorm(1.0).checkpointEvery(0).keepLast(2)
         .threads(Runtime.getRuntime().availableProcessors()).groupSamples(true);
@@ -137,6 +152,11 @@ public final class TrainRun {
     }
     if (!(o.tokenNoise >= 0) || !Double.isFinite(o.tokenNoise)) {
       throw new IllegalArgumentException("--token-noise must be ≥ 0, got " + o.tokenNoise);
+    }
+    if (o.findingHints && (o.blind || !o.freezeVision || o.findingLoss > 0 || o.pretrainEpochs > 0
+        || o.visionInit == null)) {
+      throw new IllegalArgumentException("--finding-hints needs --vision-init (with a finding head) and --freeze-vision,"
+          + " and cannot be combined with --blind, --finding-loss or --pretrain-epochs");
     }
     if (!(o.imageDropout >= 0 && o.imageDropout < 1)) {
       throw new IllegalArgumentException("--image-dropout must be in [0, 1), got " + o.imageDropout);
@@ -165,6 +185,12 @@ public final class TrainRun {
       List<String> headLabels = trainLabels == null ? null
           : initCfg != null && initCfg.findingLabels() != null ? initCfg.findingLabels()
           : FindingLabels.vocabulary(trainLabels.values());
+      List<String> hintLabels = !o.findingHints ? null
+          : initCfg != null && initCfg.findingLabels() != null ? initCfg.findingLabels() : null;
+      if (o.findingHints && hintLabels == null) {
+        throw new IllegalArgumentException("--finding-hints reads a trained finding head, and " + initFile
+            + " has none (models/tiny-encoder.safetensors does)");
+      }
       List<String> tokenLabels = !o.findingToken ? null
           : initCfg != null && initCfg.findingLabels() != null ? initCfg.findingLabels() : headLabels;
       if (o.findingToken && tokenLabels == null) {
@@ -192,6 +218,9 @@ public final class TrainRun {
         o.preset = cfg.name();
         cfg = cfg.withTokenStandardization(cfg.standardizeTokens() || o.standardizeTokens);
         cfg = withFindingToken(cfg, o, tokenLabels);
+        if (hintLabels != null && cfg.findingLabels() == null) {
+          cfg = cfg.withFindingHead(hintLabels);
+        }
         if (initCfg != null) {
           EncoderFile.checkFits(initCfg, cfg, initFile);
         }
@@ -199,13 +228,17 @@ public final class TrainRun {
       } else {
         String stem = o.visionStem != null ? o.visionStem
             : initCfg != null ? initCfg.vision().stem() : ViTConfig.PATCH_STEM;
-        cfg = o.preset.equals("tiny") ? ModelPresets.tiny(corpusVocab(tt, train, val), stem)
+        List<String> extraTexts = hintLabels == null ? List.of() : hintVocabularyTexts(hintLabels, train, val);
+        cfg = o.preset.equals("tiny") ? ModelPresets.tiny(corpusVocab(tt, train, val, extraTexts), stem)
             : ModelPresets.byName(o.preset, null);
         if (o.findingLoss > 0) {
           cfg = cfg.withFindingHead(headLabels);
         }
         cfg = cfg.withTokenStandardization(o.standardizeTokens);
         cfg = withFindingToken(cfg, o, tokenLabels);
+        if (hintLabels != null && cfg.findingLabels() == null) {
+          cfg = cfg.withFindingHead(hintLabels);
+        }
         if (initCfg != null) {
           EncoderFile.checkFits(initCfg, cfg, initFile);
         }
@@ -245,6 +278,11 @@ public final class TrainRun {
           throw new IllegalArgumentException("--finding-token reads a trained finding head, but none is loaded"
               + (initFile == null ? "" : " from " + initFile) + " and none is trained; add --finding-loss W");
         }
+        if (o.findingHints && !o.resume
+            && (rep == null || rep.loaded().stream().noneMatch(n -> n.startsWith(EncoderFile.HEAD)))) {
+          throw new IllegalArgumentException("--finding-hints reads a trained finding head, but none over this model's"
+              + " labels is loaded from " + initFile);
+        }
         model.setBlind(o.blind);
         List<MultimodalModel> replicas = new ArrayList<>();
         for (int i = 1; i < devices.size(); i++) {
@@ -267,7 +305,30 @@ public final class TrainRun {
         }
         PromptBuilder pb = new PromptBuilder(tt, cfg.imageTokens(), cfg.imageTokenId(), cfg.maxLength());
         long pad = tok.eosId();
-        MultimodalTask task = new MultimodalTask(train, pb, volumes, o.augment, pad, cfg.vocab());
+        if (o.findingHints) { // the head is frozen and never trained here: the hints are fixed for the whole run
+          long h0 = System.nanoTime();
+          List<TrainingExample> both = new ArrayList<>(train);
+          both.addAll(val);
+          Map<Path, String> hints = FindingHints.compute(model, volumes, both, o.train.microBatch());
+          train = FindingHints.apply(train, hints);
+          val = FindingHints.apply(val, hints);
+          if (cfg.vocab() != null) {
+            try {
+              for (TrainingExample e : train) {
+                cfg.vocab().toCompact(pb.example(e.prompt(), e.answer()).inputIds());
+              }
+            } catch (IllegalArgumentException e) {
+              throw new IllegalArgumentException("the model's restricted vocabulary cannot write the finding hints ("
+                  + e.getMessage() + "): a --model-config for --finding-hints needs the tokens of"
+                  + " TrainRun.hintVocabularyTexts", e);
+            }
+          }
+          AtomicFiles.writeString(o.out.resolve(HINTS_FILE), "{\"prefix\": \"" + FindingHint.PREFIX
+              + "\", \"threshold\": " + FindingHint.THRESHOLD + "}\n");
+          console.printf(Locale.ROOT, "finding hints: the head's diagnosis in front of every prompt, %d scans (%.1f s);"
+              + " e.g. \"%s\"%n", hints.size(), (System.nanoTime() - h0) / 1e9, hints.values().iterator().next());
+        }
+        MultimodalTask task = new MultimodalTask(train, pb, volumes, o.augment, pad, cfg.vocab()).withPacking(o.packing);
         Map<Path, float[]> targets = cfg.findingLabels() != null && trainLabels != null
             ? findingTargets(trainLabels, cfg.findingLabels()) : Map.of();
         if (o.findingLoss > 0) {
@@ -314,7 +375,8 @@ public final class TrainRun {
             .replicas(replicas).console(console, tty);
         List<TrainingExample> valUsable = usable(val, pb, cfg.vocab());
         if (!valUsable.isEmpty() && o.valSamples > 0) {
-          MultimodalTask valTask = new MultimodalTask(valUsable, pb, volumes, false, pad, cfg.vocab());
+          MultimodalTask valTask = new MultimodalTask(valUsable, pb, volumes, false, pad, cfg.vocab())
+              .withPacking(o.packing);
           if (cfg.findingLabels() != null) { // head AUC on validation scans; no loss term there
             valTask.withFindingLoss(findingTargets(findingLabels(valCases), cfg.findingLabels()), 0);
           }
@@ -343,7 +405,29 @@ public final class TrainRun {
    * placeholder. Validation answers are not looked at.
    */
   public static VocabMap corpusVocab(TextTokenizer tt, List<TrainingExample> train, List<TrainingExample> val) {
+    return corpusVocab(tt, train, val, List.of());
+  }
+
+  /**
+   * Texts whose tokens a restricted vocabulary needs for {@link Options#findingHints}: every hint word over the
+   * head's labels, and each prompt after a hint (its first word then follows a space: " Describe").
+   */
+  public static List<String> hintVocabularyTexts(List<String> headLabels, List<TrainingExample> train,
+      List<TrainingExample> val) {
+    List<String> out = new ArrayList<>(FindingHint.vocabularyTexts(headLabels));
+    java.util.stream.Stream.concat(train.stream(), val.stream()).map(TrainingExample::prompt).distinct()
+        .forEach(p -> out.add(FindingHint.prepend(FindingHint.PREFIX + " none.", p)));
+    return out;
+  }
+
+  /** {@link #corpusVocab(TextTokenizer, List, List)} plus the tokens of {@code extraTexts} (e.g. hint words). */
+  public static VocabMap corpusVocab(TextTokenizer tt, List<TrainingExample> train, List<TrainingExample> val,
+      List<String> extraTexts) {
     VocabMap.Builder b = new VocabMap.Builder();
+    for (String t : extraTexts) {
+      b.add(tt.encodeNoBos(t));
+      b.add(tt.encodeNoBos(" " + t));
+    }
     b.add(ModelPresets.BOS, ModelPresets.EOS, ModelPresets.EOT, MultimodalConfig.DEFAULT_IMAGE_TOKEN_ID);
     for (TrainingExample e : train) {
       b.add(tt.encodeNoBos(e.prompt()));
@@ -374,6 +458,8 @@ public final class TrainRun {
     now.addProperty("token_noise", o.tokenNoise);
     now.addProperty("finding_token", o.findingToken);
     now.addProperty("image_dropout", o.imageDropout);
+    now.addProperty("packing", o.packing);
+    now.addProperty("finding_hints", o.findingHints);
     now.addProperty("vision_init", o.visionInit == null ? null : o.visionInit.toAbsolutePath().normalize().toString());
     Path file = o.out.resolve(RUN_OPTIONS_FILE);
     if (o.resume && Files.isRegularFile(file)) {

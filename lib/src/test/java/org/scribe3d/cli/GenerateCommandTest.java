@@ -37,6 +37,7 @@ import org.scribe3d.data.Question;
 import org.scribe3d.data.Region;
 import org.scribe3d.data.Split;
 import org.scribe3d.data.TrainingExample;
+import org.scribe3d.generate.ReportSampling;
 import org.scribe3d.infer.Answer;
 import org.scribe3d.infer.RunPredictor;
 import org.scribe3d.model.multimodal.MultimodalConfig;
@@ -169,6 +170,7 @@ class GenerateCommandTest {
     eval.getAsJsonObject("inputs").remove("answer_mode");
     eval.getAsJsonObject("inputs").remove("contrast");
     eval.getAsJsonObject("inputs").remove("plausibility");
+    eval.getAsJsonObject("inputs").remove("report_samples");
     eval.remove("seconds");
     second.remove("seconds");
     assertEquals(strip(eval), strip(second));
@@ -381,6 +383,33 @@ class GenerateCommandTest {
   }
 
   @Test
+  void reportSamplingKeepsGreedyWhenSamplesAgreeAndIsSeeded() throws Exception {
+    Set<Region> all = EnumSet.allOf(Region.class);
+    Map<Region, String> greedy;
+    try (RunPredictor p = RunPredictor.open(run, new RunPredictor.Options().threads(1))) {
+      greedy = p.reports(val.image(), all);
+    }
+    // at a vanishing temperature every sample is the greedy report, so MBR returns it
+    try (RunPredictor p = RunPredictor.open(run, new RunPredictor.Options().threads(1)
+        .reportSampling(new ReportSampling(3, 1e-6, 1, 7)))) {
+      assertEquals(greedy, p.reports(val.image(), all));
+    }
+    // hot samples: the same seed gives the same reports
+    List<Map<Region, String>> twice = new ArrayList<>();
+    for (int k = 0; k < 2; k++) {
+      try (RunPredictor p = RunPredictor.open(run, new RunPredictor.Options().threads(1)
+          .reportSampling(new ReportSampling(4, 2.0, 1, 11)))) {
+        twice.add(p.reports(val.image(), all));
+      }
+    }
+    assertEquals(twice.get(0), twice.get(1));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunPredictor.open(run,
+        new RunPredictor.Options().reportSampling(new ReportSampling(2, 1, 1, 7))
+            .contrast(new org.scribe3d.generate.ContrastiveDecoding(1, 0.1))));
+    assertTrue(e.getMessage().contains("cannot be combined"), e.getMessage());
+  }
+
+  @Test
   void badInputIsOneErrorLine() throws Exception {
     String img = val.image().toString();
     assertError(CliTestSupport.run("generate", "--run", tmp.resolve("nope").toString(), "--image", img), 1, "nope");
@@ -431,6 +460,12 @@ class GenerateCommandTest {
     assertError(CliTestSupport.run("generate", "--run", run.toString(), "--image", img, "--question",
         val.questions().get(0).question(), "--choices", "A=a;B=b;C=c;D=d", "--answer-mode", "beam"), 2,
         "unknown answer mode 'beam'");
+    assertError(CliTestSupport.run("evaluate", "--data", dsj, "--run", run.toString(), "--report-samples", "4",
+        "--contrast", "1"), 2, "--report-samples cannot be combined with --contrast");
+    assertError(CliTestSupport.run("evaluate", "--data", dsj, "--run", run.toString(), "--report-samples", "4",
+        "--temperature", "0"), 2, "sampling temperature must be");
+    assertError(CliTestSupport.run("evaluate", "--data", dsj, "--run", run.toString(), "--report-samples", "-2"), 2,
+        "report samples must be");
   }
 
   private static void assertError(CliTestSupport.Result r, int code, String fragment) {

@@ -3,6 +3,7 @@ package org.scribe3d.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +24,7 @@ import org.scribe3d.data.Dataset;
 import org.scribe3d.data.DatasetLoader;
 import org.scribe3d.data.Examples;
 import org.scribe3d.data.Split;
+import org.scribe3d.data.TrainingExample;
 import org.scribe3d.model.ModelPresets;
 import org.scribe3d.model.llama.LlamaConfig;
 import org.scribe3d.infer.RunPredictor;
@@ -264,6 +266,65 @@ class TrainCommandTest {
         assertEquals(1, p.reports(scan, java.util.Set.of(org.scribe3d.data.Region.CHEST)).size());
       }
     }
+    // --finding-hints: the loaded head's diagnosis in words in front of every prompt, in training and generation
+    Dataset hds = DatasetLoader.load(data, DatasetLoader.Options.defaults());
+    Path hintConfig = tmp.resolve("micro-hints.json");
+    try (Llama3Tokenizer tok = Llama3Tokenizer.vendored()) {
+      List<TrainingExample> tr = Examples.expandAll(hds.split(Split.TRAIN));
+      List<TrainingExample> va = Examples.expandAll(hds.split(Split.VALIDATION));
+      VocabMap hv = TrainRun.corpusVocab(TextTokenizer.of(tok), tr, va,
+          TrainRun.hintVocabularyTexts(cfg.findingLabels(), tr, va));
+      MultimodalConfig mc = MultimodalConfig.load(modelConfig);
+      LlamaConfig l = mc.llm();
+      MultimodalConfig hinted = new MultimodalConfig("micro", mc.vision(), mc.pool(), new LlamaConfig(
+          l.hiddenSize(), l.intermediateSize(), l.numHiddenLayers(), l.numAttentionHeads(), l.numKeyValueHeads(),
+          l.headDim(), l.rmsNormEps(), l.ropeTheta(), l.ropeScaling(), hv.size(), l.tieWordEmbeddings(),
+          l.attentionBias(), l.mlpBias(), l.bosTokenId(), l.eosTokenIds(), l.maxPositionEmbeddings(), l.torchDtype(),
+          l.initializerRange()), null, mc.imageTokens(), mc.imageTokenId(), mc.maxLength(), hv);
+      Files.writeString(hintConfig, hinted.toJsonString());
+    }
+    Path run5 = tmp.resolve("finding-hints");
+    CliTestSupport.Result r5 = CliTestSupport.run("train", "--model-config", hintConfig.toString(), "--data",
+        data.toString(), "--out", run5.toString(), "--epochs", "1", "--max-steps", "2", "--batch", "2", "--threads", "1",
+        "--val-samples", "2", "--cache", tmp.resolve("cache").toString(), "--lr", "3e-3", "--warmup", "0",
+        "--vision-init", enc.toString(), "--freeze-vision", "--finding-hints");
+    assertEquals(0, r5.exitCode(), r5.err());
+    assertTrue((r5.out() + r5.err()).contains("finding hints: the head's diagnosis in front of every prompt"),
+        r5.out() + r5.err());
+    assertTrue(Files.isRegularFile(run5.resolve(TrainRun.HINTS_FILE)));
+    assertTrue(Files.readString(run5.resolve(TrainRun.RUN_OPTIONS_FILE)).contains("\"finding_hints\":true"));
+    assertEquals(cfg.findingLabels(), MultimodalConfig.load(run5.resolve("model/config.json")).findingLabels());
+    try (RunPredictor p = RunPredictor.open(run5, new RunPredictor.Options().reportMaxNewTokens(8))) {
+      // the hint is the head's probabilities in words, recomputed from the saved (frozen) head
+      java.util.Map<String, Double> probs = p.findingProbabilities(List.of(scan)).get(0);
+      float[] pr = new float[cfg.findingLabels().size()];
+      for (int i = 0; i < pr.length; i++) {
+        pr[i] = probs.get(cfg.findingLabels().get(i)).floatValue();
+      }
+      assertEquals(org.scribe3d.prompt.FindingHint.of(cfg.findingLabels(), pr, 0), p.hint(scan));
+      assertEquals(1, p.reports(scan, java.util.Set.of(org.scribe3d.data.Region.CHEST)).size());
+    }
+    try (RunPredictor p = RunPredictor.open(run3)) {
+      assertNull(p.hint(scan));
+    }
+    for (String[] bad : new String[][] {{"--finding-hints"}, {"--finding-hints", "--freeze-vision", "--blind"}}) {
+      List<String> a = new ArrayList<>(List.of("train", "--model-config", hintConfig.toString(), "--data",
+          data.toString(), "--out", tmp.resolve("bad-hints").toString(), "--max-steps", "1", "--cache",
+          tmp.resolve("cache").toString(), "--vision-init", enc.toString()));
+      a.addAll(List.of(bad));
+      CliTestSupport.Result b = CliTestSupport.run(a.toArray(String[]::new));
+      assertEquals(1, b.exitCode(), b.err());
+      assertTrue(b.err().contains("--finding-hints needs --vision-init") && b.err().strip().lines().count() == 1,
+          b.err());
+    }
+    // a model config whose vocabulary lacks the hint words is refused before training
+    CliTestSupport.Result noWords = CliTestSupport.run("train", "--model-config", modelConfig.toString(), "--data",
+        data.toString(), "--out", tmp.resolve("hints-no-words").toString(), "--max-steps", "1", "--threads", "1",
+        "--cache", tmp.resolve("cache").toString(), "--vision-init", enc.toString(), "--freeze-vision",
+        "--finding-hints");
+    assertEquals(1, noWords.exitCode(), noWords.err());
+    List<String> errLines = noWords.err().strip().lines().filter(l -> l.startsWith("error: ")).toList();
+    assertTrue(errLines.size() == 1 && errLines.get(0).contains("cannot write the finding hints"), noWords.err());
     // contrast needs the average scan, known only with standardised tokens
     IllegalArgumentException noAverage = assertThrows(IllegalArgumentException.class, () -> RunPredictor.open(run3,
         new RunPredictor.Options().contrast(new org.scribe3d.generate.ContrastiveDecoding(1, 0.1))));

@@ -109,6 +109,84 @@ class MultimodalTaskTest {
   }
 
   /**
+   * Packing a micro-batch into one row (each scan's BOS and image tokens once, no padding) gives the padded
+   * layout's loss and gradients: the attention mask keeps the examples apart and the positions restart after
+   * the prefix, so each example sees exactly what it sees in its own row.
+   */
+  @Test
+  void packedRowGivesThePaddedRowsLossAndGradients(@TempDir Path tmp) throws Exception {
+    PhantomDataset.write(tmp.resolve("ph"), 2, 5, 0.0, SizePreset.SMALL, (i, n, id, split, c) -> { });
+    List<TrainingExample> ex = Examples.expandAll(
+        DatasetLoader.load(tmp.resolve("ph"), DatasetLoader.Options.defaults()).split(Split.TRAIN));
+    try (Llama3Tokenizer tok = Llama3Tokenizer.vendored(); NDManager m = NDManager.newBaseManager()) {
+      TextTokenizer tt = TextTokenizer.of(tok);
+      VocabMap vocab = TrainRun.corpusVocab(tt, ex, List.of());
+      MultimodalConfig tiny = ModelPresets.tiny(vocab);
+      LlamaConfig t = tiny.llm();
+      LlamaConfig llm = new LlamaConfig(32, 64, 2, 4, 2, 8, 1e-5, 500000.0, null, vocab.size(), false, false,
+          false, t.bosTokenId(), t.eosTokenIds(), 8192, "float32", 0.02);
+      MultimodalConfig cfg = new MultimodalConfig("micro", new ViTConfig(1, 16, 64, 64, 4, 16, 16, 32, 1, 2, 64,
+          1e-5, false), 2, llm, null, 8, tiny.imageTokenId(), 512, vocab);
+      MultimodalModel model = new MultimodalModel(cfg, m, DataType.FLOAT32, 1);
+      PipelineCache volumes = new PipelineCache(tmp.resolve("cache"), Pipeline.training(new int[] {16, 64, 64}, null));
+      PromptBuilder pb = new PromptBuilder(tt, cfg.imageTokens(), cfg.imageTokenId(), cfg.maxLength());
+      MultimodalTask padded = new MultimodalTask(ex, pb, volumes, false, tok.eosId(), vocab);
+      MultimodalTask packed = new MultimodalTask(ex, pb, volumes, false, tok.eosId(), vocab).withPacking(true);
+      int[] groups = padded.groups();
+      // examples of both scans, interleaved (a packed row puts each scan's examples after its one prefix)
+      List<Integer> a = new ArrayList<>();
+      List<Integer> c = new ArrayList<>();
+      for (int i = 0; i < groups.length; i++) {
+        (groups[i] == 0 ? a : c).add(i);
+      }
+      int[] samples = {a.get(0), c.get(0), a.get(1), a.get(2), c.get(1)};
+      MultimodalTask.Batch b = padded.load(samples, seeds(5));
+      assertEquals(2, b.distinctImages());
+      assertTrue(b.examples().stream().mapToInt(e -> e.length()).distinct().count() > 1, "examples of several lengths");
+      java.util.Map<String, float[]> gradPadded = new java.util.TreeMap<>();
+      java.util.Map<String, float[]> gradPacked = new java.util.TreeMap<>();
+      float lossPadded = lossAndGradients(padded, model, b, m, gradPadded);
+      float lossPacked = lossAndGradients(packed, model, b, m, gradPacked);
+      assertEquals(lossPadded, lossPacked, 1e-5f * Math.abs(lossPadded));
+      assertEquals(gradPadded.keySet(), gradPacked.keySet());
+      for (String k : gradPadded.keySet()) {
+        float[] x = gradPadded.get(k);
+        float[] y = gradPacked.get(k);
+        double norm = 0;
+        double diff = 0;
+        for (int i = 0; i < x.length; i++) {
+          norm += x[i] * (double) x[i];
+          diff += (x[i] - y[i]) * (double) (x[i] - y[i]);
+        }
+        assertTrue(norm > 0, "no gradient for " + k);
+        assertTrue(Math.sqrt(diff) <= 1e-4 * Math.sqrt(norm), k + ": relative gradient difference "
+            + Math.sqrt(diff / norm));
+      }
+    }
+  }
+
+  private static float lossAndGradients(MultimodalTask task, MultimodalModel model, MultimodalTask.Batch b,
+      NDManager m, java.util.Map<String, float[]> grads) {
+    for (org.scribe3d.model.nn.Param p : model.trainableParameters().values()) {
+      if (p.array().hasGradient()) {
+        p.array().getGradient().muli(0);
+      }
+    }
+    float loss;
+    try (NDManager sub = m.newSubManager(); NDScope scope = new NDScope();
+        ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+      scope.suppressNotUsedWarning();
+      NDArray l = task.lossSum(model, b, sub);
+      gc.backward(l);
+      loss = l.getFloat();
+    }
+    for (var e : model.trainableParameters().entrySet()) {
+      grads.put(e.getKey(), e.getValue().array().getGradient().toFloatArray());
+    }
+    return loss;
+  }
+
+  /**
    * --token-noise: one draw per distinct scan of the micro-batch, of the asked standard deviation, from
    * the samples' random sources (the same seeds give the same noise, and the augmented images do not change
    * because noise is drawn after them); none when not augmenting (validation).

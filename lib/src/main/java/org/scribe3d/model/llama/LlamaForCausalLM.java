@@ -246,23 +246,51 @@ public final class LlamaForCausalLM extends Module {
         }
       }
     }
+    NDArray bias = attentionBias(cache, realNew, b, t, past, inputsEmbeds.getManager());
+    NDArray out = layers(inputsEmbeds, pos, bias, cache, past);
+    if (cache != null) {
+      cache.commit(realNew, t);
+    }
+    return out;
+  }
+
+  /**
+   * Final-normed hidden states [B, T, H] under an explicit attention mask, for packed rows that hold several
+   * sequences (the train package's shared-prefix packing): position q attends to position k where
+   * {@code bias} is 0, not where it is float32's lowest value. No cache.
+   *
+   * @param positionIds RoPE position of every token, B·T row-major
+   * @param bias additive mask [B, 1, 1, T, T] (float32)
+   */
+  public NDArray hidden(NDArray inputsEmbeds, long[] positionIds, NDArray bias) {
+    Shape s = inputsEmbeds.getShape();
+    if (s.dimension() != 3 || s.get(2) != config.hiddenSize()) {
+      throw new IllegalArgumentException("inputsEmbeds must be [B, T, " + config.hiddenSize() + "], got " + s);
+    }
+    long b = s.get(0);
+    long t = s.get(1);
+    if (positionIds.length != b * t || !bias.getShape().equals(new Shape(b, 1, 1, t, t))) {
+      throw new IllegalArgumentException("positions " + positionIds.length + " and bias " + bias.getShape()
+          + " do not fit embeddings " + s);
+    }
+    return layers(inputsEmbeds, positionIds, bias, null, 0);
+  }
+
+  /** RoPE tables for the positions, the decoder layers and the final norm. */
+  private NDArray layers(NDArray inputsEmbeds, long[] pos, NDArray bias, KvCache cache, int past) {
+    Shape s = inputsEmbeds.getShape();
     NDManager nm = inputsEmbeds.getManager();
     int d = config.headDim();
     float[][] cs = Rope.tables(invFreq, pos);
-    NDArray cos = nm.create(cs[0], new Shape(b, 1, t, d));
-    NDArray sin = nm.create(cs[1], new Shape(b, 1, t, d));
+    NDArray cos = nm.create(cs[0], new Shape(s.get(0), 1, s.get(1), d));
+    NDArray sin = nm.create(cs[1], new Shape(s.get(0), 1, s.get(1), d));
     if (dtype != DataType.FLOAT32) {
       cos = cos.toType(dtype, false);
       sin = sin.toType(dtype, false);
     }
-    NDArray bias = attentionBias(cache, realNew, b, t, past, nm);
-
     NDArray x = inputsEmbeds;
     for (int l = 0; l < model.layers.size(); l++) {
       x = model.layers.get(l).forward(x, cos, sin, bias, cache, l, past);
-    }
-    if (cache != null) {
-      cache.commit(realNew, t);
     }
     return model.norm.forward(x);
   }
