@@ -42,6 +42,11 @@ class DemoCommandTest {
     assertTrue(org.scribe3d.model.multimodal.MultimodalConfig.load(out.resolve("run/model/config.json"))
         .standardizeTokens());
     assertTrue(Files.exists(out.resolve("blind/eval/eval.json")));
+    // the model reads its encoder's diagnosis as a hint; the blind control gets nothing from the image
+    assertTrue(Files.readString(out.resolve("run/run-options.json")).contains("\"finding_hints\":true"));
+    assertTrue(Files.isRegularFile(out.resolve("run/finding-hints.json")));
+    assertTrue(Files.readString(out.resolve("blind/run-options.json")).contains("\"finding_hints\":false"));
+    assertTrue(Files.notExists(out.resolve("blind/finding-hints.json")));
     assertTrue(Files.notExists(out.resolve("run/checkpoints/step-00000732")) && Files.notExists(out.resolve("blind/old.txt")));
     String html = Files.readString(out.resolve("report.html"));
     assertTrue(html.contains("Training loss") && html.contains("Finding F1 per region")

@@ -40,21 +40,13 @@ class MultimodalTaskTest {
   /** Sharing one vision pass among examples of the same scan gives the loss of the plain forward. */
   @Test
   void sharedImagePassEqualsPerExampleForward(@TempDir Path tmp) throws Exception {
-    PhantomDataset.write(tmp.resolve("ph"), 2, 5, 0.0, SizePreset.SMALL, (i, n, id, split, c) -> { });
-    List<TrainingExample> ex = Examples.expandAll(
-        DatasetLoader.load(tmp.resolve("ph"), DatasetLoader.Options.defaults()).split(Split.TRAIN));
+    Micro f = micro(tmp, 1, 2, 1, 16);
+    List<TrainingExample> ex = f.examples();
     try (Llama3Tokenizer tok = Llama3Tokenizer.vendored(); NDManager m = NDManager.newBaseManager()) {
-      TextTokenizer tt = TextTokenizer.of(tok);
-      VocabMap vocab = TrainRun.corpusVocab(tt, ex, List.of());
-      MultimodalConfig tiny = ModelPresets.tiny(vocab);
-      LlamaConfig t = tiny.llm();
-      LlamaConfig llm = new LlamaConfig(32, 64, 1, 2, 1, 16, 1e-5, 500000.0, null, vocab.size(), false, false,
-          false, t.bosTokenId(), t.eosTokenIds(), 8192, "float32", 0.02);
-      MultimodalConfig cfg = new MultimodalConfig("micro", new ViTConfig(1, 16, 64, 64, 4, 16, 16, 32, 1, 2, 64,
-          1e-5, false), 2, llm, null, 8, tiny.imageTokenId(), 512, vocab);
-      MultimodalModel model = new MultimodalModel(cfg, m, DataType.FLOAT32, 1);
-      PipelineCache volumes = new PipelineCache(tmp.resolve("cache"), Pipeline.training(new int[] {16, 64, 64}, null));
-      PromptBuilder pb = new PromptBuilder(tt, cfg.imageTokens(), cfg.imageTokenId(), cfg.maxLength());
+      VocabMap vocab = f.vocab();
+      MultimodalModel model = f.model(m);
+      PipelineCache volumes = f.volumes();
+      PromptBuilder pb = f.builder(tok);
       MultimodalTask task = new MultimodalTask(ex, pb, volumes, true, tok.eosId(), vocab);
       int[] groups = task.groups();
       assertEquals(2, java.util.Arrays.stream(groups).distinct().count());
@@ -115,23 +107,12 @@ class MultimodalTaskTest {
    */
   @Test
   void packedRowGivesThePaddedRowsLossAndGradients(@TempDir Path tmp) throws Exception {
-    PhantomDataset.write(tmp.resolve("ph"), 2, 5, 0.0, SizePreset.SMALL, (i, n, id, split, c) -> { });
-    List<TrainingExample> ex = Examples.expandAll(
-        DatasetLoader.load(tmp.resolve("ph"), DatasetLoader.Options.defaults()).split(Split.TRAIN));
+    Micro f = micro(tmp, 2, 4, 2, 8); // grouped-query attention: 4 heads on 2 KV heads
     try (Llama3Tokenizer tok = Llama3Tokenizer.vendored(); NDManager m = NDManager.newBaseManager()) {
-      TextTokenizer tt = TextTokenizer.of(tok);
-      VocabMap vocab = TrainRun.corpusVocab(tt, ex, List.of());
-      MultimodalConfig tiny = ModelPresets.tiny(vocab);
-      LlamaConfig t = tiny.llm();
-      LlamaConfig llm = new LlamaConfig(32, 64, 2, 4, 2, 8, 1e-5, 500000.0, null, vocab.size(), false, false,
-          false, t.bosTokenId(), t.eosTokenIds(), 8192, "float32", 0.02);
-      MultimodalConfig cfg = new MultimodalConfig("micro", new ViTConfig(1, 16, 64, 64, 4, 16, 16, 32, 1, 2, 64,
-          1e-5, false), 2, llm, null, 8, tiny.imageTokenId(), 512, vocab);
-      MultimodalModel model = new MultimodalModel(cfg, m, DataType.FLOAT32, 1);
-      PipelineCache volumes = new PipelineCache(tmp.resolve("cache"), Pipeline.training(new int[] {16, 64, 64}, null));
-      PromptBuilder pb = new PromptBuilder(tt, cfg.imageTokens(), cfg.imageTokenId(), cfg.maxLength());
-      MultimodalTask padded = new MultimodalTask(ex, pb, volumes, false, tok.eosId(), vocab);
-      MultimodalTask packed = new MultimodalTask(ex, pb, volumes, false, tok.eosId(), vocab).withPacking(true);
+      MultimodalModel model = f.model(m);
+      MultimodalTask padded = new MultimodalTask(f.examples(), f.builder(tok), f.volumes(), false, tok.eosId(), f.vocab());
+      MultimodalTask packed = new MultimodalTask(f.examples(), f.builder(tok), f.volumes(), false, tok.eosId(),
+          f.vocab()).withPacking(true);
       int[] groups = padded.groups();
       // examples of both scans, interleaved (a packed row puts each scan's examples after its one prefix)
       List<Integer> a = new ArrayList<>();
@@ -163,6 +144,33 @@ class MultimodalTaskTest {
             + Math.sqrt(diff / norm));
       }
     }
+  }
+
+  /** A micro multimodal model (Llama of the given shape) over the training examples of a 2-case phantom set. */
+  private record Micro(List<TrainingExample> examples, VocabMap vocab, MultimodalConfig cfg, PipelineCache volumes) {
+    MultimodalModel model(NDManager m) {
+      return new MultimodalModel(cfg, m, DataType.FLOAT32, 1);
+    }
+
+    PromptBuilder builder(Llama3Tokenizer tok) {
+      return new PromptBuilder(TextTokenizer.of(tok), cfg.imageTokens(), cfg.imageTokenId(), cfg.maxLength());
+    }
+  }
+
+  private static Micro micro(Path tmp, int layers, int heads, int kvHeads, int headDim) throws Exception {
+    PhantomDataset.write(tmp.resolve("ph"), 2, 5, 0.0, SizePreset.SMALL, (i, n, id, split, c) -> { });
+    List<TrainingExample> ex = Examples.expandAll(
+        DatasetLoader.load(tmp.resolve("ph"), DatasetLoader.Options.defaults()).split(Split.TRAIN));
+    VocabMap vocab;
+    try (Llama3Tokenizer tok = Llama3Tokenizer.vendored()) {
+      vocab = TrainRun.corpusVocab(TextTokenizer.of(tok), ex, List.of());
+    }
+    LlamaConfig t = ModelPresets.tiny(vocab).llm();
+    LlamaConfig llm = new LlamaConfig(32, 64, layers, heads, kvHeads, headDim, 1e-5, 500000.0, null, vocab.size(),
+        false, false, false, t.bosTokenId(), t.eosTokenIds(), 8192, "float32", 0.02);
+    MultimodalConfig cfg = new MultimodalConfig("micro", new ViTConfig(1, 16, 64, 64, 4, 16, 16, 32, 1, 2, 64,
+        1e-5, false), 2, llm, null, 8, ModelPresets.tiny(vocab).imageTokenId(), 512, vocab);
+    return new Micro(ex, vocab, cfg, new PipelineCache(tmp.resolve("cache"), Pipeline.training(new int[] {16, 64, 64}, null)));
   }
 
   private static float lossAndGradients(MultimodalTask task, MultimodalModel model, MultimodalTask.Batch b,
