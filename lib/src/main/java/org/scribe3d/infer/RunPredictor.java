@@ -242,6 +242,8 @@ public final class RunPredictor implements AutoCloseable {
   private final NDArray averageScan;
   /** Whether prompts carry the finding head's hint ({@link TrainRun#HINTS_FILE}), as in the run's training. */
   private final boolean hints;
+  /** Per head label, the probability at which the hint names its type (NaN: never), from the hints file. */
+  private final double[] hintThresholds;
   private double preprocessSeconds;
   private double visionSeconds;
 
@@ -317,12 +319,14 @@ public final class RunPredictor implements AutoCloseable {
       }
     }
     this.averageScan = average;
-    this.hints = Files.isRegularFile(run.resolve(TrainRun.HINTS_FILE)) && !model.isBlind();
+    Path hintFile = run.resolve(TrainRun.HINTS_FILE);
+    this.hints = Files.isRegularFile(hintFile) && !model.isBlind();
     if (hints && !model.hasFindingHead()) {
       close();
       throw new IllegalArgumentException(run + " was trained with finding hints (" + TrainRun.HINTS_FILE
           + ") but its model has no finding head");
     }
+    this.hintThresholds = hints ? hintThresholds(hintFile, model.config().findingLabels()) : null;
     this.text = TextTokenizer.of(tok);
     this.prompts = new PromptBuilder(text, cfg.imageTokens(), cfg.imageTokenId(), cfg.maxLength());
   }
@@ -564,6 +568,22 @@ public final class RunPredictor implements AutoCloseable {
     return out;
   }
 
+  /** The thresholds of {@link TrainRun#HINTS_FILE} in the head's label order (labels it does not list: NaN). */
+  private double[] hintThresholds(Path file, List<String> labels) throws IOException {
+    try {
+      JsonObject named = com.google.gson.JsonParser.parseString(Files.readString(file)).getAsJsonObject()
+          .getAsJsonObject("thresholds");
+      double[] out = new double[labels.size()];
+      for (int l = 0; l < out.length; l++) {
+        out[l] = named.has(labels.get(l)) ? named.get(labels.get(l)).getAsDouble() : Double.NaN;
+      }
+      return out;
+    } catch (RuntimeException e) { // malformed JSON, no "thresholds" object, a non-number
+      close();
+      throw new IllegalArgumentException(file + " is not a finding-hints file (" + e.getMessage() + ")", e);
+    }
+  }
+
   /** Each volume's finding hint from the run's (frozen) finding head, or null when the run has no hints. */
   private String[] hintsOf(List<float[]> volumes) {
     if (!hints) {
@@ -573,7 +593,7 @@ public final class RunPredictor implements AutoCloseable {
     float[] p = headProbabilities(volumes);
     String[] out = new String[volumes.size()];
     for (int i = 0; i < out.length; i++) {
-      out[i] = FindingHint.of(labels, p, i * labels.size());
+      out[i] = FindingHint.of(labels, p, i * labels.size(), hintThresholds);
     }
     return out;
   }

@@ -28,21 +28,28 @@ public final class FindingHint {
   private static final String SEVERITY = "severity:";
   private static final String SIDE = "side:";
 
+  /** The hint for one scan with every type's threshold {@link #THRESHOLD}. */
+  public static String of(List<String> labels, float[] probs, int offset) {
+    return of(labels, probs, offset, null);
+  }
+
   /**
    * The hint for one scan.
    *
    * @param labels the head's labels, in its order
    * @param probs sigmoid probabilities, {@code labels.size()} per scan
    * @param offset where this scan's probabilities start in {@code probs}
+   * @param thresholds per label, the probability at which its type is named (NaN: never), or null for
+   *     {@link #THRESHOLD} everywhere; only type labels' entries are read
    */
-  public static String of(List<String> labels, float[] probs, int offset) {
+  public static String of(List<String> labels, float[] probs, int offset, double[] thresholds) {
     List<String> named = new ArrayList<>();
     for (int l = 0; l < labels.size(); l++) {
       float p = probs[offset + l];
       if (!Float.isFinite(p)) {
         throw new IllegalArgumentException("the finding head gives a non-finite probability for " + labels.get(l));
       }
-      if (labels.get(l).startsWith(TYPE) && p >= THRESHOLD) {
+      if (labels.get(l).startsWith(TYPE) && p >= (thresholds == null ? THRESHOLD : thresholds[l])) {
         String type = labels.get(l).substring(TYPE.length());
         String severity = mostLikely(labels, probs, offset, SEVERITY + type + ":");
         String side = mostLikely(labels, probs, offset, SIDE + type + ":");

@@ -309,7 +309,18 @@ public final class TrainRun {
           long h0 = System.nanoTime();
           List<TrainingExample> both = new ArrayList<>(train);
           both.addAll(val);
-          Map<Path, String> hints = FindingHints.compute(model, volumes, both, o.train.microBatch());
+          Map<Path, float[]> probs = FindingHints.probabilities(model, volumes, both, o.train.microBatch());
+          // thresholds from the training scans and their reports' labels (the head never saw these scans)
+          Map<Path, List<String>> truth = findingLabels(trainCases);
+          List<float[]> trainProbs = new ArrayList<>();
+          List<List<String>> trainTruth = new ArrayList<>();
+          truth.forEach((scan, labels) -> {
+            trainProbs.add(probs.get(scan));
+            trainTruth.add(labels);
+          });
+          List<String> hintHeadLabels = cfg.findingLabels();
+          double[] thresholds = FindingHints.thresholds(hintHeadLabels, trainProbs, trainTruth);
+          Map<Path, String> hints = FindingHints.hints(hintHeadLabels, probs, thresholds);
           train = FindingHints.apply(train, hints);
           val = FindingHints.apply(val, hints);
           if (cfg.vocab() != null) {
@@ -323,10 +334,19 @@ public final class TrainRun {
                   + " TrainRun.hintVocabularyTexts", e);
             }
           }
-          AtomicFiles.writeString(o.out.resolve(HINTS_FILE), "{\"prefix\": \"" + FindingHint.PREFIX
-              + "\", \"threshold\": " + FindingHint.THRESHOLD + "}\n");
+          JsonObject hintFile = new JsonObject();
+          hintFile.addProperty("prefix", FindingHint.PREFIX);
+          JsonObject named = new JsonObject();
+          for (int l = 0; l < thresholds.length; l++) {
+            if (!Double.isNaN(thresholds[l])) {
+              named.addProperty(hintHeadLabels.get(l), thresholds[l]);
+            }
+          }
+          hintFile.add("thresholds", named);
+          AtomicFiles.writeString(o.out.resolve(HINTS_FILE), hintFile + "\n");
           console.printf(Locale.ROOT, "finding hints: the head's diagnosis in front of every prompt, %d scans (%.1f s);"
-              + " e.g. \"%s\"%n", hints.size(), (System.nanoTime() - h0) / 1e9, hints.values().iterator().next());
+              + " types it names (threshold chosen on the training scans): %s; e.g. \"%s\"%n", hints.size(),
+              (System.nanoTime() - h0) / 1e9, named.keySet(), hints.values().iterator().next());
         }
         MultimodalTask task = new MultimodalTask(train, pb, volumes, o.augment, pad, cfg.vocab()).withPacking(o.packing);
         Map<Path, float[]> targets = cfg.findingLabels() != null && trainLabels != null
