@@ -18,15 +18,16 @@ import org.scribe3d.prompt.FindingHint;
 
 /**
  * {@code train --finding-hints}: the frozen finding head's probabilities for each scan (once, on its
- * deterministic preprocessing, as generation sees it), a threshold per finding type chosen on the training
- * scans, and the examples' prompts with each scan's {@link FindingHint}.
+ * deterministic preprocessing, as generation sees it), which finding types the hints may name (those the head
+ * gets right on the training scans), and the examples' prompts with each scan's {@link FindingHint}.
  */
 public final class FindingHints {
   private FindingHints() {}
 
   /**
-   * A type is named in hints only if, on the training scans, its best threshold reaches at least this F1
-   * against the labels read from their reports: a type the head cannot tell apart would only add noise.
+   * A type is named in hints only if, on the training scans, the head's calls at {@link FindingHint#THRESHOLD}
+   * reach at least this F1 against the labels read from their reports: a type the head cannot tell apart would
+   * only add noise.
    */
   public static final double MIN_F1 = 0.5;
 
@@ -60,9 +61,11 @@ public final class FindingHints {
   }
 
   /**
-   * Per label, the probability at which its type is named: for each {@code type:} label the threshold with
-   * the highest F1 on the given scans (ties: the higher threshold), or NaN when that F1 is below {@link #MIN_F1}
-   * or no scan has the type; NaN for every other label.
+   * Per label, the probability at which its type is named: {@link FindingHint#THRESHOLD} for each {@code type:}
+   * label whose F1 at that threshold on the given scans reaches {@link #MIN_F1}, NaN (never named) for the other
+   * type labels and every other label. A fixed threshold rather than each type's F1-optimal one: on the demo's
+   * training scans the optimal cut sat on the edge of the positives (ascites 0.98, the head's scores being
+   * separable there) and missed held-out positives just below it (session 10: ascites F1 0.96 → 0.25).
    *
    * @param probs the head's probabilities per scan
    * @param truth the labels each scan's reports state (same order as {@code probs})
@@ -77,35 +80,19 @@ public final class FindingHints {
       if (!labels.get(l).startsWith("type:")) {
         continue;
       }
-      int positives = 0;
-      for (Collection<String> t : truth) {
-        positives += t.contains(labels.get(l)) ? 1 : 0;
+      int tp = 0;
+      int fp = 0;
+      int fn = 0;
+      for (int i = 0; i < probs.size(); i++) {
+        boolean said = probs.get(i)[l] >= FindingHint.THRESHOLD;
+        boolean there = truth.get(i).contains(labels.get(l));
+        tp += said && there ? 1 : 0;
+        fp += said && !there ? 1 : 0;
+        fn += !said && there ? 1 : 0;
       }
-      if (positives == 0) {
-        continue;
+      if (tp > 0 && 2.0 * tp / (2.0 * tp + fp + fn) >= MIN_F1) {
+        out[l] = FindingHint.THRESHOLD;
       }
-      double bestF1 = -1;
-      double best = Double.NaN;
-      for (float[] candidate : probs) { // every distinct score is a candidate threshold
-        double th = candidate[l];
-        int tp = 0;
-        int fp = 0;
-        for (int i = 0; i < probs.size(); i++) {
-          if (probs.get(i)[l] >= th) {
-            if (truth.get(i).contains(labels.get(l))) {
-              tp++;
-            } else {
-              fp++;
-            }
-          }
-        }
-        double f1 = 2.0 * tp / (2.0 * tp + fp + (positives - tp));
-        if (f1 > bestF1 + 1e-12 || (Math.abs(f1 - bestF1) <= 1e-12 && th > best)) {
-          bestF1 = f1;
-          best = th;
-        }
-      }
-      out[l] = bestF1 >= MIN_F1 ? best : Double.NaN;
     }
     return out;
   }
