@@ -13,10 +13,11 @@ import java.util.Locale;
  * and after six epochs no report named one; session 10: its sampled reports named cardiomegaly as often for
  * normal hearts as for enlarged ones).
  *
- * <p>A type is named when its {@code type:…} label reaches {@link #THRESHOLD}, with the head's most likely
- * severity and side for it when the head has such labels ("moderate left pleural effusion"): the head ranks
- * those well (AUC 0.93–1.00 for the diffuse types on the demo's held-out scans) but is seldom above 0.5 on any
- * one of them. Whatever else a report states (lobe, size, count) the language model still reads from the image.
+ * <p>Only types are named, when their {@code type:…} label reaches the threshold. Whatever else a report states
+ * (side, lobe, severity, size, count) the language model still reads from the image: hints that also named the
+ * head's most likely severity and side (session 10) lifted the severity questions but cost the reports their
+ * sides (pleural effusion F1 0.90 → 0.29–0.67, the side labels being seldom above 0.5 and their argmax often
+ * wrong), and the finding F1 fell from 0.53 to 0.42–0.43.
  */
 public final class FindingHint {
   private FindingHint() {}
@@ -25,8 +26,6 @@ public final class FindingHint {
   /** A type is named when the head's probability of it is at least this. */
   public static final double THRESHOLD = 0.5;
   private static final String TYPE = "type:";
-  private static final String SEVERITY = "severity:";
-  private static final String SIDE = "side:";
 
   /** The hint for one scan with every type's threshold {@link #THRESHOLD}. */
   public static String of(List<String> labels, float[] probs, int offset) {
@@ -50,26 +49,10 @@ public final class FindingHint {
         throw new IllegalArgumentException("the finding head gives a non-finite probability for " + labels.get(l));
       }
       if (labels.get(l).startsWith(TYPE) && p >= (thresholds == null ? THRESHOLD : thresholds[l])) {
-        String type = labels.get(l).substring(TYPE.length());
-        String severity = mostLikely(labels, probs, offset, SEVERITY + type + ":");
-        String side = mostLikely(labels, probs, offset, SIDE + type + ":");
-        named.add((severity == null ? "" : severity + " ") + (side == null ? "" : side + " ") + words(labels.get(l)));
+        named.add(words(labels.get(l)));
       }
     }
     return PREFIX + " " + (named.isEmpty() ? "none" : String.join(", ", named)) + ".";
-  }
-
-  /** The value of the most probable label starting with {@code prefix} (e.g. "moderate"), or null if none. */
-  private static String mostLikely(List<String> labels, float[] probs, int offset, String prefix) {
-    String best = null;
-    float bestP = Float.NEGATIVE_INFINITY;
-    for (int l = 0; l < labels.size(); l++) {
-      if (labels.get(l).startsWith(prefix) && probs[offset + l] > bestP) {
-        bestP = probs[offset + l];
-        best = labels.get(l).substring(prefix.length()).replace('_', ' ').toLowerCase(Locale.ROOT);
-      }
-    }
-    return best;
   }
 
   /** The prompt as the language model sees it with a hint. */
@@ -79,23 +62,16 @@ public final class FindingHint {
 
   /**
    * Texts that hold every word a hint over these labels can use (for a restricted vocabulary): the hint
-   * naming no type, the hint naming all of them, and every severity and side word after a space.
+   * naming no type and the hint naming all of them.
    */
   public static List<String> vocabularyTexts(List<String> labels) {
     List<String> all = new ArrayList<>();
-    java.util.Set<String> qualifiers = new java.util.TreeSet<>();
     for (String l : labels) {
       if (l.startsWith(TYPE)) {
         all.add(words(l));
-      } else if (l.startsWith(SEVERITY) || l.startsWith(SIDE)) {
-        qualifiers.add(l.substring(l.lastIndexOf(':') + 1).replace('_', ' ').toLowerCase(Locale.ROOT));
       }
     }
-    List<String> out = new ArrayList<>(List.of(PREFIX + " none.", PREFIX + " " + String.join(", ", all) + "."));
-    if (!qualifiers.isEmpty()) {
-      out.add(PREFIX + " " + String.join(" ", qualifiers) + ", " + String.join(", ", qualifiers) + ".");
-    }
-    return out;
+    return List.of(PREFIX + " none.", PREFIX + " " + String.join(", ", all) + ".");
   }
 
   private static String words(String typeLabel) {

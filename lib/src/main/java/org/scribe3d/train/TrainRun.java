@@ -310,7 +310,8 @@ public final class TrainRun {
           List<TrainingExample> both = new ArrayList<>(train);
           both.addAll(val);
           Map<Path, float[]> probs = FindingHints.probabilities(model, volumes, both, o.train.microBatch());
-          // thresholds from the training scans and their reports' labels (the head never saw these scans)
+          // which types the hints may name, judged on the training scans and their reports' labels (the head
+          // never saw these scans)
           Map<Path, List<String>> truth = findingLabels(trainCases);
           List<float[]> trainProbs = new ArrayList<>();
           List<List<String>> trainTruth = new ArrayList<>();
@@ -345,8 +346,10 @@ public final class TrainRun {
           hintFile.add("thresholds", named);
           AtomicFiles.writeString(o.out.resolve(HINTS_FILE), hintFile + "\n");
           console.printf(Locale.ROOT, "finding hints: the head's diagnosis in front of every prompt, %d scans (%.1f s);"
-              + " types it names (threshold chosen on the training scans): %s; e.g. \"%s\"%n", hints.size(),
-              (System.nanoTime() - h0) / 1e9, named.keySet(), hints.values().iterator().next());
+              + " types it may name (those it calls with F1 >= %.1f at %.1f on the training scans): %s; e.g. \"%s\"%n",
+              hints.size(),
+              (System.nanoTime() - h0) / 1e9, FindingHints.MIN_F1, FindingHint.THRESHOLD, named.keySet(),
+              hints.values().iterator().next());
         }
         MultimodalTask task = new MultimodalTask(train, pb, volumes, o.augment, pad, cfg.vocab()).withPacking(o.packing);
         Map<Path, float[]> targets = cfg.findingLabels() != null && trainLabels != null

@@ -9,28 +9,21 @@ import org.junit.jupiter.api.Test;
 class FindingHintTest {
   static final List<String> LABELS = List.of("count:lung_nodule:2+", "side:pleural_effusion:left", "type:cardiomegaly",
       "type:lung_nodule", "type:pleural_effusion");
-  static final List<String> QUALIFIED = List.of("severity:cardiomegaly:mild", "severity:cardiomegaly:moderate",
-      "side:pleural_effusion:left", "side:pleural_effusion:right", "type:cardiomegaly", "type:pleural_effusion",
-      "severity:pleural_effusion:severe");
+
 
   @Test
   void namesTheTypesAtOrAboveTheThresholdInTheHeadsOrder() {
-    // other labels (count) are never named, however likely; a side qualifies its type
+    // other labels (side, count) are never named, however likely
     float[] p = {0.9f, 0.95f, 0.5f, 0.49f, 0.8f};
-    assertEquals("Image findings: cardiomegaly, left pleural effusion.", FindingHint.of(LABELS, p, 0));
+    assertEquals("Image findings: cardiomegaly, pleural effusion.", FindingHint.of(LABELS, p, 0));
+    // per-type thresholds: NaN never names its type
+    double[] th = {Double.NaN, Double.NaN, Double.NaN, 0.4, Double.NaN};
+    assertEquals("Image findings: lung nodule.", FindingHint.of(LABELS, p, 0, th));
     float[] two = {0, 0, 0, 0, 0, 0.1f, 0.9f, 0.2f, 0.3f, 0.1f};
     assertEquals("Image findings: none.", FindingHint.of(LABELS, two, 0));
     assertEquals("Image findings: none.", FindingHint.of(LABELS, two, 5));
     assertEquals("Image findings: none. Describe the findings.", FindingHint.prepend("Image findings: none.",
         "Describe the findings."));
-  }
-
-  @Test
-  void aNamedTypeTakesItsMostLikelySeverityAndSideHoweverLowTheyAre() {
-    float[] p = {0.1f, 0.3f, 0.05f, 0.2f, 0.7f, 0.9f, 0.01f};
-    assertEquals("Image findings: moderate cardiomegaly, severe right pleural effusion.", FindingHint.of(QUALIFIED, p, 0));
-    float[] unnamed = {0.9f, 0.3f, 0.9f, 0.2f, 0.4f, 0.1f, 0.9f}; // qualifiers of types that are not named: nothing
-    assertEquals("Image findings: none.", FindingHint.of(QUALIFIED, unnamed, 0));
   }
 
   @Test
@@ -42,9 +35,7 @@ class FindingHintTest {
 
   @Test
   void vocabularyTextsHoldEveryWordAHintCanUse() {
-    assertEquals(List.of("Image findings: none.", "Image findings: cardiomegaly, lung nodule, pleural effusion.",
-        "Image findings: left, left."), FindingHint.vocabularyTexts(LABELS));
-    assertEquals("Image findings: left mild moderate right severe, left, mild, moderate, right, severe.",
-        FindingHint.vocabularyTexts(QUALIFIED).get(2));
+    assertEquals(List.of("Image findings: none.", "Image findings: cardiomegaly, lung nodule, pleural effusion."),
+        FindingHint.vocabularyTexts(LABELS));
   }
 }
