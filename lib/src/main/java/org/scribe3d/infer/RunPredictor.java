@@ -45,6 +45,7 @@ import org.scribe3d.prompt.Llama3Tokenizer;
 import org.scribe3d.prompt.PromptBuilder;
 import org.scribe3d.prompt.TextTokenizer;
 import org.scribe3d.prompt.VocabMap;
+import org.scribe3d.train.FindingHints;
 import org.scribe3d.train.TrainRun;
 import org.scribe3d.train.VolumeCache;
 import org.scribe3d.volume.Pipeline;
@@ -326,7 +327,16 @@ public final class RunPredictor implements AutoCloseable {
       throw new IllegalArgumentException(run + " was trained with finding hints (" + TrainRun.HINTS_FILE
           + ") but its model has no finding head");
     }
-    this.hintThresholds = hints ? hintThresholds(hintFile, model.config().findingLabels()) : null;
+    double[] th = null;
+    if (hints) {
+      try {
+        th = FindingHints.readThresholds(hintFile, model.config().findingLabels());
+      } catch (IllegalArgumentException e) {
+        close();
+        throw e;
+      }
+    }
+    this.hintThresholds = th;
     this.text = TextTokenizer.of(tok);
     this.prompts = new PromptBuilder(text, cfg.imageTokens(), cfg.imageTokenId(), cfg.maxLength());
   }
@@ -566,22 +576,6 @@ public final class RunPredictor implements AutoCloseable {
       out.add(FindingHint.prepend(h[scans.imageOf()[i]], prompts.get(i)));
     }
     return out;
-  }
-
-  /** The thresholds of {@link TrainRun#HINTS_FILE} in the head's label order (labels it does not list: NaN). */
-  private double[] hintThresholds(Path file, List<String> labels) throws IOException {
-    try {
-      JsonObject named = com.google.gson.JsonParser.parseString(Files.readString(file)).getAsJsonObject()
-          .getAsJsonObject("thresholds");
-      double[] out = new double[labels.size()];
-      for (int l = 0; l < out.length; l++) {
-        out[l] = named.has(labels.get(l)) ? named.get(labels.get(l)).getAsDouble() : Double.NaN;
-      }
-      return out;
-    } catch (RuntimeException e) { // malformed JSON, no "thresholds" object, a non-number
-      close();
-      throw new IllegalArgumentException(file + " is not a finding-hints file (" + e.getMessage() + ")", e);
-    }
   }
 
   /** Each volume's finding hint from the run's (frozen) finding head, or null when the run has no hints. */

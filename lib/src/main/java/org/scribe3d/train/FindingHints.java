@@ -3,7 +3,10 @@ package org.scribe3d.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -102,6 +105,64 @@ public final class FindingHints {
     Map<Path, String> out = new LinkedHashMap<>();
     probs.forEach((scan, p) -> out.put(scan, FindingHint.of(labels, p, 0, thresholds)));
     return out;
+  }
+
+  /** What {@link #prepare} made: the examples with hints, the thresholds (head label order) and one hint. */
+  public record Prepared(List<TrainingExample> train, List<TrainingExample> val, double[] thresholds,
+      String example, int scans) {}
+
+  /**
+   * Hints for a run: the head's probabilities for every scan of {@code train} and {@code val}, which types may
+   * be named (judged on the training scans against {@code trainTruth}, their reports' labels), and both example
+   * lists with each scan's hint in front of its prompts.
+   */
+  public static Prepared prepare(MultimodalModel model, PipelineCache volumes, List<TrainingExample> train,
+      List<TrainingExample> val, Map<Path, List<String>> trainTruth, int batch) throws IOException {
+    List<TrainingExample> both = new ArrayList<>(train);
+    both.addAll(val);
+    Map<Path, float[]> probs = probabilities(model, volumes, both, batch);
+    List<float[]> trainProbs = new ArrayList<>();
+    List<List<String>> truth = new ArrayList<>();
+    trainTruth.forEach((scan, labels) -> {
+      trainProbs.add(probs.get(scan));
+      truth.add(labels);
+    });
+    List<String> labels = model.config().findingLabels();
+    double[] th = thresholds(labels, trainProbs, truth);
+    Map<Path, String> hints = hints(labels, probs, th);
+    return new Prepared(apply(train, hints), apply(val, hints), th, hints.values().iterator().next(), hints.size());
+  }
+
+  /** The run's hints file: the prefix and, per type the hints may name, its threshold. */
+  public static JsonObject toJson(List<String> labels, double[] thresholds) {
+    JsonObject named = new JsonObject();
+    for (int l = 0; l < thresholds.length; l++) {
+      if (!Double.isNaN(thresholds[l])) {
+        named.addProperty(labels.get(l), thresholds[l]);
+      }
+    }
+    JsonObject o = new JsonObject();
+    o.addProperty("prefix", FindingHint.PREFIX);
+    o.add("thresholds", named);
+    return o;
+  }
+
+  /**
+   * The thresholds of a hints file in the head's label order (labels it does not list: NaN, never named).
+   *
+   * @throws IllegalArgumentException if the file is not a hints file
+   */
+  public static double[] readThresholds(Path file, List<String> labels) throws IOException {
+    try {
+      JsonObject named = JsonParser.parseString(Files.readString(file)).getAsJsonObject().getAsJsonObject("thresholds");
+      double[] out = new double[labels.size()];
+      for (int l = 0; l < out.length; l++) {
+        out[l] = named.has(labels.get(l)) ? named.get(labels.get(l)).getAsDouble() : Double.NaN;
+      }
+      return out;
+    } catch (RuntimeException e) { // malformed JSON, no "thresholds" object, a non-number
+      throw new IllegalArgumentException(file + " is not a finding-hints file (" + e.getMessage() + ")", e);
+    }
   }
 
   /** The examples with their scan's hint in front of each prompt. */

@@ -307,23 +307,11 @@ public final class TrainRun {
         long pad = tok.eosId();
         if (o.findingHints) { // the head is frozen and never trained here: the hints are fixed for the whole run
           long h0 = System.nanoTime();
-          List<TrainingExample> both = new ArrayList<>(train);
-          both.addAll(val);
-          Map<Path, float[]> probs = FindingHints.probabilities(model, volumes, both, o.train.microBatch());
-          // which types the hints may name, judged on the training scans and their reports' labels (the head
-          // never saw these scans)
-          Map<Path, List<String>> truth = findingLabels(trainCases);
-          List<float[]> trainProbs = new ArrayList<>();
-          List<List<String>> trainTruth = new ArrayList<>();
-          truth.forEach((scan, labels) -> {
-            trainProbs.add(probs.get(scan));
-            trainTruth.add(labels);
-          });
-          List<String> hintHeadLabels = cfg.findingLabels();
-          double[] thresholds = FindingHints.thresholds(hintHeadLabels, trainProbs, trainTruth);
-          Map<Path, String> hints = FindingHints.hints(hintHeadLabels, probs, thresholds);
-          train = FindingHints.apply(train, hints);
-          val = FindingHints.apply(val, hints);
+          // which types the hints may name is judged on the training scans (the shipped head never saw them)
+          FindingHints.Prepared hinted = FindingHints.prepare(model, volumes, train, val, findingLabels(trainCases),
+              o.train.microBatch());
+          train = hinted.train();
+          val = hinted.val();
           if (cfg.vocab() != null) {
             try {
               for (TrainingExample e : train) {
@@ -335,21 +323,12 @@ public final class TrainRun {
                   + " TrainRun.hintVocabularyTexts", e);
             }
           }
-          JsonObject hintFile = new JsonObject();
-          hintFile.addProperty("prefix", FindingHint.PREFIX);
-          JsonObject named = new JsonObject();
-          for (int l = 0; l < thresholds.length; l++) {
-            if (!Double.isNaN(thresholds[l])) {
-              named.addProperty(hintHeadLabels.get(l), thresholds[l]);
-            }
-          }
-          hintFile.add("thresholds", named);
+          JsonObject hintFile = FindingHints.toJson(cfg.findingLabels(), hinted.thresholds());
           AtomicFiles.writeString(o.out.resolve(HINTS_FILE), hintFile + "\n");
           console.printf(Locale.ROOT, "finding hints: the head's diagnosis in front of every prompt, %d scans (%.1f s);"
               + " types it may name (those it calls with F1 >= %.1f at %.1f on the training scans): %s; e.g. \"%s\"%n",
-              hints.size(),
-              (System.nanoTime() - h0) / 1e9, FindingHints.MIN_F1, FindingHint.THRESHOLD, named.keySet(),
-              hints.values().iterator().next());
+              hinted.scans(), (System.nanoTime() - h0) / 1e9, FindingHints.MIN_F1, FindingHint.THRESHOLD,
+              hintFile.getAsJsonObject("thresholds").keySet(), hinted.example());
         }
         MultimodalTask task = new MultimodalTask(train, pb, volumes, o.augment, pad, cfg.vocab()).withPacking(o.packing);
         Map<Path, float[]> targets = cfg.findingLabels() != null && trainLabels != null

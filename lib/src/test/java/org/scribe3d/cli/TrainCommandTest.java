@@ -303,12 +303,9 @@ class TrainCommandTest {
       }
       JsonObject th = com.google.gson.JsonParser.parseString(Files.readString(run5.resolve(TrainRun.HINTS_FILE)))
           .getAsJsonObject().getAsJsonObject("thresholds");
-      double[] thresholds = new double[pr.length];
-      for (int i = 0; i < pr.length; i++) {
-        String l = cfg.findingLabels().get(i);
-        thresholds[i] = th.has(l) ? th.get(l).getAsDouble() : Double.NaN;
-      }
       assertTrue(th.keySet().stream().allMatch(l -> l.startsWith("type:")), th.toString());
+      double[] thresholds = org.scribe3d.train.FindingHints.readThresholds(run5.resolve(TrainRun.HINTS_FILE),
+          cfg.findingLabels());
       assertEquals(org.scribe3d.prompt.FindingHint.of(cfg.findingLabels(), pr, 0, thresholds), p.hint(scan));
       assertEquals(1, p.reports(scan, java.util.Set.of(org.scribe3d.data.Region.CHEST)).size());
     }

@@ -41,6 +41,20 @@ class FindingHintsTest {
   }
 
   @Test
+  void hintsFileRoundTripsAndABrokenOneIsAClearError(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    double[] th = {0.5, Double.NaN, Double.NaN, 0.5};
+    Path f = tmp.resolve("finding-hints.json");
+    java.nio.file.Files.writeString(f, FindingHints.toJson(LABELS, th).toString());
+    double[] back = FindingHints.readThresholds(f, LABELS);
+    assertEquals(0.5, back[0], 0);
+    assertTrue(Double.isNaN(back[1]) && Double.isNaN(back[2]));
+    assertEquals(0.5, back[3], 0);
+    java.nio.file.Files.writeString(f, "{not json");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FindingHints.readThresholds(f, LABELS));
+    assertTrue(e.getMessage().startsWith(f + " is not a finding-hints file"), e.getMessage());
+  }
+
+  @Test
   void hintsGoInFrontOfEveryPromptOfTheirScan() {
     TrainingExample e = new TrainingExample("c1", Path.of("a.nii.gz"), TrainingExample.Kind.MRG, Region.CHEST, null,
         "Describe the findings of the chest in this CT scan.", "No effusion.");
