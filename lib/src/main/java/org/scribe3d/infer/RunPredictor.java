@@ -459,10 +459,10 @@ public final class RunPredictor implements AutoCloseable {
       regionOf.addAll(rs);
     }
     Scans scans = scans(imgs);
-    List<long[]> ids = encode(hinted(ps, scans));
     List<String> out;
     try (NDManager m = manager.newSubManager()) {
-      out = decodeReports(imageEmbeddings(scans.volumes(), m), scans.imageOf(), ids, regionOf, m);
+      Encoded e = encodeScans(scans.volumes(), m);
+      out = decodeReports(e.embeddings(), scans.imageOf(), encode(e.hinted(ps, scans.imageOf())), regionOf, m);
     }
     List<Map<Region, String>> maps = new ArrayList<>();
     int k = 0;
@@ -499,8 +499,8 @@ public final class RunPredictor implements AutoCloseable {
     } else {
       Scans scans = scans(images);
       try (NDManager m = manager.newSubManager()) {
-        texts = chooseOptions(imageEmbeddings(scans.volumes(), m), scans.imageOf(), questions,
-            encode(hinted(ps, scans)), m);
+        Encoded e = encodeScans(scans.volumes(), m);
+        texts = chooseOptions(e.embeddings(), scans.imageOf(), questions, encode(e.hinted(ps, scans.imageOf())), m);
       }
     }
     List<Answer> out = new ArrayList<>();
@@ -549,10 +549,9 @@ public final class RunPredictor implements AutoCloseable {
       return List.of();
     }
     Scans scans = scans(images);
-    List<long[]> ids = encode(hinted(promptTexts, scans));
     try (NDManager m = manager.newSubManager()) {
-      NDArray[] emb = imageEmbeddings(scans.volumes(), m);
-      return decode(emb, scans.imageOf(), ids, maxNewTokens, m);
+      Encoded e = encodeScans(scans.volumes(), m);
+      return decode(e.embeddings(), scans.imageOf(), encode(e.hinted(promptTexts, scans.imageOf())), maxNewTokens, m);
     }
   }
 
@@ -561,35 +560,11 @@ public final class RunPredictor implements AutoCloseable {
    * frozen finding head), or null when the run was trained without hints.
    */
   public String hint(Path image) throws IOException {
-    String[] h = hintsOf(List.of(preprocess(image)));
-    return h == null ? null : h[0];
-  }
-
-  /** The prompts with their scan's finding hint in front when the run was trained with hints, else as given. */
-  private List<String> hinted(List<String> prompts, Scans scans) {
-    String[] h = hintsOf(scans.volumes());
-    if (h == null) {
-      return prompts;
-    }
-    List<String> out = new ArrayList<>(prompts.size());
-    for (int i = 0; i < prompts.size(); i++) {
-      out.add(FindingHint.prepend(h[scans.imageOf()[i]], prompts.get(i)));
-    }
-    return out;
-  }
-
-  /** Each volume's finding hint from the run's (frozen) finding head, or null when the run has no hints. */
-  private String[] hintsOf(List<float[]> volumes) {
     if (!hints) {
       return null;
     }
-    List<String> labels = model.config().findingLabels();
-    float[] p = headProbabilities(volumes);
-    String[] out = new String[volumes.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = FindingHint.of(labels, p, i * labels.size(), hintThresholds);
-    }
-    return out;
+    return FindingHint.of(model.config().findingLabels(), headProbabilities(List.of(preprocess(image))), 0,
+        hintThresholds);
   }
 
   /** The finding head's sigmoid probabilities, labels per volume, the encoder batched as for embeddings. */
@@ -679,17 +654,15 @@ public final class RunPredictor implements AutoCloseable {
           for (int i = from; i < to; i++) {
             volumes.add(preprocess(cases.get(i).image()));
           }
-          String[] chunkHints = hintsOf(volumes);
-          List<long[]> repIds = new ArrayList<>();
+          List<String> repPrompts = new ArrayList<>();
           List<Integer> repImg = new ArrayList<>();
           List<Region> repRegion = new ArrayList<>();
-          List<long[]> vqaIds = new ArrayList<>();
+          List<String> vqaPrompts = new ArrayList<>();
           List<Integer> vqaImg = new ArrayList<>();
           List<Question> vqaQuestions = new ArrayList<>();
           for (int i = from; i < to; i++) {
             for (Request q : reqs.get(i)) {
-              String prompt = chunkHints == null ? q.prompt() : FindingHint.prepend(chunkHints[i - from], q.prompt());
-              (q.isReport() ? repIds : vqaIds).add(toModelIds(prompt));
+              (q.isReport() ? repPrompts : vqaPrompts).add(q.prompt());
               (q.isReport() ? repImg : vqaImg).add(i - from);
               if (q.isReport()) {
                 repRegion.add(q.region());
@@ -701,11 +674,14 @@ public final class RunPredictor implements AutoCloseable {
           List<String> repOut;
           List<String> vqaOut;
           try (NDManager m = manager.newSubManager()) {
-            NDArray[] emb = imageEmbeddings(volumes, m);
-            long a = System.nanoTime();
-            repOut = decodeReports(emb, repImg.stream().mapToInt(Integer::intValue).toArray(), repIds, repRegion, m);
-            long b = System.nanoTime();
+            Encoded e = encodeScans(volumes, m);
+            NDArray[] emb = e.embeddings();
+            int[] repImages = repImg.stream().mapToInt(Integer::intValue).toArray();
             int[] vqaImages = vqaImg.stream().mapToInt(Integer::intValue).toArray();
+            List<long[]> vqaIds = encode(e.hinted(vqaPrompts, vqaImages));
+            long a = System.nanoTime();
+            repOut = decodeReports(emb, repImages, encode(e.hinted(repPrompts, repImages)), repRegion, m);
+            long b = System.nanoTime();
             vqaOut = options.answerMode == AnswerMode.GREEDY
                 ? decode(emb, vqaImages, vqaIds, options.answerMaxNewTokens, m)
                 : chooseOptions(emb, vqaImages, vqaQuestions, vqaIds, m);
@@ -834,24 +810,51 @@ public final class RunPredictor implements AutoCloseable {
     return m.create(buf, new Shape(n, c, dhw[0], dhw[1], dhw[2]));
   }
 
-  /** Image embeddings [K, H] of each volume, computed {@code visionBatch} scans at a time, owned by m. */
-  private NDArray[] imageEmbeddings(List<float[]> volumes, NDManager m) {
+  /**
+   * Each volume's image embeddings [K, H] (owned by m) and, for runs trained with finding hints, its hint, or
+   * null hints: one pass of the vision encoder serves both.
+   */
+  private record Encoded(NDArray[] embeddings, String[] hints) {
+    /** The prompts with their scan's hint in front (scan {@code imageOf[i]} for prompt i); as given without hints. */
+    List<String> hinted(List<String> prompts, int[] imageOf) {
+      if (hints == null) {
+        return prompts;
+      }
+      List<String> out = new ArrayList<>(prompts.size());
+      for (int i = 0; i < prompts.size(); i++) {
+        out.add(FindingHint.prepend(hints[imageOf[i]], prompts.get(i)));
+      }
+      return out;
+    }
+  }
+
+  /** {@link Encoded} of the volumes, computed {@code visionBatch} scans at a time. */
+  private Encoded encodeScans(List<float[]> volumes, NDManager m) {
     long t = System.nanoTime();
     NDArray[] out = new NDArray[volumes.size()];
+    String[] hintOut = hints ? new String[volumes.size()] : null;
+    List<String> labels = model.config().findingLabels();
     for (int from = 0; from < volumes.size(); from += options.visionBatch) {
       int n = Math.min(options.visionBatch, volumes.size() - from);
       try (NDScope scope = new NDScope()) {
-        NDArray e = model.imageEmbeddings(images(volumes, from, n, m), n, m);
+        MultimodalModel.ImageFeatures f = model.encodeImages(images(volumes, from, n, m), n, m);
+        NDArray e = f.embeddings();
         for (int i = 0; i < n; i++) {
           NDArray row = e.get(i);
           row.attach(m);
           NDScope.unregister(row);
           out[from + i] = row;
         }
+        if (hintOut != null) { // hints are off for blind runs, whose encoder gives no tokens
+          float[] p = ai.djl.nn.Activation.sigmoid(model.findingLogits(f.visionTokens())).toFloatArray();
+          for (int i = 0; i < n; i++) {
+            hintOut[from + i] = FindingHint.of(labels, p, i * labels.size(), hintThresholds);
+          }
+        }
       }
     }
     visionSeconds += (System.nanoTime() - t) / 1e9;
-    return out;
+    return new Encoded(out, hintOut);
   }
 
   /**

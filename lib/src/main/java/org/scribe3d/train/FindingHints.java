@@ -1,8 +1,6 @@
 package org.scribe3d.train;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
@@ -42,24 +40,14 @@ public final class FindingHints {
     }
     List<Path> scans = new ArrayList<>(new LinkedHashSet<>(examples.stream().map(TrainingExample::image).toList()));
     int labels = model.config().findingLabels().size();
-    int[] dhw = volumes.dhw();
-    int vox = dhw[0] * dhw[1] * dhw[2];
     NDManager base = model.vision().namedParameters().values().iterator().next().array().getManager();
     Map<Path, float[]> out = new LinkedHashMap<>();
-    for (int from = 0; from < scans.size(); from += batch) {
-      int n = Math.min(batch, scans.size() - from);
-      float[] x = new float[n * vox];
+    ScanBatches.forEach(volumes, scans, batch, base, (images, from, n) -> {
+      float[] p = ai.djl.nn.Activation.sigmoid(model.findingLogitsOfImages(images)).toFloatArray();
       for (int i = 0; i < n; i++) {
-        System.arraycopy(volumes.load(scans.get(from + i), null), 0, x, i * vox, vox);
+        out.put(scans.get(from + i), Arrays.copyOfRange(p, i * labels, (i + 1) * labels));
       }
-      try (NDManager m = base.newSubManager()) {
-        NDArray logits = model.findingLogitsOfImages(m.create(x, new Shape(n, 1, dhw[0], dhw[1], dhw[2])));
-        float[] p = ai.djl.nn.Activation.sigmoid(logits).toFloatArray();
-        for (int i = 0; i < n; i++) {
-          out.put(scans.get(from + i), Arrays.copyOfRange(p, i * labels, (i + 1) * labels));
-        }
-      }
-    }
+    });
     return out;
   }
 

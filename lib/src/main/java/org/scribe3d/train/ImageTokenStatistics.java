@@ -1,8 +1,6 @@
 package org.scribe3d.train;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,35 +36,26 @@ public final class ImageTokenStatistics {
     }
     long t0 = System.nanoTime();
     List<Path> chosen = evenlySpaced(images, MAX_SCANS);
-    int[] dhw = volumes.dhw();
-    int vox = dhw[0] * dhw[1] * dhw[2];
     NDManager base = model.projector().namedParameters().values().iterator().next().array().getManager();
-    double[] sum = null;
-    double[] sumSq = null;
-    for (int from = 0; from < chosen.size(); from += batch) {
-      int n = Math.min(batch, chosen.size() - from);
-      float[] x = new float[n * vox];
-      for (int i = 0; i < n; i++) {
-        System.arraycopy(volumes.load(chosen.get(from + i), null), 0, x, i * vox, vox);
+    double[][] sums = new double[2][];
+    ScanBatches.forEach(volumes, chosen, batch, base, (x, from, n) -> {
+      float[] t = model.vision().forward(x).toFloatArray();
+      int per = t.length / n;
+      if (sums[0] == null) {
+        sums[0] = new double[per];
+        sums[1] = new double[per];
       }
-      try (NDManager m = base.newSubManager()) {
-        NDArray tokens = model.vision().forward(m.create(x, new Shape(n, 1, dhw[0], dhw[1], dhw[2])));
-        float[] t = tokens.toFloatArray();
-        int per = t.length / n;
-        if (sum == null) {
-          sum = new double[per];
-          sumSq = new double[per];
+      for (int i = 0; i < t.length; i++) {
+        if (!Float.isFinite(t[i])) {
+          throw new IllegalArgumentException("the vision encoder gives a non-finite token on "
+              + chosen.get(from + i / per) + ": its weights or that scan are broken");
         }
-        for (int i = 0; i < t.length; i++) {
-          if (!Float.isFinite(t[i])) {
-            throw new IllegalArgumentException("the vision encoder gives a non-finite token on "
-                + chosen.get(from + i / per) + ": its weights or that scan are broken");
-          }
-          sum[i % per] += t[i];
-          sumSq[i % per] += (double) t[i] * t[i];
-        }
+        sums[0][i % per] += t[i];
+        sums[1][i % per] += (double) t[i] * t[i];
       }
-    }
+    });
+    double[] sum = sums[0];
+    double[] sumSq = sums[1];
     float[][] ms = meanStd(sum, sumSq, chosen.size());
     model.projector().setTokenStatistics(ms[0], ms[1]);
     return new Result(chosen.size(), (System.nanoTime() - t0) / 1e9);

@@ -205,10 +205,6 @@ public final class MultimodalTask implements BatchSource<MultimodalTask.Batch>, 
     return this;
   }
 
-  public boolean packed() {
-    return packed;
-  }
-
   /** Examples of the same image file form a group (see {@link TrainConfig#groupSamples}). */
   @Override
   public int[] groups() {

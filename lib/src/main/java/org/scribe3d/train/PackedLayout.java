@@ -1,6 +1,5 @@
 package org.scribe3d.train;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.scribe3d.prompt.PromptBuilder;
@@ -126,16 +125,5 @@ public record PackedLayout(long[] ids, long[] labels, long[] positions, int[] im
       b[i] = allowed[i] ? 0f : -Float.MAX_VALUE;
     }
     return b;
-  }
-
-  /** Positions of text tokens (imageRow −1), in order. */
-  public long[] textPositions() {
-    List<Long> out = new ArrayList<>();
-    for (int i = 0; i < imageRow.length; i++) {
-      if (imageRow[i] < 0) {
-        out.add((long) i);
-      }
-    }
-    return out.stream().mapToLong(Long::longValue).toArray();
   }
 }
