@@ -119,6 +119,11 @@ public final class TrainCommand implements Callable<Integer> {
           + " frozen, one sample per scan; needs --finding-loss; default 0).")
   int pretrainEpochs;
 
+  @Option(names = "--box-loss", defaultValue = "0", paramLabel = "W",
+      description = "Weight of a dense (per-token) finding head trained in vision pretraining on the finding boxes"
+          + " of a phantom's ground_truth.json (0: none; needs --pretrain-epochs).")
+  double boxLoss;
+
   @Option(names = "--freeze-vision", description = "Keep the vision encoder fixed in the main stage (projector,"
       + " finding head and language model still train), e.g. one started from --vision-init or --pretrain-epochs.")
   boolean freezeVision;
@@ -212,6 +217,7 @@ public final class TrainCommand implements Callable<Integer> {
     o.augment = !noAugment;
     o.blind = blind;
     o.findingLoss = findingLoss;
+    o.boxLoss = boxLoss;
     o.pretrainEpochs = pretrainEpochs;
     o.visionInit = visionInit;
     o.freezeVision = freezeVision;

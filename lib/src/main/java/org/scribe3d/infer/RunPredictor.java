@@ -567,7 +567,7 @@ public final class RunPredictor implements AutoCloseable {
         hintThresholds);
   }
 
-  /** The finding head's sigmoid probabilities, labels per volume, the encoder batched as for embeddings. */
+  /** The finding heads' label probabilities ({@code MultimodalModel.findingProbabilities}), labels per volume, the encoder batched as for embeddings. */
   private float[] headProbabilities(List<float[]> volumes) {
     long t = System.nanoTime();
     int labels = model.config().findingLabels().size();
@@ -575,7 +575,7 @@ public final class RunPredictor implements AutoCloseable {
     for (int b = 0; b < volumes.size(); b += options.visionBatch) {
       int n = Math.min(options.visionBatch, volumes.size() - b);
       try (NDManager m = manager.newSubManager()) {
-        float[] p = ai.djl.nn.Activation.sigmoid(model.findingLogitsOfImages(images(volumes, b, n, m))).toFloatArray();
+        float[] p = model.findingProbabilitiesOfImages(images(volumes, b, n, m)).toFloatArray();
         System.arraycopy(p, 0, out, b * labels, n * labels);
       }
     }
@@ -846,7 +846,7 @@ public final class RunPredictor implements AutoCloseable {
           out[from + i] = row;
         }
         if (hintOut != null) { // hints are off for blind runs, whose encoder gives no tokens
-          float[] p = ai.djl.nn.Activation.sigmoid(model.findingLogits(f.visionTokens())).toFloatArray();
+          float[] p = model.findingProbabilities(f.visionTokens()).toFloatArray();
           for (int i = 0; i < n; i++) {
             hintOut[from + i] = FindingHint.of(labels, p, i * labels.size(), hintThresholds);
           }

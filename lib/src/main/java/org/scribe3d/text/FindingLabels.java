@@ -38,22 +38,8 @@ public final class FindingLabels {
         continue;
       }
       for (Finding f : FindingExtractor.extractPositive(text)) {
-        String t = f.type().name().toLowerCase(Locale.ROOT);
         counts.merge(f.type(), 1, Integer::sum);
-        out.add("type:" + t);
-        String side = FindingMatcher.side(f);
-        if (side != null) {
-          out.add("side:" + t + ":" + side.toLowerCase(Locale.ROOT));
-        }
-        if (f.location() != null) {
-          out.add("location:" + t + ":" + f.location().toLowerCase(Locale.ROOT));
-        }
-        if (f.severity() != null) {
-          out.add("severity:" + t + ":" + f.severity().toLowerCase(Locale.ROOT));
-        }
-        if (f.sizeMm() != null) {
-          out.add("size:" + t + ":" + sizeBucket(f.sizeMm()));
-        }
+        out.addAll(ofFinding(f));
       }
     }
     counts.forEach((type, n) -> {
@@ -66,6 +52,31 @@ public final class FindingLabels {
       }
     });
     return new ArrayList<>(out);
+  }
+
+  /**
+   * The labels one finding states about itself: its type, side, location, severity and size bucket (the
+   * per-case {@code count:} labels are not a finding's own). Also used for findings whose place in the image is
+   * known (phantom ground truth), to label the encoder tokens they lie in.
+   */
+  public static List<String> ofFinding(Finding f) {
+    List<String> out = new ArrayList<>();
+    String t = f.type().name().toLowerCase(Locale.ROOT);
+    out.add("type:" + t);
+    String side = FindingMatcher.side(f);
+    if (side != null) {
+      out.add("side:" + t + ":" + side.toLowerCase(Locale.ROOT));
+    }
+    if (f.location() != null) {
+      out.add("location:" + t + ":" + f.location().toLowerCase(Locale.ROOT));
+    }
+    if (f.severity() != null) {
+      out.add("severity:" + t + ":" + f.severity().toLowerCase(Locale.ROOT));
+    }
+    if (f.sizeMm() != null) {
+      out.add("size:" + t + ":" + sizeBucket(f.sizeMm()));
+    }
+    return out;
   }
 
   /** Every label that occurs in the given cases' label lists, sorted (the head's output order). */

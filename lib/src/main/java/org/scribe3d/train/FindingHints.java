@@ -43,7 +43,7 @@ public final class FindingHints {
     NDManager base = model.vision().namedParameters().values().iterator().next().array().getManager();
     Map<Path, float[]> out = new LinkedHashMap<>();
     ScanBatches.forEach(volumes, scans, batch, base, (images, from, n) -> {
-      float[] p = ai.djl.nn.Activation.sigmoid(model.findingLogitsOfImages(images)).toFloatArray();
+      float[] p = model.findingProbabilitiesOfImages(images).toFloatArray();
       for (int i = 0; i < n; i++) {
         out.put(scans.get(from + i), Arrays.copyOfRange(p, i * labels, (i + 1) * labels));
       }

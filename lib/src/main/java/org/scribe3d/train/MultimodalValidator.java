@@ -144,7 +144,7 @@ public final class MultimodalValidator implements Trainer.Validator {
         scope.suppressNotUsedWarning();
         int u = b.distinctImages();
         NDArray images = m.create(b.images(), new Shape(imageShape(mm, u)));
-        float[] logits = mm.findingLogitsOfImages(images).toFloatArray();
+        float[] logits = mm.findingProbabilitiesOfImages(images).toFloatArray(); // scores: AUC only ranks them
         int labels = logits.length / u;
         for (int i = 0; i < chunk.length; i++) {
           int k = b.imageOf()[i];

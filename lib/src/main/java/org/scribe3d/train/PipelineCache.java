@@ -67,6 +67,17 @@ public final class PipelineCache {
   }
 
   /**
+   * Where the model input's voxels lie: {input file's affine, preprocessed volume's affine} (voxel index →
+   * world mm; the second in the canonical x = W, y = H, z = D storage of the model input). Runs the
+   * preprocessing once more; the augmentations are intensity-only or absent where this is used.
+   */
+  public double[][][] affines(Path image) throws IOException {
+    Volume in = VolumeIO.load(image);
+    double[][] a = in.affine();
+    return new double[][][] {a, prefix.apply(in, image.toString(), null, true).affine()};
+  }
+
+  /**
    * The model input of {@code image} as D×H×W floats (W fastest): cached preprocessing, then the
    * augmentations drawn from {@code rng} (null: none, as at validation/inference).
    */

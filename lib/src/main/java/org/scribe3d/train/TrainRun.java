@@ -23,6 +23,7 @@ import org.scribe3d.data.Case;
 import org.scribe3d.data.Dataset;
 import org.scribe3d.data.DatasetLoader;
 import org.scribe3d.data.Examples;
+import org.scribe3d.data.PhantomTruth;
 import org.scribe3d.data.Split;
 import org.scribe3d.data.TrainingExample;
 import org.scribe3d.model.ModelPresets;
@@ -88,6 +89,11 @@ public final class TrainRun {
      * report-derived labels, one sample per scan, language model frozen ({@link FindingTask}); 0 = none.
      */
     public int pretrainEpochs = 0;
+    /**
+     * Weight of the dense finding head's loss in vision pretraining ({@link DenseTargets}: per-token labels from
+     * the boxes of a phantom's ground_truth.json, next to the data set); 0 = none.
+     */
+    public double boxLoss = 0;
     /**
      * A pretrained image side to start from: an encoder file ({@link EncoderFile}) or a run directory
      * whose vision pretraining wrote {@value #PRETRAIN_DIR}/{@value #ENCODER_FILE}; null = random init.
@@ -164,6 +170,13 @@ public final class TrainRun {
     if (o.pretrainEpochs < 0) {
       throw new IllegalArgumentException("--pretrain-epochs must be ≥ 0, got " + o.pretrainEpochs);
     }
+    if (!(o.boxLoss >= 0) || !Double.isFinite(o.boxLoss)) {
+      throw new IllegalArgumentException("--box-loss must be ≥ 0, got " + o.boxLoss);
+    }
+    if (o.boxLoss > 0 && o.pretrainEpochs == 0) {
+      throw new IllegalArgumentException("--box-loss trains the dense finding head in vision pretraining: it needs"
+          + " --pretrain-epochs N");
+    }
     Dataset ds = DatasetLoader.load(o.data, DatasetLoader.Options.defaults());
     List<Case> trainCases = ds.split(Split.TRAIN);
     List<Case> valCases = ds.split(Split.VALIDATION);
@@ -198,7 +211,8 @@ public final class TrainRun {
             + " file that has one (models/tiny-encoder.safetensors does), or --finding-loss W to train it");
       }
       MultimodalConfig cfg;
-      if (o.resume && Files.isRegularFile(cfgFile)) {
+      boolean resumedConfig = o.resume && Files.isRegularFile(cfgFile);
+      if (resumedConfig) {
         cfg = MultimodalConfig.load(cfgFile);
         if (o.modelConfig == null && !cfg.name().equals(o.preset)) {
           throw new IllegalArgumentException("cannot resume: " + o.out + " holds a '" + cfg.name() + "' run, not '"
@@ -247,6 +261,21 @@ public final class TrainRun {
       if (o.findingLoss > 0 && cfg.findingLabels() == null) {
         throw new IllegalArgumentException("--finding-loss needs a model with a finding head (" + cfgFile
             + " has none; start a new run)");
+      }
+      Map<String, List<PhantomTruth.Located>> boxes = o.boxLoss > 0 ? PhantomTruth.readLocated(groundTruth(o.data))
+          : null;
+      if (!resumedConfig) { // the dense head: trained here on the boxes, or carried over with the encoder file's
+        List<String> dense = boxes != null ? DenseTargets.labels(boxes, cfg.findingLabels())
+            : initCfg != null && initCfg.denseLabels() != null
+                && Objects.equals(initCfg.findingLabels(), cfg.findingLabels()) ? initCfg.denseLabels() : null;
+        if (boxes != null && dense.isEmpty()) {
+          throw new IllegalArgumentException(groundTruth(o.data) + " has no finding boxes over the finding head's"
+              + " labels: --box-loss has nothing to learn");
+        }
+        if (dense != null) {
+          cfg = cfg.withDenseLabels(dense);
+          AtomicFiles.writeString(cfgFile, cfg.toJsonString());
+        }
       }
       List<Device> devices = parseDevices(o.devices);
       checkDtype(o.dtype, devices);
@@ -351,8 +380,15 @@ public final class TrainRun {
           if (targets.isEmpty()) {
             throw new IllegalArgumentException("--pretrain-epochs needs a finding head (train --finding-loss W)");
           }
-          pretrainSeconds = pretrainVision(o, model, replicas, new FindingTask(targets, volumes, o.augment), pipeline,
-              console, tty).seconds();
+          FindingTask pretrain = new FindingTask(targets, volumes, o.augment);
+          if (o.boxLoss > 0) {
+            long t0 = System.nanoTime();
+            pretrain.withDenseTargets(DenseTargets.compute(trainCases, boxes, volumes, cfg.vision(), cfg.denseLabels()),
+                o.boxLoss);
+            console.printf(Locale.ROOT, "dense finding head: %d labels per token from the ground-truth boxes of %d"
+                + " scans (%.1f s)%n", cfg.denseLabels().size(), pretrain.size(), (System.nanoTime() - t0) / 1e9);
+          }
+          pretrainSeconds = pretrainVision(o, model, replicas, pretrain, pipeline, console, tty).seconds();
         }
         if (cfg.standardizeTokens() && !o.blind) { // after pretraining: the statistics of the encoder that follows
           List<Path> scans = new ArrayList<>(new java.util.LinkedHashSet<>(train.stream().map(TrainingExample::image)
@@ -453,6 +489,7 @@ public final class TrainRun {
     JsonObject now = new JsonObject();
     now.addProperty("finding_loss", o.findingLoss);
     now.addProperty("pretrain_epochs", o.pretrainEpochs);
+    now.addProperty("box_loss", o.boxLoss);
     now.addProperty("blind", o.blind);
     now.addProperty("augment", o.augment);
     now.add("pipeline", JsonParser.parseString(pipeline.toJson()));
@@ -588,6 +625,17 @@ public final class TrainRun {
     Map<Path, float[]> out = new LinkedHashMap<>();
     labels.forEach((image, l) -> out.put(image, FindingLabels.targets(l, vocabulary)));
     return out;
+  }
+
+  /** The phantom ground truth next to a data set ({@code --data} is dataset.json or its directory). */
+  static Path groundTruth(Path data) {
+    Path dir = Files.isDirectory(data) ? data : data.toAbsolutePath().getParent();
+    Path gt = dir.resolve("ground_truth.json");
+    if (!Files.isRegularFile(gt)) {
+      throw new IllegalArgumentException("--box-loss reads the finding boxes of a phantom data set, and " + dir
+          + " has no ground_truth.json");
+    }
+    return gt;
   }
 
   /** The report-derived finding labels of each case's image (see {@link FindingLabels}). */

@@ -39,6 +39,8 @@ public final class EncoderFile {
   static final List<String> PARTS = List.of("vision_tower.", "mm_projector.");
   /** Parameter-name prefix of the finding head, loaded only over the same labels. */
   public static final String HEAD = "finding_head.";
+  /** Parameter-name prefix of the dense finding head, loaded only over the same dense labels. */
+  public static final String DENSE = "finding_dense.";
 
   private EncoderFile() {}
 
@@ -91,10 +93,12 @@ public final class EncoderFile {
       MultimodalConfig ours = model.config();
       checkFits(theirs, ours, file);
       boolean head = ours.findingLabels() != null && ours.findingLabels().equals(theirs.findingLabels());
+      boolean dense = head && ours.denseLabels() != null && ours.denseLabels().equals(theirs.denseLabels());
       try {
         return ModuleLoader.load(model, src,
-            n -> isImageSide(n) && (head || !n.startsWith(HEAD)) ? n : null,
+            n -> isImageSide(n) && (head || !n.startsWith(HEAD)) && (dense || !n.startsWith(DENSE)) ? n : null,
             n -> !PARTS.stream().anyMatch(n::startsWith) && !(head && n.startsWith(HEAD))
+                && !(dense && n.startsWith(DENSE))
                 || model.namedParameters().get(n).buffer());
       } catch (CheckpointException e) {
         throw new IllegalArgumentException(e.getMessage(), e);
@@ -127,7 +131,7 @@ public final class EncoderFile {
   }
 
   private static boolean isImageSide(String name) {
-    return name.startsWith(HEAD) || PARTS.stream().anyMatch(name::startsWith);
+    return name.startsWith(HEAD) || name.startsWith(DENSE) || PARTS.stream().anyMatch(name::startsWith);
   }
 
   private static TensorSource open(Path file) {

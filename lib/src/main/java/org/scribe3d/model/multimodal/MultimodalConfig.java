@@ -40,10 +40,21 @@ import org.scribe3d.prompt.VocabMap;
  * @param findingToken whether one more image embedding follows the projector's: the finding head's label
  *     probabilities through a linear layer (a diagnosis token, as PromptMRG's classification-guided prompts;
  *     not in M3D); needs {@code findingLabels}, and {@code imageTokens} counts it
+ * @param denseLabels the finding-head labels a second, per-token head ({@code finding_dense}) predicts for every
+ *     encoder token, trained where a finding's place in the image is known (phantom boxes); the image-level
+ *     probability of such a label is its most confident token's. Null = no dense head. Not in M3D.
  */
 public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaConfig llm, LoraConfig lora,
     int imageTokens, long imageTokenId, int maxLength, VocabMap vocab, List<String> findingLabels,
-    boolean standardizeTokens, boolean findingToken) {
+    boolean standardizeTokens, boolean findingToken, List<String> denseLabels) {
+
+  /** A config without a dense finding head. */
+  public MultimodalConfig(String name, ViTConfig vision, int pool, LlamaConfig llm, LoraConfig lora,
+      int imageTokens, long imageTokenId, int maxLength, VocabMap vocab, List<String> findingLabels,
+      boolean standardizeTokens, boolean findingToken) {
+    this(name, vision, pool, llm, lora, imageTokens, imageTokenId, maxLength, vocab, findingLabels, standardizeTokens,
+        findingToken, null);
+  }
 
   /** A config without a finding token. */
   public MultimodalConfig(String name, ViTConfig vision, int pool, LlamaConfig llm, LoraConfig lora,
@@ -98,6 +109,12 @@ public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaCon
       throw new IllegalArgumentException("invalid model config: the finding head has no labels");
     }
     findingLabels = findingLabels == null ? null : List.copyOf(findingLabels);
+    if (denseLabels != null && (denseLabels.isEmpty() || findingLabels == null
+        || !findingLabels.containsAll(denseLabels))) {
+      throw new IllegalArgumentException("invalid model config: the dense finding head's labels must be a non-empty"
+          + " subset of the finding head's");
+    }
+    denseLabels = denseLabels == null ? null : List.copyOf(denseLabels);
   }
 
   public ProjectorConfig projector() {
@@ -112,31 +129,43 @@ public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaCon
 
   public MultimodalConfig withLora(LoraConfig l) {
     return new MultimodalConfig(name, vision, pool, llm, l, imageTokens, imageTokenId, maxLength, vocab, findingLabels,
-        standardizeTokens, findingToken);
+        standardizeTokens, findingToken, denseLabels);
   }
 
   public MultimodalConfig withName(String n) {
     return new MultimodalConfig(n, vision, pool, llm, lora, imageTokens, imageTokenId, maxLength, vocab, findingLabels,
-        standardizeTokens, findingToken);
+        standardizeTokens, findingToken, denseLabels);
   }
 
-  /** This config with an auxiliary finding head over {@code labels} (null = without one, and no finding token). */
+  /**
+   * This config with an auxiliary finding head over {@code labels} (null = without one, and no finding token or
+   * dense head; a dense head keeps the labels the new head still has).
+   */
   public MultimodalConfig withFindingHead(List<String> labels) {
     boolean token = findingToken && labels != null;
+    List<String> dense = denseLabels == null || labels == null ? null
+        : denseLabels.stream().filter(labels::contains).toList();
     return new MultimodalConfig(name, vision, pool, llm, lora, imageTokens - (findingToken && !token ? 1 : 0),
-        imageTokenId, maxLength, vocab, labels, standardizeTokens, token);
+        imageTokenId, maxLength, vocab, labels, standardizeTokens, token, dense == null || dense.isEmpty() ? null
+        : dense);
+  }
+
+  /** This config with a dense (per-token) finding head over {@code labels} ⊆ the finding head's; null = none. */
+  public MultimodalConfig withDenseLabels(List<String> labels) {
+    return new MultimodalConfig(name, vision, pool, llm, lora, imageTokens, imageTokenId, maxLength, vocab,
+        findingLabels, standardizeTokens, findingToken, labels);
   }
 
   /** This config with the finding token on or off (image tokens adjusted; on needs a finding head). */
   public MultimodalConfig withFindingToken(boolean on) {
     return new MultimodalConfig(name, vision, pool, llm, lora, imageTokens + (on ? 1 : 0) - (findingToken ? 1 : 0),
-        imageTokenId, maxLength, vocab, findingLabels, standardizeTokens, on);
+        imageTokenId, maxLength, vocab, findingLabels, standardizeTokens, on, denseLabels);
   }
 
   /** This config with the projector's token standardisation on or off. */
   public MultimodalConfig withTokenStandardization(boolean on) {
     return new MultimodalConfig(name, vision, pool, llm, lora, imageTokens, imageTokenId, maxLength, vocab,
-        findingLabels, on, findingToken);
+        findingLabels, on, findingToken, denseLabels);
   }
 
   /**
@@ -147,7 +176,8 @@ public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaCon
     long v = vision.parameterCount();
     long p = projector().parameterCount()
         + (findingLabels == null ? 0 : (long) (vision.hidden() + 1) * findingLabels.size())
-        + (findingToken ? (long) (findingLabels.size() + 1) * llm.hiddenSize() : 0);
+        + (findingToken ? (long) (findingLabels.size() + 1) * llm.hiddenSize() : 0)
+        + (denseLabels == null ? 0 : (long) (vision.hidden() + 1) * denseLabels.size());
     long l = llmParameterCount(llm);
     long a = lora == null ? 0 : loraParameterCount(llm, lora);
     return new ParamCounts(v, p, l, a, v + p + (lora == null ? l : a));
@@ -226,6 +256,11 @@ public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaCon
       if (findingToken) {
         head.addProperty("token", true);
       }
+      if (denseLabels != null) {
+        JsonArray dense = new JsonArray();
+        denseLabels.forEach(dense::add);
+        head.add("dense", dense);
+      }
       o.add("finding_head", head);
     }
     return o;
@@ -274,6 +309,7 @@ public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaCon
           ? VocabMap.fromJson(o.get("vocab"), source) : null;
       field = "finding_head";
       List<String> labels = null;
+      List<String> dense = null;
       boolean token = false;
       if (o.has("finding_head") && !o.get("finding_head").isJsonNull()) {
         labels = new ArrayList<>();
@@ -282,10 +318,16 @@ public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaCon
           labels.add(l.getAsString());
         }
         token = head.has("token") && head.get("token").getAsBoolean();
+        if (head.has("dense") && !head.get("dense").isJsonNull()) {
+          dense = new ArrayList<>();
+          for (JsonElement l : head.getAsJsonArray("dense")) {
+            dense.add(l.getAsString());
+          }
+        }
       }
       field = "name";
       String name = o.has("name") ? o.get("name").getAsString() : "model";
-      return new MultimodalConfig(name, v, pool, llm, lora, k, img, max, vocab, labels, standardize, token);
+      return new MultimodalConfig(name, v, pool, llm, lora, k, img, max, vocab, labels, standardize, token, dense);
     } catch (IllegalArgumentException | IllegalStateException | NullPointerException | UnsupportedOperationException
         | JsonParseException | ClassCastException e) {
       throw new IllegalArgumentException(source + ": field " + field + ": " + e.getMessage(), e);

@@ -65,6 +65,7 @@ public final class MultimodalModel extends Module {
   private final LoraAdapters lora;
   private final Linear findingHead;
   private final Linear findingToken;
+  private final Linear findingDense;
   private final long imageTokenId;
   private boolean blind;
 
@@ -93,6 +94,12 @@ public final class MultimodalModel extends Module {
     this.findingToken = !config.findingToken() ? null
         : child("finding_token", new Linear(manager, config.findingLabels().size(), config.llm().hiddenSize(), true,
             dtype));
+    this.findingDense = config.denseLabels() == null ? null
+        : child("finding_dense", new Linear(manager, config.vision().hidden(), config.denseLabels().size(), true,
+            dtype));
+    if (findingDense != null) { // RetinaNet's prior: start every token at p = 0.01, as rare as lesions are
+      findingDense.bias().array().muli(0).addi(-Math.log(99));
+    }
     this.imageTokenId = config.modelImageTokenId();
   }
 
@@ -145,6 +152,60 @@ public final class MultimodalModel extends Module {
   /** Images [B, C, D, H, W] → finding-head logits [B, L] (the encoder and the head; no projector). */
   public NDArray findingLogitsOfImages(NDArray images) {
     return findingLogits(vision.forward(images));
+  }
+
+  /** True when the config has a dense (per-token) finding head ({@link #denseFindingLogits}). */
+  public boolean hasDenseFindingHead() {
+    return findingDense != null;
+  }
+
+  /**
+   * The dense finding head: the encoder's tokens [B, N, C] → logits [B, N, Ld] over
+   * {@code config().denseLabels()}, one linear layer applied to every token. Trained where the findings'
+   * boxes are known, so each token learns whether a finding lies in it; the image-level max of the global
+   * head's docs (one winning background token at initialisation) does not apply, every token has a target.
+   */
+  public NDArray denseFindingLogits(NDArray visionTokens) {
+    if (findingDense == null) {
+      throw new IllegalStateException("this model has no dense finding head");
+    }
+    return findingDense.forward(visionTokens);
+  }
+
+  /**
+   * Label probabilities [B, L] over {@code config().findingLabels()} from the encoder's tokens: the finding
+   * head's, except that each label the dense head also predicts takes its most confident token's probability.
+   */
+  public NDArray findingProbabilities(NDArray visionTokens) {
+    NDArray p = ai.djl.nn.Activation.sigmoid(findingLogits(visionTokens));
+    if (findingDense == null) {
+      return p;
+    }
+    NDArray dense = ai.djl.nn.Activation.sigmoid(denseFindingLogits(visionTokens)).max(new int[] {1}); // [B, Ld]
+    List<String> all = config.findingLabels();
+    List<String> sub = config.denseLabels();
+    float[] place = new float[sub.size() * all.size()]; // [Ld, L]: dense label i sits in column all.indexOf(i)
+    float[] keep = new float[all.size()];
+    Arrays.fill(keep, 1f);
+    for (int i = 0; i < sub.size(); i++) {
+      int col = all.indexOf(sub.get(i));
+      place[i * all.size() + col] = 1f;
+      keep[col] = 0f;
+    }
+    NDManager m = p.getManager();
+    NDArray placeArr = m.create(place, new Shape(sub.size(), all.size())).toType(dense.getDataType(), false);
+    NDArray keepArr = m.create(keep, new Shape(1, all.size())).toType(p.getDataType(), false);
+    return p.mul(keepArr).add(dense.matMul(placeArr));
+  }
+
+  /** Images [B, C, D, H, W] → label probabilities [B, L] ({@link #findingProbabilities}). */
+  public NDArray findingProbabilitiesOfImages(NDArray images) {
+    return findingProbabilities(vision.forward(images));
+  }
+
+  /** The dense finding head's linear layer, or null without one. */
+  public Module findingDenseHead() {
+    return findingDense;
   }
 
   /** The encoder's tokens and the projector's image embeddings of a batch of images. */
