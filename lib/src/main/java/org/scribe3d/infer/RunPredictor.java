@@ -563,11 +563,15 @@ public final class RunPredictor implements AutoCloseable {
     if (!hints) {
       return null;
     }
-    return FindingHint.of(model.config().findingLabels(), headProbabilities(List.of(preprocess(image))), 0,
-        hintThresholds);
+    try (NDManager m = manager.newSubManager()) {
+      return encodeScans(List.of(preprocess(image)), m).hints()[0];
+    }
   }
 
-  /** The finding heads' label probabilities ({@code MultimodalModel.findingProbabilities}), labels per volume, the encoder batched as for embeddings. */
+  /**
+   * The finding heads' label probabilities ({@code MultimodalModel.findingProbabilities}), labels per volume, the
+   * encoder batched as for embeddings.
+   */
   private float[] headProbabilities(List<float[]> volumes) {
     long t = System.nanoTime();
     int labels = model.config().findingLabels().size();
@@ -833,7 +837,7 @@ public final class RunPredictor implements AutoCloseable {
     long t = System.nanoTime();
     NDArray[] out = new NDArray[volumes.size()];
     String[] hintOut = hints ? new String[volumes.size()] : null;
-    List<String> labels = model.config().findingLabels();
+    FindingHint.Heads heads = hints ? model.findingHeads() : null;
     for (int from = 0; from < volumes.size(); from += options.visionBatch) {
       int n = Math.min(options.visionBatch, volumes.size() - from);
       try (NDScope scope = new NDScope()) {
@@ -846,9 +850,9 @@ public final class RunPredictor implements AutoCloseable {
           out[from + i] = row;
         }
         if (hintOut != null) { // hints are off for blind runs, whose encoder gives no tokens
-          float[] p = model.findingProbabilities(f.visionTokens()).toFloatArray();
+          FindingHint.Scores[] s = model.findingScores(f.visionTokens());
           for (int i = 0; i < n; i++) {
-            hintOut[from + i] = FindingHint.of(labels, p, i * labels.size(), hintThresholds);
+            hintOut[from + i] = FindingHint.of(heads, s[i], hintThresholds);
           }
         }
       }

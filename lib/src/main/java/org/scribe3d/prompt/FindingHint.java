@@ -1,8 +1,11 @@
 package org.scribe3d.prompt;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.scribe3d.data.Finding;
+import org.scribe3d.data.FindingType;
 
 /**
  * A diagnosis hint in words, put in front of every prompt about a scan: the finding types an image
@@ -18,6 +21,12 @@ import java.util.Locale;
  * head's most likely severity and side (session 10) lifted the severity questions but cost the reports their
  * sides (pleural effusion F1 0.90 → 0.29–0.67, the side labels being seldom above 0.5 and their argmax often
  * wrong), and the finding F1 fell from 0.53 to 0.42–0.43.
+ *
+ * <p>With a dense (per-token) head, each type it predicts is named once per lesion, with the lesion's own
+ * location and side: "Image findings: kidney stone (right), lung nodule (left upper lobe)." The lesions are the
+ * connected groups of tokens (in the 4×8×8 grid) whose probability of the type reaches the threshold, strongest
+ * first; a location or side is named when its best value at the group's peak token has probability ≥
+ * {@link #THRESHOLD}.
  */
 public final class FindingHint {
   private FindingHint() {}
@@ -26,6 +35,51 @@ public final class FindingHint {
   /** A type is named when the head's probability of it is at least this. */
   public static final double THRESHOLD = 0.5;
   private static final String TYPE = "type:";
+  private static final String LOCATION = "location:";
+  private static final String SIDE = "side:";
+
+  /**
+   * What the hints read from a model: the finding head's labels, and the dense head's labels and token grid
+   * (D, H, W; null without a dense head).
+   */
+  public record Heads(List<String> labels, List<String> dense, int[] grid) {
+    public Heads {
+      labels = List.copyOf(labels);
+      dense = dense == null ? null : List.copyOf(dense);
+      if ((dense == null) != (grid == null)) {
+        throw new IllegalArgumentException("a dense head needs its token grid");
+      }
+    }
+
+    int tokens() {
+      return grid[0] * grid[1] * grid[2];
+    }
+  }
+
+  /**
+   * One scan's head outputs: {@code probs} per label (the finding head's order), {@code tokens} the dense head's
+   * probabilities, token-major (tokens × dense labels), or null.
+   */
+  public record Scores(float[] probs, float[] tokens) {}
+
+  /** One named finding: the type's words and, for a lesion the dense head located, its location and side. */
+  public record Item(String type, String location, String side) {
+    String words() {
+      List<String> where = new ArrayList<>();
+      if (location != null) {
+        where.add(location);
+      }
+      if (side != null && (location == null || !location.startsWith(side + " "))) {
+        where.add(side);
+      }
+      return FindingHint.words(type) + (where.isEmpty() ? "" : " (" + String.join(", ", where) + ")");
+    }
+
+    /** The finding this item states (for scoring hints against reports). */
+    public Finding finding() {
+      return new Finding(FindingType.parse(type), side, null, null, location, false);
+    }
+  }
 
   /** The hint for one scan with every type's threshold {@link #THRESHOLD}. */
   public static String of(List<String> labels, float[] probs, int offset) {
@@ -33,7 +87,7 @@ public final class FindingHint {
   }
 
   /**
-   * The hint for one scan.
+   * The type-only hint for one scan.
    *
    * @param labels the head's labels, in its order
    * @param probs sigmoid probabilities, {@code labels.size()} per scan
@@ -42,17 +96,119 @@ public final class FindingHint {
    *     {@link #THRESHOLD} everywhere; only type labels' entries are read
    */
   public static String of(List<String> labels, float[] probs, int offset, double[] thresholds) {
-    List<String> named = new ArrayList<>();
+    float[] p = Arrays.copyOfRange(probs, offset, offset + labels.size());
+    return of(new Heads(labels, null, null), new Scores(p, null), thresholds);
+  }
+
+  /** The hint for one scan (see the class comment); {@code thresholds} as in {@link #of(List, float[], int, double[])}. */
+  public static String of(Heads heads, Scores scores, double[] thresholds) {
+    return text(items(heads, scores, thresholds));
+  }
+
+  /** The hint's words for these items. */
+  public static String text(List<Item> items) {
+    return PREFIX + " " + (items.isEmpty() ? "none" : String.join(", ", items.stream().map(Item::words).toList()))
+        + ".";
+  }
+
+  /** The findings one scan's hint names, in label order (a dense type's lesions strongest first). */
+  public static List<Item> items(Heads heads, Scores scores, double[] thresholds) {
+    List<String> labels = heads.labels();
+    float[] probs = scores.probs();
+    List<Item> out = new ArrayList<>();
     for (int l = 0; l < labels.size(); l++) {
-      float p = probs[offset + l];
+      float p = probs[l];
       if (!Float.isFinite(p)) {
         throw new IllegalArgumentException("the finding head gives a non-finite probability for " + labels.get(l));
       }
-      if (labels.get(l).startsWith(TYPE) && p >= (thresholds == null ? THRESHOLD : thresholds[l])) {
-        named.add(words(labels.get(l)));
+      double th = thresholds == null ? THRESHOLD : thresholds[l];
+      if (!labels.get(l).startsWith(TYPE) || !(p >= th)) {
+        continue;
+      }
+      String type = labels.get(l).substring(TYPE.length());
+      int col = heads.dense() == null || scores.tokens() == null ? -1 : heads.dense().indexOf(labels.get(l));
+      if (col < 0) {
+        out.add(new Item(type, null, null));
+      } else {
+        out.addAll(lesions(heads, scores.tokens(), type, col, th));
       }
     }
-    return PREFIX + " " + (named.isEmpty() ? "none" : String.join(", ", named)) + ".";
+    return out;
+  }
+
+  /**
+   * A dense type's lesions: the connected groups (26-neighbourhood in the token grid) of tokens at or above
+   * {@code th}, strongest first, each with the location and side its peak token gives. A type without location
+   * labels (an effusion, ascites) is named once per distinct side: its groups are fragments of one finding.
+   */
+  private static List<Item> lesions(Heads heads, float[] tokens, String type, int col, double th) {
+    int nl = heads.dense().size();
+    int n = heads.tokens();
+    int[] g = heads.grid();
+    int[] group = new int[n];
+    Arrays.fill(group, -1);
+    List<Integer> peaks = new ArrayList<>();
+    for (int t = 0; t < n; t++) {
+      float p = tokens[t * nl + col];
+      if (!Float.isFinite(p)) {
+        throw new IllegalArgumentException("the dense finding head gives a non-finite probability for " + type);
+      }
+      if (p >= th && group[t] < 0) {
+        peaks.add(flood(tokens, nl, col, th, g, group, t, peaks.size()));
+      }
+    }
+    peaks.sort((a, b) -> Float.compare(tokens[b * nl + col], tokens[a * nl + col]));
+    boolean located = heads.dense().stream().anyMatch(l -> l.startsWith(LOCATION + type + ":"));
+    List<Item> out = new ArrayList<>();
+    for (int t : peaks) {
+      Item item = new Item(type, best(heads.dense(), tokens, t * nl, LOCATION + type + ":"),
+          best(heads.dense(), tokens, t * nl, SIDE + type + ":"));
+      if (located || !out.contains(item)) {
+        out.add(item);
+      }
+    }
+    return out;
+  }
+
+  /** Marks the group of tokens ≥ th connected to {@code start} as {@code id}; returns its strongest token. */
+  private static int flood(float[] tokens, int nl, int col, double th, int[] g, int[] group, int start, int id) {
+    java.util.ArrayDeque<Integer> queue = new java.util.ArrayDeque<>(List.of(start));
+    group[start] = id;
+    int peak = start;
+    while (!queue.isEmpty()) {
+      int t = queue.poll();
+      if (tokens[t * nl + col] > tokens[peak * nl + col]) {
+        peak = t;
+      }
+      int d = t / (g[1] * g[2]);
+      int h = t / g[2] % g[1];
+      int w = t % g[2];
+      for (int dd = Math.max(0, d - 1); dd <= Math.min(g[0] - 1, d + 1); dd++) {
+        for (int hh = Math.max(0, h - 1); hh <= Math.min(g[1] - 1, h + 1); hh++) {
+          for (int ww = Math.max(0, w - 1); ww <= Math.min(g[2] - 1, w + 1); ww++) {
+            int u = (dd * g[1] + hh) * g[2] + ww;
+            if (group[u] < 0 && tokens[u * nl + col] >= th) {
+              group[u] = id;
+              queue.add(u);
+            }
+          }
+        }
+      }
+    }
+    return peak;
+  }
+
+  /** The most probable value of the dense labels starting with {@code prefix} at one token, if ≥ THRESHOLD. */
+  private static String best(List<String> dense, float[] tokens, int offset, String prefix) {
+    String value = null;
+    float bestP = (float) THRESHOLD;
+    for (int c = 0; c < dense.size(); c++) {
+      if (dense.get(c).startsWith(prefix) && tokens[offset + c] >= bestP) {
+        bestP = tokens[offset + c];
+        value = dense.get(c).substring(prefix.length());
+      }
+    }
+    return value;
   }
 
   /** The prompt as the language model sees it with a hint. */
@@ -62,19 +218,32 @@ public final class FindingHint {
 
   /**
    * Texts that hold every word a hint over these labels can use (for a restricted vocabulary): the hint
-   * naming no type and the hint naming all of them.
+   * naming no type, the hint naming all of them, and each type with all its locations and sides.
    */
   public static List<String> vocabularyTexts(List<String> labels) {
     List<String> all = new ArrayList<>();
+    List<String> out = new ArrayList<>();
+    out.add(PREFIX + " none.");
     for (String l : labels) {
       if (l.startsWith(TYPE)) {
-        all.add(words(l));
+        String type = l.substring(TYPE.length());
+        all.add(words(type));
+        List<String> where = new ArrayList<>();
+        for (String m : labels) {
+          if (m.startsWith(LOCATION + type + ":") || m.startsWith(SIDE + type + ":")) {
+            where.add(m.substring(m.indexOf(':', m.indexOf(':') + 1) + 1));
+          }
+        }
+        if (!where.isEmpty()) {
+          out.add(PREFIX + " " + words(type) + " (" + String.join(", ", where) + ").");
+        }
       }
     }
-    return List.of(PREFIX + " none.", PREFIX + " " + String.join(", ", all) + ".");
+    out.add(1, PREFIX + " " + String.join(", ", all) + ".");
+    return out;
   }
 
-  private static String words(String typeLabel) {
-    return typeLabel.substring(TYPE.length()).replace('_', ' ').toLowerCase(Locale.ROOT);
+  private static String words(String type) {
+    return type.replace('_', ' ').toLowerCase(Locale.ROOT);
   }
 }

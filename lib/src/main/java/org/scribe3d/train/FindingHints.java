@@ -32,20 +32,19 @@ public final class FindingHints {
    */
   public static final double MIN_F1 = 0.5;
 
-  /** The head's sigmoid probabilities (its label order) for every scan the examples use. */
-  public static Map<Path, float[]> probabilities(MultimodalModel model, PipelineCache volumes,
+  /** The heads' outputs ({@link MultimodalModel#findingScores}) for every scan the examples use. */
+  public static Map<Path, FindingHint.Scores> scores(MultimodalModel model, PipelineCache volumes,
       List<TrainingExample> examples, int batch) throws IOException {
     if (!model.hasFindingHead()) {
       throw new IllegalArgumentException("finding hints need a finding head");
     }
     List<Path> scans = new ArrayList<>(new LinkedHashSet<>(examples.stream().map(TrainingExample::image).toList()));
-    int labels = model.config().findingLabels().size();
     NDManager base = model.vision().namedParameters().values().iterator().next().array().getManager();
-    Map<Path, float[]> out = new LinkedHashMap<>();
+    Map<Path, FindingHint.Scores> out = new LinkedHashMap<>();
     ScanBatches.forEach(volumes, scans, batch, base, (images, from, n) -> {
-      float[] p = model.findingProbabilitiesOfImages(images).toFloatArray();
+      FindingHint.Scores[] s = model.findingScores(model.vision().forward(images));
       for (int i = 0; i < n; i++) {
-        out.put(scans.get(from + i), Arrays.copyOfRange(p, i * labels, (i + 1) * labels));
+        out.put(scans.get(from + i), s[i]);
       }
     });
     return out;
@@ -88,10 +87,11 @@ public final class FindingHints {
     return out;
   }
 
-  /** Each scan's hint from its probabilities and the thresholds. */
-  public static Map<Path, String> hints(List<String> labels, Map<Path, float[]> probs, double[] thresholds) {
+  /** Each scan's hint from its heads' outputs and the thresholds. */
+  public static Map<Path, String> hints(FindingHint.Heads heads, Map<Path, FindingHint.Scores> scores,
+      double[] thresholds) {
     Map<Path, String> out = new LinkedHashMap<>();
-    probs.forEach((scan, p) -> out.put(scan, FindingHint.of(labels, p, 0, thresholds)));
+    scores.forEach((scan, s) -> out.put(scan, FindingHint.of(heads, s, thresholds)));
     return out;
   }
 
@@ -108,16 +108,15 @@ public final class FindingHints {
       List<TrainingExample> val, Map<Path, List<String>> trainTruth, int batch) throws IOException {
     List<TrainingExample> both = new ArrayList<>(train);
     both.addAll(val);
-    Map<Path, float[]> probs = probabilities(model, volumes, both, batch);
+    Map<Path, FindingHint.Scores> scores = scores(model, volumes, both, batch);
     List<float[]> trainProbs = new ArrayList<>();
     List<List<String>> truth = new ArrayList<>();
     trainTruth.forEach((scan, labels) -> {
-      trainProbs.add(probs.get(scan));
+      trainProbs.add(scores.get(scan).probs());
       truth.add(labels);
     });
-    List<String> labels = model.config().findingLabels();
-    double[] th = thresholds(labels, trainProbs, truth);
-    Map<Path, String> hints = hints(labels, probs, th);
+    double[] th = thresholds(model.config().findingLabels(), trainProbs, truth);
+    Map<Path, String> hints = hints(model.findingHeads(), scores, th);
     return new Prepared(apply(train, hints), apply(val, hints), th, hints.values().iterator().next(), hints.size());
   }
 

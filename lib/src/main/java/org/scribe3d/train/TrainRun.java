@@ -405,6 +405,10 @@ public final class TrainRun {
             replicas.forEach(r -> r.findingHead().setTrainable(false));
           }
         }
+        if (model.findingDenseHead() != null) { // only vision pretraining has a loss for it
+          model.findingDenseHead().setTrainable(false);
+          replicas.forEach(r -> r.findingDenseHead().setTrainable(false));
+        }
         TrainConfig mainStage = o.train;
         if (pretrainSeconds > 0 && mainStage.maxMinutes > 0) { // one wall-clock budget for both stages
           mainStage = copy(mainStage).maxMinutes(Math.max(1e-3, mainStage.maxMinutes - pretrainSeconds / 60));

@@ -133,6 +133,63 @@ class TrainCommandTest {
     assertEquals(total, MetricsLog.read(run.resolve("metrics.jsonl")).stream().filter(l -> !l.has("kind")).count());
   }
 
+  /** The micro model over a vocabulary that also holds every word of hints over {@code labels}. */
+  static Path hintModelConfig(List<String> labels, Path file) throws Exception {
+    Dataset hds = DatasetLoader.load(data, DatasetLoader.Options.defaults());
+    try (Llama3Tokenizer tok = Llama3Tokenizer.vendored()) {
+      List<TrainingExample> tr = Examples.expandAll(hds.split(Split.TRAIN));
+      List<TrainingExample> va = Examples.expandAll(hds.split(Split.VALIDATION));
+      VocabMap hv = TrainRun.corpusVocab(TextTokenizer.of(tok), tr, va, TrainRun.hintVocabularyTexts(labels, tr, va));
+      MultimodalConfig mc = MultimodalConfig.load(modelConfig);
+      LlamaConfig l = mc.llm();
+      MultimodalConfig hinted = new MultimodalConfig("micro", mc.vision(), mc.pool(), new LlamaConfig(
+          l.hiddenSize(), l.intermediateSize(), l.numHiddenLayers(), l.numAttentionHeads(), l.numKeyValueHeads(),
+          l.headDim(), l.rmsNormEps(), l.ropeTheta(), l.ropeScaling(), hv.size(), l.tieWordEmbeddings(),
+          l.attentionBias(), l.mlpBias(), l.bosTokenId(), l.eosTokenIds(), l.maxPositionEmbeddings(), l.torchDtype(),
+          l.initializerRange()), null, mc.imageTokens(), mc.imageTokenId(), mc.maxLength(), hv);
+      Files.writeString(file, hinted.toJsonString());
+    }
+    return file;
+  }
+
+  /**
+   * {@code --box-loss} adds a dense head trained on the phantom's finding boxes in vision pretraining; a hint run
+   * from that encoder carries the head over and names lesions with their locations.
+   */
+  @Test
+  void boxLossTrainsADenseHeadThatHintRunsCarry() throws Exception {
+    Path run = tmp.resolve("boxes");
+    CliTestSupport.Result r = CliTestSupport.run(args(run, "--finding-loss", "1", "--pretrain-epochs", "1",
+        "--box-loss", "1", "--max-steps", "1").toArray(String[]::new));
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("dense finding head: "), r.out());
+    MultimodalConfig cfg = MultimodalConfig.load(run.resolve("model/config.json"));
+    assertNotNull(cfg.denseLabels());
+    assertTrue(cfg.findingLabels().containsAll(cfg.denseLabels()) && cfg.denseLabels().stream()
+        .noneMatch(l -> l.startsWith("count:")), cfg.denseLabels().toString());
+    Path enc = run.resolve(TrainRun.PRETRAIN_DIR).resolve(TrainRun.ENCODER_FILE);
+    try (org.scribe3d.checkpoint.TensorSource src = org.scribe3d.checkpoint.Safetensors.open(enc)) {
+      assertTrue(src.names().contains("finding_dense.weight"), src.names().toString());
+    }
+    Path hinted = tmp.resolve("boxes-hints");
+    CliTestSupport.Result h = CliTestSupport.run("train", "--model-config",
+        hintModelConfig(cfg.findingLabels(), tmp.resolve("micro-box-hints.json")).toString(), "--data",
+        data.toString(), "--out", hinted.toString(), "--epochs", "1", "--max-steps", "1", "--batch", "2", "--threads",
+        "1", "--val-samples", "2", "--cache", tmp.resolve("cache").toString(), "--vision-init", enc.toString(),
+        "--freeze-vision", "--finding-hints");
+    assertEquals(0, h.exitCode(), h.err());
+    assertEquals(cfg.denseLabels(), MultimodalConfig.load(hinted.resolve("model/config.json")).denseLabels());
+    Path scan = DatasetLoader.load(data, DatasetLoader.Options.defaults()).split(Split.TRAIN).get(0).image();
+    try (RunPredictor p = RunPredictor.open(hinted)) {
+      assertTrue(p.hint(scan).startsWith(org.scribe3d.prompt.FindingHint.PREFIX), p.hint(scan));
+    }
+    CliTestSupport.Result bad = CliTestSupport.run(args(tmp.resolve("boxes-bad"), "--finding-loss", "1",
+        "--box-loss", "1").toArray(String[]::new));
+    assertEquals(1, bad.exitCode(), bad.err());
+    assertTrue(bad.err().contains("--box-loss trains the dense finding head in vision pretraining")
+        && bad.err().strip().lines().count() == 1, bad.err());
+  }
+
   /**
    * {@code --finding-loss} adds the report-label head; {@code --pretrain-epochs} first trains encoder,
    * projector and head alone (the language model stays exactly as initialised), in RUN/pretrain/.
@@ -267,22 +324,7 @@ class TrainCommandTest {
       }
     }
     // --finding-hints: the loaded head's diagnosis in words in front of every prompt, in training and generation
-    Dataset hds = DatasetLoader.load(data, DatasetLoader.Options.defaults());
-    Path hintConfig = tmp.resolve("micro-hints.json");
-    try (Llama3Tokenizer tok = Llama3Tokenizer.vendored()) {
-      List<TrainingExample> tr = Examples.expandAll(hds.split(Split.TRAIN));
-      List<TrainingExample> va = Examples.expandAll(hds.split(Split.VALIDATION));
-      VocabMap hv = TrainRun.corpusVocab(TextTokenizer.of(tok), tr, va,
-          TrainRun.hintVocabularyTexts(cfg.findingLabels(), tr, va));
-      MultimodalConfig mc = MultimodalConfig.load(modelConfig);
-      LlamaConfig l = mc.llm();
-      MultimodalConfig hinted = new MultimodalConfig("micro", mc.vision(), mc.pool(), new LlamaConfig(
-          l.hiddenSize(), l.intermediateSize(), l.numHiddenLayers(), l.numAttentionHeads(), l.numKeyValueHeads(),
-          l.headDim(), l.rmsNormEps(), l.ropeTheta(), l.ropeScaling(), hv.size(), l.tieWordEmbeddings(),
-          l.attentionBias(), l.mlpBias(), l.bosTokenId(), l.eosTokenIds(), l.maxPositionEmbeddings(), l.torchDtype(),
-          l.initializerRange()), null, mc.imageTokens(), mc.imageTokenId(), mc.maxLength(), hv);
-      Files.writeString(hintConfig, hinted.toJsonString());
-    }
+    Path hintConfig = hintModelConfig(cfg.findingLabels(), tmp.resolve("micro-hints.json"));
     Path run5 = tmp.resolve("finding-hints");
     CliTestSupport.Result r5 = CliTestSupport.run("train", "--model-config", hintConfig.toString(), "--data",
         data.toString(), "--out", run5.toString(), "--epochs", "1", "--max-steps", "2", "--batch", "2", "--threads", "1",

@@ -35,7 +35,81 @@ class FindingHintTest {
 
   @Test
   void vocabularyTextsHoldEveryWordAHintCanUse() {
-    assertEquals(List.of("Image findings: none.", "Image findings: cardiomegaly, lung nodule, pleural effusion."),
-        FindingHint.vocabularyTexts(LABELS));
+    assertEquals(List.of("Image findings: none.", "Image findings: cardiomegaly, lung nodule, pleural effusion.",
+        "Image findings: pleural effusion (left)."), FindingHint.vocabularyTexts(LABELS));
+  }
+
+  static final List<String> DENSE = List.of("location:lung_nodule:left upper lobe",
+      "location:lung_nodule:right lower lobe", "side:kidney_stone:right", "side:lung_nodule:left",
+      "side:lung_nodule:right", "type:kidney_stone", "type:lung_nodule");
+  static final List<String> HEAD = new java.util.ArrayList<>(DENSE);
+
+  static {
+    HEAD.add(0, "count:lung_nodule:2+");
+    HEAD.add("type:cardiomegaly");
+  }
+
+  /** A 2×2×4 token grid; every token's dense probabilities are 0.01 unless set. */
+  private static float[] tokens() {
+    float[] t = new float[16 * DENSE.size()];
+    java.util.Arrays.fill(t, 0.01f);
+    return t;
+  }
+
+  private static void set(float[] t, int token, String label, float p) {
+    t[token * DENSE.size() + DENSE.indexOf(label)] = p;
+  }
+
+  @Test
+  void aDenseTypeIsNamedOncePerLesionWithItsOwnLocationAndSide() {
+    float[] t = tokens();
+    // nodule 1 peaks at token 0 (d0 h0 w0), its neighbour token 1 also fires: one lesion, left upper lobe
+    set(t, 0, "type:lung_nodule", 0.9f);
+    set(t, 0, "location:lung_nodule:left upper lobe", 0.7f);
+    set(t, 0, "side:lung_nodule:left", 0.8f);
+    set(t, 1, "type:lung_nodule", 0.6f);
+    set(t, 1, "location:lung_nodule:right lower lobe", 0.9f);
+    // nodule 2 at token 15 (d1 h1 w3), far away: right lower lobe; its side is said by the lobe
+    set(t, 15, "type:lung_nodule", 0.7f);
+    set(t, 15, "location:lung_nodule:right lower lobe", 0.6f);
+    set(t, 15, "side:lung_nodule:right", 0.9f);
+    // a stone whose side is unsure (< 0.5) and a token below the threshold
+    set(t, 10, "type:kidney_stone", 0.55f);
+    set(t, 10, "side:kidney_stone:right", 0.4f);
+    set(t, 5, "type:kidney_stone", 0.45f);
+    float[] probs = new float[HEAD.size()];
+    probs[HEAD.indexOf("type:lung_nodule")] = 0.9f; // image level: the best token's
+    probs[HEAD.indexOf("type:kidney_stone")] = 0.55f;
+    probs[HEAD.indexOf("type:cardiomegaly")] = 0.8f; // not dense: named as a type
+    probs[HEAD.indexOf("count:lung_nodule:2+")] = 0.9f;
+    FindingHint.Heads heads = new FindingHint.Heads(HEAD, DENSE, new int[] {2, 2, 4});
+    List<FindingHint.Item> items = FindingHint.items(heads, new FindingHint.Scores(probs, t), null);
+    assertEquals(List.of(new FindingHint.Item("kidney_stone", null, null),
+        new FindingHint.Item("lung_nodule", "left upper lobe", "left"),
+        new FindingHint.Item("lung_nodule", "right lower lobe", "right"),
+        new FindingHint.Item("cardiomegaly", null, null)), items);
+    assertEquals("Image findings: kidney stone, lung nodule (left upper lobe), lung nodule (right lower lobe),"
+        + " cardiomegaly.", FindingHint.text(items));
+    assertEquals(new org.scribe3d.data.Finding(org.scribe3d.data.FindingType.LUNG_NODULE, "left", null, null,
+        "left upper lobe", false), items.get(1).finding());
+    // the run's thresholds still decide which types may be named at all
+    double[] th = new double[HEAD.size()];
+    java.util.Arrays.fill(th, Double.NaN);
+    th[HEAD.indexOf("type:lung_nodule")] = 0.8;
+    assertEquals("Image findings: lung nodule (left upper lobe).",
+        FindingHint.of(heads, new FindingHint.Scores(probs, t), th));
+  }
+
+  @Test
+  void aBilateralFindingIsNamedOnce() {
+    List<String> dense = List.of("side:pleural_effusion:bilateral", "type:pleural_effusion");
+    float[] t = new float[16 * 2];
+    for (int token : new int[] {0, 3}) { // both lungs' boxes, far apart
+      t[token * 2] = 0.9f;
+      t[token * 2 + 1] = 0.9f;
+    }
+    FindingHint.Heads heads = new FindingHint.Heads(dense, dense, new int[] {2, 2, 4});
+    assertEquals("Image findings: pleural effusion (bilateral).",
+        FindingHint.of(heads, new FindingHint.Scores(new float[] {0.9f, 0.9f}, t), null));
   }
 }

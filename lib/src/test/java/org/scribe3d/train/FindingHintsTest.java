@@ -34,7 +34,9 @@ class FindingHintsTest {
     double[] th = FindingHints.thresholds(LABELS, probs, truth);
     assertEquals(0.5, th[0], 0);
     assertTrue(Double.isNaN(th[1]) && Double.isNaN(th[2]) && Double.isNaN(th[3]));
-    Map<Path, String> hints = FindingHints.hints(LABELS, Map.of(Path.of("a"), probs.get(0), Path.of("b"), probs.get(3)), th);
+    Map<Path, String> hints = FindingHints.hints(new org.scribe3d.prompt.FindingHint.Heads(LABELS, null, null),
+        Map.of(Path.of("a"), new org.scribe3d.prompt.FindingHint.Scores(probs.get(0), null), Path.of("b"),
+            new org.scribe3d.prompt.FindingHint.Scores(probs.get(3), null)), th);
     assertEquals("Image findings: ascites.", hints.get(Path.of("a")));
     assertEquals("Image findings: none.", hints.get(Path.of("b")));
     assertThrows(IllegalArgumentException.class, () -> FindingHints.thresholds(LABELS, probs, truth.subList(0, 2)));

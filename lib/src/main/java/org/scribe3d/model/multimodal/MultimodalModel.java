@@ -31,6 +31,7 @@ import org.scribe3d.generate.LogitsSource;
 import org.scribe3d.model.llama.LlamaConfig;
 import org.scribe3d.model.llama.LlamaForCausalLM;
 import org.scribe3d.model.lora.LoraLinear;
+import org.scribe3d.prompt.FindingHint;
 import org.scribe3d.prompt.PromptBuilder;
 import org.scribe3d.prompt.TextTokenizer;
 import org.scribe3d.prompt.VocabMap;
@@ -201,6 +202,32 @@ public final class MultimodalModel extends Module {
   /** Images [B, C, D, H, W] → label probabilities [B, L] ({@link #findingProbabilities}). */
   public NDArray findingProbabilitiesOfImages(NDArray images) {
     return findingProbabilities(vision.forward(images));
+  }
+
+  /** What finding hints read from this model: the heads' labels and the dense head's token grid. */
+  public FindingHint.Heads findingHeads() {
+    org.scribe3d.model.vision.ViTConfig v = config.vision();
+    return new FindingHint.Heads(config.findingLabels(), config.denseLabels(),
+        findingDense == null ? null : new int[] {v.gridD(), v.gridH(), v.gridW()});
+  }
+
+  /**
+   * Per image of the batch, the heads' outputs as plain arrays: {@link #findingProbabilities} and, with a dense
+   * head, its per-token probabilities (tokens × dense labels).
+   */
+  public FindingHint.Scores[] findingScores(NDArray visionTokens) {
+    int b = (int) visionTokens.getShape().get(0);
+    int labels = config.findingLabels().size();
+    float[] p = findingProbabilities(visionTokens).toType(DataType.FLOAT32, false).toFloatArray();
+    float[] d = findingDense == null ? null
+        : ai.djl.nn.Activation.sigmoid(denseFindingLogits(visionTokens)).toType(DataType.FLOAT32, false).toFloatArray();
+    int per = d == null ? 0 : d.length / b;
+    FindingHint.Scores[] out = new FindingHint.Scores[b];
+    for (int i = 0; i < b; i++) {
+      out[i] = new FindingHint.Scores(Arrays.copyOfRange(p, i * labels, (i + 1) * labels),
+          d == null ? null : Arrays.copyOfRange(d, i * per, (i + 1) * per));
+    }
+    return out;
   }
 
   /** The dense finding head's linear layer, or null without one. */

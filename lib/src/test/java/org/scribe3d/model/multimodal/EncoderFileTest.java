@@ -62,6 +62,46 @@ class EncoderFileTest {
   }
 
   @Test
+  void denseHeadTravelsWithTheFileAndItsLabelsTakeTheBestTokensProbability() {
+    Path file = tmp.resolve("dense.safetensors");
+    MultimodalConfig cfg = withHead(LABELS).withDenseLabels(List.of("type:cardiomegaly"));
+    assertEquals(cfg, MultimodalConfig.fromJson(cfg.toJson(), "test"));
+    assertEquals(List.of("type:cardiomegaly"), cfg.withFindingHead(List.of("type:cardiomegaly", "type:x")).denseLabels());
+    assertEquals(null, cfg.withFindingHead(List.of("type:ascites")).denseLabels());
+    assertThrows(IllegalArgumentException.class, () -> withHead(LABELS).withDenseLabels(List.of("type:x")));
+    try (NDManager m = NDManager.newBaseManager()) {
+      MultimodalModel a = new MultimodalModel(cfg, m, DataType.FLOAT32, 1);
+      EncoderFile.save(a, file, Map.of());
+      MultimodalModel b = new MultimodalModel(cfg, m, DataType.FLOAT32, 2);
+      EncoderFile.load(b, file);
+      assertArrayEquals(a.namedParameters().get("finding_dense.weight").array().toFloatArray(),
+          b.namedParameters().get("finding_dense.weight").array().toFloatArray(), 0f);
+      // a model without the dense head takes the rest of the file
+      MultimodalModel c = new MultimodalModel(withHead(LABELS), m, DataType.FLOAT32, 3);
+      EncoderFile.load(c, file);
+      assertArrayEquals(a.namedParameters().get("finding_head.weight").array().toFloatArray(),
+          c.namedParameters().get("finding_head.weight").array().toFloatArray(), 0f);
+
+      ai.djl.ndarray.NDArray tokens = m.randomNormal(new ai.djl.ndarray.types.Shape(2, 5,
+          cfg.vision().hidden()));
+      float[] p = b.findingProbabilities(tokens).toFloatArray();
+      float[] global = ai.djl.nn.Activation.sigmoid(b.findingLogits(tokens)).toFloatArray();
+      float[] dense = ai.djl.nn.Activation.sigmoid(b.denseFindingLogits(tokens)).toFloatArray(); // [2, 5, 1]
+      for (int i = 0; i < 2; i++) {
+        float best = 0;
+        for (int t = 0; t < 5; t++) {
+          best = Math.max(best, dense[i * 5 + t]);
+        }
+        assertEquals(global[i * 2], p[i * 2], 1e-6f); // ascites: the finding head's
+        assertEquals(best, p[i * 2 + 1], 1e-6f); // cardiomegaly: the most confident token's
+      }
+      org.scribe3d.prompt.FindingHint.Scores[] s = b.findingScores(tokens);
+      assertArrayEquals(java.util.Arrays.copyOfRange(dense, 5, 10), s[1].tokens(), 0f);
+      assertArrayEquals(java.util.Arrays.copyOfRange(p, 2, 4), s[1].probs(), 0f);
+    }
+  }
+
+  @Test
   void refusesAnotherEncoderShapeAndPlainFiles() throws Exception {
     Path file = tmp.resolve("enc.safetensors");
     try (NDManager m = NDManager.newBaseManager()) {
