@@ -162,7 +162,7 @@ class TrainCommandTest {
     CliTestSupport.Result r = CliTestSupport.run(args(run, "--finding-loss", "1", "--pretrain-epochs", "1",
         "--box-loss", "1", "--max-steps", "1").toArray(String[]::new));
     assertEquals(0, r.exitCode(), r.err());
-    assertTrue(r.out().contains("dense finding head: "), r.out());
+    assertTrue((r.out() + r.err()).contains("dense finding head: "), r.out() + r.err());
     MultimodalConfig cfg = MultimodalConfig.load(run.resolve("model/config.json"));
     assertNotNull(cfg.denseLabels());
     assertTrue(cfg.findingLabels().containsAll(cfg.denseLabels()) && cfg.denseLabels().stream()
