@@ -217,8 +217,10 @@ public final class FindingHint {
   }
 
   /**
-   * Texts that hold every word a hint over these labels can use (for a restricted vocabulary): the hint
-   * naming no type, the hint naming all of them, and each type with all its locations and sides.
+   * Texts that hold every token a hint over these labels can use (for a restricted vocabulary): the hint naming no
+   * type, the hint naming all of them, and for each location or side value a hint that names it first and later
+   * within the parentheses and closes them both before a comma and before the full stop (a byte-pair tokenizer
+   * splits "(left" and ", left", ")," and ")." differently).
    */
   public static List<String> vocabularyTexts(List<String> labels) {
     List<String> all = new ArrayList<>();
@@ -228,14 +230,12 @@ public final class FindingHint {
       if (l.startsWith(TYPE)) {
         String type = l.substring(TYPE.length());
         all.add(words(type));
-        List<String> where = new ArrayList<>();
         for (String m : labels) {
           if (m.startsWith(LOCATION + type + ":") || m.startsWith(SIDE + type + ":")) {
-            where.add(m.substring(m.indexOf(':', m.indexOf(':') + 1) + 1));
+            String v = m.substring(m.indexOf(':', m.indexOf(':') + 1) + 1);
+            String t = words(type);
+            out.add(PREFIX + " " + t + " (" + v + "), " + t + " (" + v + ", " + v + ").");
           }
-        }
-        if (!where.isEmpty()) {
-          out.add(PREFIX + " " + words(type) + " (" + String.join(", ", where) + ").");
         }
       }
     }

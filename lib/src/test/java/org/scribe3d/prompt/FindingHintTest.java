@@ -2,6 +2,7 @@ package org.scribe3d.prompt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,40 @@ class FindingHintTest {
   @Test
   void vocabularyTextsHoldEveryWordAHintCanUse() {
     assertEquals(List.of("Image findings: none.", "Image findings: cardiomegaly, lung nodule, pleural effusion.",
-        "Image findings: pleural effusion (left)."), FindingHint.vocabularyTexts(LABELS));
+        "Image findings: pleural effusion (left), pleural effusion (left, left)."), FindingHint.vocabularyTexts(LABELS));
+  }
+
+  /** Every token of any hint over a label set is among the tokens of its vocabulary texts (real tokenizer). */
+  @Test
+  void vocabularyTextsCoverTheTokensOfEveryHint() {
+    List<String> labels = List.of("location:kidney_stone:lower pole", "location:kidney_stone:upper pole",
+        "location:lung_nodule:left upper lobe", "location:lung_nodule:right middle lobe", "side:kidney_stone:left",
+        "side:kidney_stone:right", "side:lung_nodule:left", "side:lung_nodule:right",
+        "side:pleural_effusion:bilateral", "side:pleural_effusion:left", "type:ascites", "type:kidney_stone",
+        "type:lung_nodule", "type:pleural_effusion");
+    try (Llama3Tokenizer tok = Llama3Tokenizer.vendored()) {
+      java.util.Set<Long> vocab = new java.util.HashSet<>();
+      for (String t : FindingHint.vocabularyTexts(labels)) {
+        for (long id : tok.encodeNoBos(t)) {
+          vocab.add(id);
+        }
+      }
+      java.util.Random r = new java.util.Random(5);
+      String[][] where = {{null, null}, {"upper pole", "right"}, {"lower pole", "left"}, {null, "left"},
+          {"left upper lobe", "left"}, {"right middle lobe", null}, {null, "bilateral"}};
+      String[] types = {"kidney_stone", "lung_nodule", "pleural_effusion", "ascites"};
+      for (int n = 0; n < 300; n++) {
+        List<FindingHint.Item> items = new java.util.ArrayList<>();
+        for (int k = r.nextInt(4); k >= 0; k--) {
+          String[] w = where[r.nextInt(where.length)];
+          items.add(new FindingHint.Item(types[r.nextInt(types.length)], w[0], w[1]));
+        }
+        String hint = FindingHint.text(items);
+        for (long id : tok.encodeNoBos(hint)) {
+          assertTrue(vocab.contains(id), hint + ": token " + tok.decode(new long[] {id}) + " not covered");
+        }
+      }
+    }
   }
 
   static final List<String> DENSE = List.of("location:lung_nodule:left upper lobe",
