@@ -178,6 +178,8 @@ public final class DemoCommand implements Callable<Integer> {
     JsonObject summary = new JsonObject();
     summary.addProperty("vqa_accuracy", RunReport.metric(eval, "vqa.all.accuracy"));
     summary.addProperty("finding_f1", RunReport.metric(eval, "findings.all.f1"));
+    // what the encoder's hints alone state, matched as the reports are (absent without hints)
+    summary.addProperty("hint_finding_f1", RunReport.metric(eval, "hint_findings.all.f1"));
     summary.addProperty("train_minutes", round(trainSeconds / 60.0));
     if (blindEval != null) {
       summary.addProperty("blind_vqa_accuracy", RunReport.metric(blindEval, "vqa.all.accuracy"));
@@ -299,7 +301,8 @@ public final class DemoCommand implements Callable<Integer> {
     o.printf("%n%-28s %10s%s%n", "", "model", blind == null ? "" : String.format("%16s", "blind control"));
     String[][] rows = {{"VQA accuracy", "vqa.all.accuracy"}, {"finding F1 (all regions)", "findings.all.f1"},
         {"finding F1 chest", "findings.chest.f1"}, {"finding F1 abdomen", "findings.abdomen.f1"},
-        {"finding F1 pelvis", "findings.pelvis.f1"}, {"BLEU-4 (all)", "report.all.bleu_4"},
+        {"finding F1 pelvis", "findings.pelvis.f1"}, {"finding F1 of the hints", "hint_findings.all.f1"},
+        {"BLEU-4 (all)", "report.all.bleu_4"},
         {"ROUGE-L (all)", "report.all.rouge_l"}};
     for (String[] r : rows) {
       o.printf("%-28s %10s%s%n", r[0], RunReport.fmt(RunReport.metric(eval, r[1])),

@@ -13,6 +13,7 @@ import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import org.scribe3d.data.Finding;
 import org.scribe3d.data.Region;
+import org.scribe3d.prompt.FindingHint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -177,7 +178,7 @@ public final class Evaluator {
     }
   }
 
-  private record Row(int caseIndex, String caseId, Region region, String prediction, String reference) {}
+  private record Row(int caseIndex, String caseId, Region region, String prediction, String reference, String hint) {}
 
   private static List<String> caseIds(Predictions p) {
     Set<String> ids = new LinkedHashSet<>();
@@ -215,7 +216,7 @@ public final class Evaluator {
         p.cell(r.caseId(), r.region().key() + "_status", "empty reference (skipped)");
         continue;
       }
-      rows.add(new Row(ci, r.caseId(), r.region(), r.prediction(), ref));
+      rows.add(new Row(ci, r.caseId(), r.region(), r.prediction(), ref, r.hint()));
     }
     p.counts.put("report_rows", rows.size());
     p.counts.put("report_rows_skipped_empty_reference", skipped);
@@ -396,6 +397,9 @@ public final class Evaluator {
     // per row: counts of tp/fp/fn, also per finding type
     int[][] counts = new int[rows.size()][3];
     Map<String, int[][]> byType = new TreeMap<>();
+    // the finding hints alone, where the prompts carried them: how much the image classifier told the writer
+    int[][] hintCounts = new int[rows.size()][3];
+    List<Integer> hinted = new ArrayList<>();
     for (int i = 0; i < rows.size(); i++) {
       Row r = rows.get(i);
       List<Finding> pred = inRegion(o.findingExtractor.apply(r.prediction), r.region);
@@ -409,6 +413,19 @@ public final class Evaluator {
         int k = out.kind().ordinal();
         counts[i][k]++;
         byType.computeIfAbsent(out.finding().type().key(), t -> new int[rows.size()][3])[i][k]++;
+      }
+      if (r.hint != null) {
+        List<Finding> said;
+        try {
+          said = inRegion(FindingHint.parse(r.hint).stream().map(FindingHint.Item::finding).toList(), r.region);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("case '" + r.caseId + "' region " + r.region.key() + ": "
+              + e.getMessage(), e);
+        }
+        hinted.add(i);
+        for (FindingMatch.Outcome out : FindingMatch.match(said, ref)) {
+          hintCounts[i][out.kind().ordinal()]++;
+        }
       }
       String col = r.region.key() + "_";
       p.cell(r.caseId, col + "findings_tp", Integer.toString(counts[i][0]));
@@ -431,6 +448,9 @@ public final class Evaluator {
       all.add(i);
     }
     prf(p, "findings.all.", rows, counts, all);
+    if (!hinted.isEmpty()) {
+      prf(p, "hint_findings.all.", rows, hintCounts, hinted);
+    }
     for (Map.Entry<String, int[][]> e : byType.entrySet()) {
       prf(p, "findings.type." + e.getKey() + ".", rows, e.getValue(), all);
     }

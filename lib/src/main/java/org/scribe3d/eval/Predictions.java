@@ -18,13 +18,20 @@ import org.scribe3d.data.Region;
 
 /**
  * The predictions of one system (documented in docs/predictions-format.md): JSON Lines, one object
- * per line, either a report line {@code {"case_id","region","prediction","reference"?}} or a VQA line
+ * per line, either a report line {@code {"case_id","region","prediction","reference"?,"hint"?}} or a VQA line
  * {@code {"case_id","question_index","type","prediction","answer"}}.
  */
 public record Predictions(List<Report> reports, List<Vqa> vqa) {
 
-  /** A generated report for one case and region; reference may be null (then taken from the dataset). */
-  public record Report(String caseId, Region region, String prediction, String reference) {}
+  /**
+   * A generated report for one case and region; reference may be null (then taken from the dataset); hint is the
+   * finding hint the prompt carried (runs trained with finding hints), else null.
+   */
+  public record Report(String caseId, Region region, String prediction, String reference, String hint) {
+    public Report(String caseId, Region region, String prediction, String reference) {
+      this(caseId, region, prediction, reference, null);
+    }
+  }
 
   /** A generated answer to question {@code questionIndex} of a case; answer is the correct letter. */
   public record Vqa(String caseId, int questionIndex, String type, String prediction, String answer) {}
@@ -91,7 +98,8 @@ public record Predictions(List<Report> reports, List<Vqa> vqa) {
             throw new IllegalArgumentException(where + ": duplicate prediction for case '" + caseId + "' region "
                 + region.key());
           }
-          reports.add(new Report(caseId, region, pred, ref));
+          String hint = o.has("hint") && !o.get("hint").isJsonNull() ? string(o, "hint", where, true) : null;
+          reports.add(new Report(caseId, region, pred, ref, hint));
         } else {
           throw new IllegalArgumentException(where + ": neither a report line (needs 'region') nor a VQA line"
               + " (needs 'question_index')");

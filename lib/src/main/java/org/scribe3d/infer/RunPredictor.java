@@ -677,8 +677,10 @@ public final class RunPredictor implements AutoCloseable {
           }
           List<String> repOut;
           List<String> vqaOut;
+          String[] chunkHints;
           try (NDManager m = manager.newSubManager()) {
             Encoded e = encodeScans(volumes, m);
+            chunkHints = e.hints();
             NDArray[] emb = e.embeddings();
             int[] repImages = repImg.stream().mapToInt(Integer::intValue).toArray();
             int[] vqaImages = vqaImg.stream().mapToInt(Integer::intValue).toArray();
@@ -703,6 +705,9 @@ public final class RunPredictor implements AutoCloseable {
                 o.addProperty("region", q.region().key());
                 o.addProperty("prediction", repOut.get(ri++));
                 o.addProperty("reference", q.reference());
+                if (chunkHints != null) {
+                  o.addProperty("hint", chunkHints[i - from]);
+                }
                 reportsDone++;
               } else {
                 String pred = vqaOut.get(vi++);

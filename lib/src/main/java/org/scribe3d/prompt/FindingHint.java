@@ -111,6 +111,69 @@ public final class FindingHint {
         + ".";
   }
 
+  /**
+   * The items a hint text names (the inverse of {@link #text}): "Image findings: kidney stone (upper pole, right),
+   * ascites." A value in parentheses is a side when it is left, right or bilateral, else a location (whose leading
+   * side word, if any, is also the side, as {@link Item#words} leaves it out then).
+   *
+   * @throws IllegalArgumentException when the text is not a hint or names an unknown finding type
+   */
+  public static List<Item> parse(String hint) {
+    String h = hint == null ? "" : hint.strip();
+    if (!h.startsWith(PREFIX + " ") || !h.endsWith(".")) {
+      throw new IllegalArgumentException("not a finding hint: \"" + hint + "\"");
+    }
+    String body = h.substring(PREFIX.length() + 1, h.length() - 1);
+    List<Item> out = new ArrayList<>();
+    if (body.equals("none")) {
+      return out;
+    }
+    int depth = 0;
+    int start = 0;
+    for (int i = 0; i <= body.length(); i++) {
+      char c = i < body.length() ? body.charAt(i) : ',';
+      depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+      if (c == ',' && depth == 0) {
+        out.add(parseItem(body.substring(start, i).strip(), hint));
+        start = i + 1;
+      }
+    }
+    return out;
+  }
+
+  private static Item parseItem(String s, String hint) {
+    int open = s.indexOf(" (");
+    String words = open < 0 ? s : s.substring(0, open);
+    String type = words.replace(' ', '_');
+    try {
+      FindingType.parse(type);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("finding hint \"" + hint + "\" names an unknown finding: " + words, e);
+    }
+    String location = null;
+    String side = null;
+    if (open >= 0) {
+      if (!s.endsWith(")")) {
+        throw new IllegalArgumentException("not a finding hint: \"" + hint + "\"");
+      }
+      for (String v : s.substring(open + 2, s.length() - 1).split(", ")) {
+        if (List.of("left", "right", "bilateral").contains(v)) {
+          side = v;
+        } else {
+          location = v;
+        }
+      }
+      if (side == null && location != null) {
+        for (String w : List.of("left", "right", "bilateral")) {
+          if (location.startsWith(w + " ")) {
+            side = w;
+          }
+        }
+      }
+    }
+    return new Item(type, location, side);
+  }
+
   /** The findings one scan's hint names, in label order (a dense type's lesions strongest first). */
   public static List<Item> items(Heads heads, Scores scores, double[] thresholds) {
     List<String> labels = heads.labels();

@@ -125,6 +125,37 @@ class EvaluatorTest {
     assertEquals(0.0, r.metric("findings.type.lung_nodule.recall").value(), 1e-12);
   }
 
+  /** The hints a prompt carried are scored alone, per region, as the reports are; a malformed hint is an error. */
+  @Test
+  void hintFindingsAreScoredAloneInTheirRegion() throws Exception {
+    java.nio.file.Path f = java.nio.file.Files.createTempFile("hints", ".jsonl");
+    java.nio.file.Files.writeString(f, String.join("\n",
+        "{\"case_id\":\"c1\",\"region\":\"chest\",\"prediction\":\"Cardiomegaly.\","
+            + "\"reference\":\"Small left pleural effusion. A 5 mm nodule in the right upper lobe.\","
+            + "\"hint\":\"Image findings: pleural effusion (left), lung nodule (left upper lobe), ascites.\"}",
+        "{\"case_id\":\"c1\",\"region\":\"abdomen\",\"prediction\":\"Normal.\",\"reference\":\"Ascites.\","
+            + "\"hint\":\"Image findings: pleural effusion (left), lung nodule (left upper lobe), ascites.\"}"));
+    Predictions p = Predictions.read(f);
+    assertEquals("Image findings: pleural effusion (left), lung nodule (left upper lobe), ascites.",
+        p.reports().get(0).hint());
+    EvalResult r = Evaluator.evaluate(p, new Evaluator.Options().resamples(20).meteor(false)
+        .findingExtractor(org.scribe3d.text.FindingExtractor::extract));
+    // chest: effusion matched, nodule in the wrong lobe (fp + fn); abdomen: ascites matched -> tp 2, fp 1, fn 1
+    assertEquals(2.0 / 3, r.metric("hint_findings.all.precision").value(), 1e-12);
+    assertEquals(2.0 / 3, r.metric("hint_findings.all.recall").value(), 1e-12);
+    assertEquals(0.0, r.metric("findings.all.recall").value(), 1e-12); // the reports said none of it
+    Predictions bad = new Predictions(List.of(new Predictions.Report("c1", Region.CHEST, "x", "Ascites.",
+        "Image findings: a tumour.")), List.of());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Evaluator.evaluate(bad,
+        new Evaluator.Options().resamples(5).meteor(false).findingExtractor(org.scribe3d.text.FindingExtractor::extract)));
+    assertTrue(e.getMessage().startsWith("case 'c1' region chest: finding hint"), e.getMessage());
+    // without hints there is no such metric
+    Predictions none = new Predictions(List.of(new Predictions.Report("c1", Region.CHEST, "x", "Ascites.")), List.of());
+    assertTrue(Evaluator.evaluate(none, new Evaluator.Options().resamples(5).meteor(false)
+        .findingExtractor(org.scribe3d.text.FindingExtractor::extract)).metrics().stream()
+        .noneMatch(m -> m.name().startsWith("hint_")));
+  }
+
   @Test
   void greenPerRegionThenMeanAndUnparseableCounted() {
     Predictions p = synthetic(8, false);

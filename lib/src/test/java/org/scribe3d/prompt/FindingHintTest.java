@@ -124,6 +124,13 @@ class FindingHintTest {
         new FindingHint.Item("cardiomegaly", null, null)), items);
     assertEquals("Image findings: kidney stone, lung nodule (left upper lobe), lung nodule (right lower lobe),"
         + " cardiomegaly.", FindingHint.text(items));
+    assertEquals(items, FindingHint.parse(FindingHint.text(items)));
+    assertEquals(List.of(), FindingHint.parse("Image findings: none."));
+    assertEquals(List.of(new FindingHint.Item("renal_cyst", "upper pole", "right")),
+        FindingHint.parse("Image findings: renal cyst (upper pole, right)."));
+    for (String bad : new String[] {"Findings: ascites.", "Image findings: ascites", "Image findings: tumour."}) {
+      assertThrows(IllegalArgumentException.class, () -> FindingHint.parse(bad), bad);
+    }
     assertEquals(new org.scribe3d.data.Finding(org.scribe3d.data.FindingType.LUNG_NODULE, "left", null, null,
         "left upper lobe", false), items.get(1).finding());
     // the run's thresholds still decide which types may be named at all
