@@ -20,8 +20,25 @@ public final class FindingConsensus {
    * The index of the hypothesis with the highest mean finding F1 against the samples (ties: the lower index).
    */
   public static int choose(List<String> hypotheses, List<String> samples, Region region) {
+    return choose(hypotheses, samples, region, null);
+  }
+
+  /**
+   * As {@link #choose(List, List, Region)}, with a classifier's findings ({@code hinted}, e.g. a finding hint's;
+   * null: none) as further evidence that weighs as much as all samples together: the score of a hypothesis is
+   * the mean of its mean F1 against the samples and its F1 against {@code hinted} (findings of other regions
+   * ignored).
+   */
+  public static int choose(List<String> hypotheses, List<String> samples, Region region, List<Finding> hinted) {
     List<List<Finding>> h = findings(hypotheses, region);
     List<List<Finding>> s = findings(samples, region);
+    if (hinted != null) {
+      List<Finding> inRegion = hinted.stream().filter(f -> region == null || f.region() == region).toList();
+      int n = s.size();
+      for (int k = 0; k < n; k++) { // n copies: the hint weighs as much as the n samples
+        s.add(inRegion);
+      }
+    }
     return MinimumBayesRisk.select(h.size(), s.size(), (i, j) -> f1(h.get(i), s.get(j)));
   }
 

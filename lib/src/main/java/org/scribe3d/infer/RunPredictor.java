@@ -462,7 +462,8 @@ public final class RunPredictor implements AutoCloseable {
     List<String> out;
     try (NDManager m = manager.newSubManager()) {
       Encoded e = encodeScans(scans.volumes(), m);
-      out = decodeReports(e.embeddings(), scans.imageOf(), encode(e.hinted(ps, scans.imageOf())), regionOf, m);
+      out = decodeReports(e.embeddings(), scans.imageOf(), encode(e.hinted(ps, scans.imageOf())), regionOf, e.hints(),
+          m);
     }
     List<Map<Region, String>> maps = new ArrayList<>();
     int k = 0;
@@ -686,7 +687,7 @@ public final class RunPredictor implements AutoCloseable {
             int[] vqaImages = vqaImg.stream().mapToInt(Integer::intValue).toArray();
             List<long[]> vqaIds = encode(e.hinted(vqaPrompts, vqaImages));
             long a = System.nanoTime();
-            repOut = decodeReports(emb, repImages, encode(e.hinted(repPrompts, repImages)), repRegion, m);
+            repOut = decodeReports(emb, repImages, encode(e.hinted(repPrompts, repImages)), repRegion, e.hints(), m);
             long b = System.nanoTime();
             vqaOut = options.answerMode == AnswerMode.GREEDY
                 ? decode(emb, vqaImages, vqaIds, options.answerMaxNewTokens, m)
@@ -869,10 +870,12 @@ public final class RunPredictor implements AutoCloseable {
   /**
    * Report prompts (model ids) for images emb[imageOf[i]], report i about {@code regions.get(i)}: greedy,
    * or with {@link Options#reportSampling} the minimum-Bayes-risk choice among the greedy report and
-   * {@code samples} sampled ones (the copies of a prompt are decoded side by side in the same batches).
+   * {@code samples} sampled ones (the copies of a prompt are decoded side by side in the same batches). With
+   * finding hints ({@code hints} per image, else null) the hint's findings weigh as much as all samples together:
+   * the report chosen agrees best with both the samples and the run's own image classifier.
    */
   private List<String> decodeReports(NDArray[] emb, int[] imageOf, List<long[]> ids, List<Region> regions,
-      NDManager m) {
+      String[] hints, NDManager m) {
     List<String> greedy = decode(emb, imageOf, ids, options.reportMaxNewTokens, m, null);
     ReportSampling rs = options.reportSampling;
     if (rs == null) {
@@ -894,7 +897,9 @@ public final class RunPredictor implements AutoCloseable {
       List<String> hypotheses = new ArrayList<>(n + 1);
       hypotheses.add(greedy.get(i)); // first: ties keep the greedy report
       hypotheses.addAll(samples);
-      out.add(hypotheses.get(FindingConsensus.choose(hypotheses, samples, regions.get(i))));
+      List<org.scribe3d.data.Finding> said = hints == null ? null
+          : FindingHint.parse(hints[imageOf[i]]).stream().map(FindingHint.Item::finding).toList();
+      out.add(hypotheses.get(FindingConsensus.choose(hypotheses, samples, regions.get(i), said)));
     }
     return out;
   }

@@ -53,4 +53,21 @@ class FindingConsensusTest {
     List<String> hyps = List.of("Heart size is normal.", samples.get(0), samples.get(1));
     assertEquals(1, FindingConsensus.choose(hyps, samples, Region.CHEST));
   }
+
+  @Test
+  void aHintedFindingFewSamplesStateIsKeptAndAnUnhintedOneDropped() {
+    // one sample in four names the ascites the image classifier reports: with the hint as evidence it wins
+    String normal = "No ascites.";
+    String ascites = "Moderate ascites.";
+    List<String> samples = List.of(normal, normal, ascites, normal);
+    List<String> hyps = new java.util.ArrayList<>(List.of(normal));
+    hyps.addAll(samples);
+    var hint = List.of(org.scribe3d.data.Finding.of(FindingType.ASCITES),
+        org.scribe3d.data.Finding.of(FindingType.CARDIOMEGALY)); // a chest finding: ignored for the abdomen
+    assertEquals(0, FindingConsensus.choose(hyps, samples, Region.ABDOMEN));
+    assertEquals(3, FindingConsensus.choose(hyps, samples, Region.ABDOMEN, hint));
+    // a hint that names nothing in the region keeps the normal report even against a minority of samples
+    assertEquals(0, FindingConsensus.choose(hyps, List.of(ascites, ascites, normal, normal), Region.ABDOMEN,
+        List.of(org.scribe3d.data.Finding.of(FindingType.CARDIOMEGALY))));
+  }
 }
