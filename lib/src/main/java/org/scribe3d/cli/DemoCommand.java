@@ -89,6 +89,11 @@ public final class DemoCommand implements Callable<Integer> {
       + " prompts (the recipe before session 10; needed for an encoder file without a finding head).")
   boolean noFindingHints;
 
+  @Option(names = "--report-samples", defaultValue = "8", paramLabel = "N",
+      description = "Reports by minimum Bayes risk over the greedy report and N samples, with the finding hint as"
+          + " evidence (evaluate --report-samples; 0: greedy reports; default ${DEFAULT-VALUE}).")
+  int reportSamples;
+
   @Option(names = "--blind-control", description = "Also train and evaluate the blind control (image embeddings zeroed).")
   boolean blindControl;
 
@@ -124,6 +129,9 @@ public final class DemoCommand implements Callable<Integer> {
     }
     if (cases < 10) {
       throw new CliExit("--cases must be at least 10 (the validation split is 20% of them)", 2);
+    }
+    if (reportSamples < 0) {
+      throw new CliExit("--report-samples must be ≥ 0, got " + reportSamples, 2);
     }
     if (fromScratch && visionInit != null) {
       throw new CliExit("--from-scratch and --vision-init exclude each other", 2);
@@ -281,6 +289,10 @@ public final class DemoCommand implements Callable<Integer> {
     if (threads != null) {
       a.add("--threads");
       a.add(threads.toString());
+    }
+    if (reportSamples > 0) {
+      a.add("--report-samples");
+      a.add(Integer.toString(reportSamples));
     }
     return a.toArray(new String[0]);
   }

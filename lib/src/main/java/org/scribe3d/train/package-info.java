@@ -1,7 +1,8 @@
 /**
  * Training: the loop ({@link org.scribe3d.train.Trainer}), AdamW, clipping, the warmup-cosine
  * schedule, the masked causal-LM loss, checkpoints, metrics and the data side (order, prefetching,
- * preprocessed-volume cache). Generic over {@link org.scribe3d.model.nn.Module}; the multimodal
+ * preprocessed-volume cache), and vision pretraining ({@link org.scribe3d.train.FindingTask}, with the dense
+ * head's per-token targets from phantom boxes, {@link org.scribe3d.train.DenseTargets}). Generic over {@link org.scribe3d.model.nn.Module}; the multimodal
  * model plugs in through an {@link org.scribe3d.train.Objective} and a
  * {@link org.scribe3d.train.BatchSource}.
  *

@@ -28,8 +28,8 @@ class DemoCommandTest {
         "--epochs", "1", "--threads", "2", "--bootstrap", "20", "--blind-control");
     assertEquals(0, r.exitCode(), r.err());
     JsonObject s = JsonParser.parseString(Files.readString(out.resolve("summary.json"))).getAsJsonObject();
-    for (String k : new String[] {"vqa_accuracy", "finding_f1", "train_minutes", "blind_vqa_accuracy",
-        "blind_finding_f1"}) {
+    for (String k : new String[] {"vqa_accuracy", "finding_f1", "hint_finding_f1", "train_minutes",
+        "blind_vqa_accuracy", "blind_finding_f1"}) {
       assertTrue(s.has(k), k + " missing from " + s);
     }
     double vqa = s.get("vqa_accuracy").getAsDouble();
