@@ -262,6 +262,9 @@ public final class TrainRun {
         throw new IllegalArgumentException("--finding-loss needs a model with a finding head (" + cfgFile
             + " has none; start a new run)");
       }
+      if (o.boxLoss > 0 && cfg.findingLabels() == null) {
+        throw new IllegalArgumentException("--box-loss needs a finding head (train --finding-loss W)");
+      }
       Map<String, List<PhantomTruth.Located>> boxes = o.boxLoss > 0 ? PhantomTruth.readLocated(groundTruth(o.data))
           : null;
       if (!resumedConfig) { // the dense head: trained here on the boxes, or carried over with the encoder file's

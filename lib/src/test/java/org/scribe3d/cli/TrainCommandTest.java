@@ -188,6 +188,11 @@ class TrainCommandTest {
     assertEquals(1, bad.exitCode(), bad.err());
     assertTrue(bad.err().contains("--box-loss trains the dense finding head in vision pretraining")
         && bad.err().strip().lines().count() == 1, bad.err());
+    CliTestSupport.Result noHead = CliTestSupport.run(args(tmp.resolve("boxes-nohead"), "--pretrain-epochs", "1",
+        "--box-loss", "1").toArray(String[]::new));
+    assertEquals(1, noHead.exitCode(), noHead.err());
+    assertTrue(noHead.err().contains("--box-loss needs a finding head") && noHead.err().strip().lines().count() == 1,
+        noHead.err());
   }
 
   /**
