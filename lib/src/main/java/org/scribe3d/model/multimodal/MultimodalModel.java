@@ -178,11 +178,17 @@ public final class MultimodalModel extends Module {
    * head's, except that each label the dense head also predicts takes its most confident token's probability.
    */
   public NDArray findingProbabilities(NDArray visionTokens) {
+    return findingProbabilities(visionTokens, findingDense == null ? null
+        : ai.djl.nn.Activation.sigmoid(denseFindingLogits(visionTokens)));
+  }
+
+  /** {@link #findingProbabilities(NDArray)} given the dense head's token probabilities [B, N, Ld] (null: none). */
+  private NDArray findingProbabilities(NDArray visionTokens, NDArray denseTokens) {
     NDArray p = ai.djl.nn.Activation.sigmoid(findingLogits(visionTokens));
-    if (findingDense == null) {
+    if (denseTokens == null) {
       return p;
     }
-    NDArray dense = ai.djl.nn.Activation.sigmoid(denseFindingLogits(visionTokens)).max(new int[] {1}); // [B, Ld]
+    NDArray dense = denseTokens.max(new int[] {1}); // [B, Ld]
     List<String> all = config.findingLabels();
     List<String> sub = config.denseLabels();
     float[] place = new float[sub.size() * all.size()]; // [Ld, L]: dense label i sits in column all.indexOf(i)
@@ -218,9 +224,9 @@ public final class MultimodalModel extends Module {
   public FindingHint.Scores[] findingScores(NDArray visionTokens) {
     int b = (int) visionTokens.getShape().get(0);
     int labels = config.findingLabels().size();
-    float[] p = findingProbabilities(visionTokens).toType(DataType.FLOAT32, false).toFloatArray();
-    float[] d = findingDense == null ? null
-        : ai.djl.nn.Activation.sigmoid(denseFindingLogits(visionTokens)).toType(DataType.FLOAT32, false).toFloatArray();
+    NDArray denseTokens = findingDense == null ? null : ai.djl.nn.Activation.sigmoid(denseFindingLogits(visionTokens));
+    float[] p = findingProbabilities(visionTokens, denseTokens).toType(DataType.FLOAT32, false).toFloatArray();
+    float[] d = denseTokens == null ? null : denseTokens.toType(DataType.FLOAT32, false).toFloatArray();
     int per = d == null ? 0 : d.length / b;
     FindingHint.Scores[] out = new FindingHint.Scores[b];
     for (int i = 0; i < b; i++) {
