@@ -144,11 +144,11 @@ public final class MultimodalValidator implements Trainer.Validator {
         scope.suppressNotUsedWarning();
         int u = b.distinctImages();
         NDArray images = m.create(b.images(), new Shape(imageShape(mm, u)));
-        float[] logits = mm.findingProbabilitiesOfImages(images).toFloatArray(); // scores: AUC only ranks them
-        int labels = logits.length / u;
+        float[] scores = mm.findingProbabilitiesOfImages(images).toFloatArray(); // scores: AUC only ranks them
+        int labels = scores.length / u;
         for (int i = 0; i < chunk.length; i++) {
           int k = b.imageOf()[i];
-          out.put(task.examples().get(chunk[i]).image(), java.util.Arrays.copyOfRange(logits, k * labels, (k + 1) * labels));
+          out.put(task.examples().get(chunk[i]).image(), java.util.Arrays.copyOfRange(scores, k * labels, (k + 1) * labels));
         }
       }
     }
