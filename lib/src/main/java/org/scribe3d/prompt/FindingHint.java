@@ -16,11 +16,12 @@ import org.scribe3d.data.FindingType;
  * and after six epochs no report named one; session 10: its sampled reports named cardiomegaly as often for
  * normal hearts as for enlarged ones).
  *
- * <p>Only types are named, when their {@code type:…} label reaches the threshold. Whatever else a report states
- * (side, lobe, severity, size, count) the language model still reads from the image: hints that also named the
- * head's most likely severity and side (session 10) lifted the severity questions but cost the reports their
+ * <p>Types are named when their {@code type:…} label reaches the threshold. Hints that also named the head's most
+ * likely severity and image-level side (session 10) lifted the severity questions but cost the reports their
  * sides (pleural effusion F1 0.90 → 0.29–0.67, the side labels being seldom above 0.5 and their argmax often
- * wrong), and the finding F1 fell from 0.53 to 0.42–0.43.
+ * wrong), and the finding F1 fell from 0.53 to 0.42–0.43. So sides now come only from the dense head (below), and
+ * a type's severity is named only when the run's thresholds give its {@code severity:} labels one (a run does so
+ * for types whose grade the head gets right on its training scans): "cardiomegaly (moderate)".
  *
  * <p>With a dense (per-token) head, each type it predicts is named once per lesion, with the lesion's own
  * location and side: "Image findings: kidney stone (right), lung nodule (left upper lobe)." The lesions are the
@@ -37,6 +38,9 @@ public final class FindingHint {
   private static final String TYPE = "type:";
   private static final String LOCATION = "location:";
   private static final String SIDE = "side:";
+  private static final String SEVERITY = "severity:";
+  /** The severity words a hint can give (the finding labels' values). */
+  private static final List<String> SEVERITIES = List.of("mild", "moderate", "severe");
 
   /**
    * What the hints read from a model: the finding head's labels, and the dense head's labels and token grid
@@ -62,8 +66,16 @@ public final class FindingHint {
    */
   public record Scores(float[] probs, float[] tokens) {}
 
-  /** One named finding: the type's words and, for a lesion the dense head located, its location and side. */
-  public record Item(String type, String location, String side) {
+  /**
+   * One named finding: the type's words and, for a lesion the dense head located, its location and side, and
+   * the severity the head gives the type (when the run names severities, see {@link #items}).
+   */
+  public record Item(String type, String location, String side, String severity) {
+    /** An item without a severity. */
+    public Item(String type, String location, String side) {
+      this(type, location, side, null);
+    }
+
     String words() {
       List<String> where = new ArrayList<>();
       if (location != null) {
@@ -72,12 +84,15 @@ public final class FindingHint {
       if (side != null && (location == null || !location.startsWith(side + " "))) {
         where.add(side);
       }
+      if (severity != null) {
+        where.add(severity);
+      }
       return FindingHint.words(type) + (where.isEmpty() ? "" : " (" + String.join(", ", where) + ")");
     }
 
     /** The finding this item states (for scoring hints against reports). */
     public Finding finding() {
-      return new Finding(FindingType.parse(type), side, null, null, location, false);
+      return new Finding(FindingType.parse(type), side, null, severity, location, false);
     }
   }
 
@@ -113,7 +128,8 @@ public final class FindingHint {
 
   /**
    * The items a hint text names (the inverse of {@link #text}): "Image findings: kidney stone (upper pole, right),
-   * ascites." A value in parentheses is a side when it is left, right or bilateral, else a location (whose leading
+   * ascites." A value in parentheses is a side when it is left, right or bilateral, a severity when it is mild, moderate or
+   * severe, else a location (whose leading
    * side word, if any, is also the side, as {@link Item#words} leaves it out then).
    *
    * @throws IllegalArgumentException when the text is not a hint or names an unknown finding type
@@ -152,6 +168,7 @@ public final class FindingHint {
     }
     String location = null;
     String side = null;
+    String severity = null;
     if (open >= 0) {
       if (!s.endsWith(")")) {
         throw new IllegalArgumentException("not a finding hint: \"" + hint + "\"");
@@ -159,6 +176,8 @@ public final class FindingHint {
       for (String v : s.substring(open + 2, s.length() - 1).split(", ")) {
         if (List.of("left", "right", "bilateral").contains(v)) {
           side = v;
+        } else if (SEVERITIES.contains(v)) {
+          severity = v;
         } else {
           location = v;
         }
@@ -171,7 +190,7 @@ public final class FindingHint {
         }
       }
     }
-    return new Item(type, location, side);
+    return new Item(type, location, side, severity);
   }
 
   /** The findings one scan's hint names, in label order (a dense type's lesions strongest first). */
@@ -190,13 +209,34 @@ public final class FindingHint {
       }
       String type = labels.get(l).substring(TYPE.length());
       int col = heads.dense() == null || scores.tokens() == null ? -1 : heads.dense().indexOf(labels.get(l));
-      if (col < 0) {
-        out.add(new Item(type, null, null));
-      } else {
-        out.addAll(lesions(heads, scores.tokens(), type, col, th));
+      List<Item> named = col < 0 ? List.of(new Item(type, null, null)) : lesions(heads, scores.tokens(), type, col, th);
+      String severity = severity(labels, probs, thresholds, type);
+      for (Item item : named) {
+        out.add(new Item(item.type(), item.location(), item.side(), severity));
       }
     }
     return out;
+  }
+
+  /**
+   * The severity a hint gives a type: the most probable of its {@code severity:} labels among those with a
+   * threshold (a run names a type's severities only when the head gets them right on its training scans, see
+   * FindingHints) at or above it; null when none is.
+   */
+  private static String severity(List<String> labels, float[] probs, double[] thresholds, String type) {
+    if (thresholds == null) {
+      return null;
+    }
+    String prefix = SEVERITY + type + ":";
+    String best = null;
+    float bestP = -1;
+    for (int l = 0; l < labels.size(); l++) {
+      if (labels.get(l).startsWith(prefix) && probs[l] >= thresholds[l] && probs[l] > bestP) {
+        bestP = probs[l];
+        best = labels.get(l).substring(prefix.length());
+      }
+    }
+    return best;
   }
 
   /**
@@ -281,7 +321,7 @@ public final class FindingHint {
 
   /**
    * Texts that hold every token a hint over these labels can use (for a restricted vocabulary): the hint naming no
-   * type, the hint naming all of them, and for each location or side value a hint that names it first and later
+   * type, the hint naming all of them, and for each location, side or severity value a hint that names it first and later
    * within the parentheses and closes them both before a comma and before the full stop (a byte-pair tokenizer
    * splits "(left" and ", left", ")," and ")." differently).
    */
@@ -294,7 +334,8 @@ public final class FindingHint {
         String type = l.substring(TYPE.length());
         all.add(words(type));
         for (String m : labels) {
-          if (m.startsWith(LOCATION + type + ":") || m.startsWith(SIDE + type + ":")) {
+          if (m.startsWith(LOCATION + type + ":") || m.startsWith(SIDE + type + ":")
+              || m.startsWith(SEVERITY + type + ":")) {
             String v = m.substring(m.indexOf(':', m.indexOf(':') + 1) + 1);
             String t = words(type);
             out.add(PREFIX + " " + t + " (" + v + "), " + t + " (" + v + ", " + v + ").");

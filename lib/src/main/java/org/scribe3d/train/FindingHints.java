@@ -32,6 +32,12 @@ public final class FindingHints {
    */
   public static final double MIN_F1 = 0.5;
 
+  /** How often the head's most probable severity of a named type must be right for hints to give it. */
+  public static final double MIN_SEVERITY_ACCURACY = 0.6;
+
+  /** The fewest training scans stating a type's severity on which that accuracy is judged. */
+  public static final int MIN_SEVERITY_SCANS = 5;
+
   /** The heads' outputs ({@link MultimodalModel#findingScores}) for every scan the examples use. */
   public static Map<Path, FindingHint.Scores> scores(MultimodalModel model, PipelineCache volumes,
       List<TrainingExample> examples, int batch) throws IOException {
@@ -53,7 +59,8 @@ public final class FindingHints {
   /**
    * Per label, the probability at which its type is named: {@link FindingHint#THRESHOLD} for each {@code type:}
    * label whose F1 at that threshold on the given scans reaches {@link #MIN_F1}, NaN (never named) for the other
-   * type labels and every other label. A fixed threshold rather than each type's F1-optimal one: on the demo's
+   * type labels and every other label except the severity labels of named types the head grades well (0: the
+   * hint gives the most probable, see {@code nameSeverities}). A fixed threshold rather than each type's F1-optimal one: on the demo's
    * training scans the optimal cut sat on the edge of the positives (ascites 0.98, the head's scores being
    * separable there) and missed held-out positives just below it (session 10: ascites F1 0.96 → 0.25).
    *
@@ -82,9 +89,49 @@ public final class FindingHints {
       }
       if (tp > 0 && 2.0 * tp / (2.0 * tp + fp + fn) >= MIN_F1) {
         out[l] = FindingHint.THRESHOLD;
+        nameSeverities(labels, probs, truth, labels.get(l).substring("type:".length()), out);
       }
     }
     return out;
+  }
+
+  /**
+   * A named type's severity is named too when, on the scans whose reports state one, the head's most probable
+   * severity of the type is the stated one at least {@link #MIN_SEVERITY_ACCURACY} of the time (over at least
+   * {@link #MIN_SEVERITY_SCANS} scans): its severity labels then get threshold 0, so the hint gives the most
+   * probable one. Session 10 saw wrong attributes in hints cost the reports more than right ones gained.
+   */
+  private static void nameSeverities(List<String> labels, List<float[]> probs, List<? extends Collection<String>> truth,
+      String type, double[] out) {
+    String prefix = "severity:" + type + ":";
+    List<Integer> cols = new ArrayList<>();
+    for (int l = 0; l < labels.size(); l++) {
+      if (labels.get(l).startsWith(prefix)) {
+        cols.add(l);
+      }
+    }
+    int stated = 0;
+    int right = 0;
+    for (int i = 0; i < probs.size(); i++) {
+      String said = null;
+      for (int c : cols) {
+        if (truth.get(i).contains(labels.get(c))) {
+          said = labels.get(c);
+        }
+      }
+      if (said == null) {
+        continue;
+      }
+      int best = cols.get(0);
+      for (int c : cols) {
+        best = probs.get(i)[c] > probs.get(i)[best] ? c : best;
+      }
+      stated++;
+      right += labels.get(best).equals(said) ? 1 : 0;
+    }
+    if (stated >= MIN_SEVERITY_SCANS && right >= MIN_SEVERITY_ACCURACY * stated) {
+      cols.forEach(c -> out[c] = 0.0);
+    }
   }
 
   /** Each scan's hint from its heads' outputs and the thresholds. */

@@ -46,8 +46,9 @@ class FindingHintTest {
     List<String> labels = List.of("location:kidney_stone:lower pole", "location:kidney_stone:upper pole",
         "location:lung_nodule:left upper lobe", "location:lung_nodule:right middle lobe", "side:kidney_stone:left",
         "side:kidney_stone:right", "side:lung_nodule:left", "side:lung_nodule:right",
-        "side:pleural_effusion:bilateral", "side:pleural_effusion:left", "type:ascites", "type:kidney_stone",
-        "type:lung_nodule", "type:pleural_effusion");
+        "side:pleural_effusion:bilateral", "side:pleural_effusion:left", "severity:ascites:mild",
+        "severity:ascites:severe", "severity:pleural_effusion:moderate", "severity:pleural_effusion:severe",
+        "type:ascites", "type:kidney_stone", "type:lung_nodule", "type:pleural_effusion");
     try (Llama3Tokenizer tok = Llama3Tokenizer.vendored()) {
       java.util.Set<Long> vocab = new java.util.HashSet<>();
       for (String t : FindingHint.vocabularyTexts(labels)) {
@@ -63,7 +64,8 @@ class FindingHintTest {
         List<FindingHint.Item> items = new java.util.ArrayList<>();
         for (int k = r.nextInt(4); k >= 0; k--) {
           String[] w = where[r.nextInt(where.length)];
-          items.add(new FindingHint.Item(types[r.nextInt(types.length)], w[0], w[1]));
+          String[] severity = {null, "mild", "moderate", "severe"};
+          items.add(new FindingHint.Item(types[r.nextInt(types.length)], w[0], w[1], severity[r.nextInt(4)]));
         }
         String hint = FindingHint.text(items);
         for (long id : tok.encodeNoBos(hint)) {
@@ -152,5 +154,25 @@ class FindingHintTest {
     FindingHint.Heads heads = new FindingHint.Heads(dense, dense, new int[] {2, 2, 4});
     assertEquals("Image findings: pleural effusion (bilateral).",
         FindingHint.of(heads, new FindingHint.Scores(new float[] {0.9f, 0.9f}, t), null));
+  }
+
+  /** With severity thresholds, each item of a type carries the head's most probable severity; the text parses back. */
+  @Test
+  void aGradedTypeCarriesItsMostProbableSeverity() {
+    List<String> labels = List.of("severity:cardiomegaly:mild", "severity:cardiomegaly:severe",
+        "severity:pleural_effusion:moderate", "type:cardiomegaly", "type:pleural_effusion");
+    float[] p = {0.2f, 0.7f, 0.9f, 0.8f, 0.6f};
+    double[] th = {0, 0, Double.NaN, 0.5, 0.5}; // the effusion's severity is not named by this run
+    List<FindingHint.Item> items = FindingHint.items(new FindingHint.Heads(labels, null, null),
+        new FindingHint.Scores(p, null), th);
+    assertEquals(List.of(new FindingHint.Item("cardiomegaly", null, null, "severe"),
+        new FindingHint.Item("pleural_effusion", null, null)), items);
+    String text = FindingHint.text(items);
+    assertEquals("Image findings: cardiomegaly (severe), pleural effusion.", text);
+    assertEquals(items, FindingHint.parse(text));
+    List<FindingHint.Item> located = List.of(new FindingHint.Item("pleural_effusion", null, "right", "moderate"));
+    assertEquals("Image findings: pleural effusion (right, moderate).", FindingHint.text(located));
+    assertEquals(located, FindingHint.parse(FindingHint.text(located)));
+    assertEquals("severe", FindingHint.parse(text).get(0).finding().severity());
   }
 }

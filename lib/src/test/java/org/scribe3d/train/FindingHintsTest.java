@@ -43,6 +43,33 @@ class FindingHintsTest {
   }
 
   @Test
+  void aNamedTypesSeverityIsNamedOnlyIfTheHeadGradesItWell() {
+    List<String> labels = List.of("type:cardiomegaly", "severity:cardiomegaly:mild", "severity:cardiomegaly:severe",
+        "type:ascites", "severity:ascites:mild", "severity:ascites:severe");
+    // both types are called right on every scan; the heart's grade is right on 5 of 6 scans, the ascites' on 3 of 6
+    float[][] p = {
+        {0.9f, 0.8f, 0.1f, 0.9f, 0.8f, 0.1f}, {0.9f, 0.8f, 0.1f, 0.9f, 0.8f, 0.1f}, {0.9f, 0.8f, 0.1f, 0.9f, 0.8f, 0.1f},
+        {0.9f, 0.1f, 0.8f, 0.9f, 0.8f, 0.1f}, {0.9f, 0.1f, 0.8f, 0.9f, 0.8f, 0.1f}, {0.9f, 0.1f, 0.8f, 0.9f, 0.8f, 0.1f}};
+    List<Set<String>> truth = List.of(
+        Set.of("type:cardiomegaly", "severity:cardiomegaly:mild", "type:ascites", "severity:ascites:mild"),
+        Set.of("type:cardiomegaly", "severity:cardiomegaly:mild", "type:ascites", "severity:ascites:mild"),
+        Set.of("type:cardiomegaly", "severity:cardiomegaly:severe", "type:ascites", "severity:ascites:mild"),
+        Set.of("type:cardiomegaly", "severity:cardiomegaly:severe", "type:ascites", "severity:ascites:severe"),
+        Set.of("type:cardiomegaly", "severity:cardiomegaly:severe", "type:ascites", "severity:ascites:severe"),
+        Set.of("type:cardiomegaly", "severity:cardiomegaly:severe", "type:ascites", "severity:ascites:severe"));
+    double[] th = FindingHints.thresholds(labels, List.of(p), truth);
+    assertEquals(0.5, th[0], 0);
+    assertEquals(0.0, th[1], 0);
+    assertEquals(0.0, th[2], 0);
+    assertEquals(0.5, th[3], 0);
+    assertTrue(Double.isNaN(th[4]) && Double.isNaN(th[5]), "3 of 6 is below the accuracy a named grade needs");
+    assertEquals("Image findings: cardiomegaly (severe), ascites.", org.scribe3d.prompt.FindingHint.of(labels, p[4], 0, th));
+    // too few scans state a grade: never named
+    double[] few = FindingHints.thresholds(labels, List.of(p).subList(0, 4), truth.subList(0, 4));
+    assertTrue(Double.isNaN(few[1]) && Double.isNaN(few[2]));
+  }
+
+  @Test
   void hintsFileRoundTripsAndABrokenOneIsAClearError(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
     double[] th = {0.5, Double.NaN, Double.NaN, 0.5};
     Path f = tmp.resolve("finding-hints.json");
