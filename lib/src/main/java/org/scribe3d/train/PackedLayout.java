@@ -7,9 +7,10 @@ import org.scribe3d.prompt.PromptExample;
 
 /**
  * A micro-batch packed into one row with each scan's prefix shared. Every example of a scan starts with
- * the same {@code prefix} tokens (BOS and the image placeholders), which the padded layout computes once
- * per example; here each scan's prefix appears once, followed by the rest of each of its examples, and
- * nothing is padded. An attention mask keeps the examples apart — a position sees its scan's prefix and
+ * the same {@code prefix} tokens (BOS and the image placeholders), and often with more (a finding hint, the
+ * first words of the prompts), which the padded layout computes once per example; here the leading tokens all
+ * of a scan's examples share (up to the token before the first answer token) appear once, followed by the rest
+ * of each of its examples, and nothing is padded. An attention mask keeps the examples apart — a position sees its scan's prefix and
  * the earlier positions of its own example, as in its own padded row — and RoPE positions continue from
  * the prefix in every example, so each example's logits are those of the padded layout (up to rounding).
  * On the demo's batches (a scan's reports and questions, about 72 tokens each of which 33 are the prefix,
@@ -21,7 +22,7 @@ import org.scribe3d.prompt.PromptExample;
  *
  * @param ids token ids of the row (original ids, as the examples hold them)
  * @param labels the examples' labels at their tokens ({@link PromptBuilder#IGNORE} on prefixes)
- * @param positions RoPE position of each token (prefix 0 … P−1, example remainders from P)
+ * @param positions RoPE position of each token (a scan's shared prefix 0 … P−1, its example remainders from P)
  * @param imageRow per position: which distinct image's placeholder it is and which of its K rows
  *     ({@code u · K + j}), or −1 for a text token
  * @param allowed row-major [T, T]: whether query position q may attend to key position k
@@ -35,7 +36,8 @@ public record PackedLayout(long[] ids, long[] labels, long[] positions, int[] im
   /**
    * @param examples the micro-batch's examples
    * @param imageOf which distinct image each example uses (0 … U−1; examples of an image need not be adjacent)
-   * @param prefix shared leading tokens of every example: BOS and the K image placeholders
+   * @param prefix leading tokens every example of a scan must share: BOS and the K image placeholders (the
+   *     layout shares more when they do)
    * @param imageStart index of the first placeholder within the prefix (1: after BOS)
    * @param imageTokens K
    * @throws IllegalArgumentException if examples of one image differ in their prefix, an example is no longer
@@ -51,8 +53,8 @@ public record PackedLayout(long[] ids, long[] labels, long[] positions, int[] im
           + " do not fit in a prefix of " + prefix);
     }
     int u = Arrays.stream(imageOf).max().orElse(-1) + 1;
-    int total = 0;
     long[][] firstPrefix = new long[u][];
+    int[] shared = new int[u]; // per image: how many leading tokens all its examples share, within their prompts
     for (int i = 0; i < examples.size(); i++) {
       PromptExample e = examples.get(i);
       if (e.length() <= prefix) {
@@ -63,15 +65,28 @@ public record PackedLayout(long[] ids, long[] labels, long[] positions, int[] im
         throw new IllegalArgumentException("example " + i + ": the first token after the prefix is labelled;"
             + " packing needs it to be a prompt token");
       }
-      long[] head = Arrays.copyOf(e.inputIds(), prefix);
       int k = imageOf[i];
+      int own = lastSharable(e, prefix);
       if (firstPrefix[k] == null) {
-        firstPrefix[k] = head;
-        total += prefix;
-      } else if (!Arrays.equals(firstPrefix[k], head)) {
-        throw new IllegalArgumentException("examples of image " + k + " differ in their first " + prefix + " tokens");
+        firstPrefix[k] = e.inputIds();
+        shared[k] = own;
+      } else {
+        int common = 0;
+        while (common < shared[k] && common < own && firstPrefix[k][common] == e.inputIds()[common]) {
+          common++;
+        }
+        if (common < prefix) {
+          throw new IllegalArgumentException("examples of image " + k + " differ in their first " + prefix + " tokens");
+        }
+        shared[k] = common;
       }
-      total += e.length() - prefix;
+    }
+    int total = 0;
+    for (int k = 0; k < u; k++) {
+      total += firstPrefix[k] == null ? 0 : shared[k];
+    }
+    for (int i = 0; i < examples.size(); i++) {
+      total += examples.get(i).length() - shared[imageOf[i]];
     }
     long[] ids = new long[total];
     long[] labels = new long[total];
@@ -86,7 +101,7 @@ public record PackedLayout(long[] ids, long[] labels, long[] positions, int[] im
       if (firstPrefix[k] == null) {
         continue; // an image no example uses
       }
-      for (int j = 0; j < prefix; j++, p++) {
+      for (int j = 0; j < shared[k]; j++, p++) {
         ids[p] = firstPrefix[k][j];
         pos[p] = j;
         scanOf[p] = k;
@@ -100,7 +115,7 @@ public record PackedLayout(long[] ids, long[] labels, long[] positions, int[] im
           continue;
         }
         PromptExample e = examples.get(i);
-        for (int j = prefix; j < e.length(); j++, p++) {
+        for (int j = shared[k]; j < e.length(); j++, p++) {
           ids[p] = e.inputIds()[j];
           labels[p] = e.labels()[j];
           pos[p] = j;
@@ -116,6 +131,18 @@ public record PackedLayout(long[] ids, long[] labels, long[] positions, int[] im
       }
     }
     return new PackedLayout(ids, labels, pos, imageRow, allowed);
+  }
+
+  /**
+   * How many leading tokens of an example may be shared (at least {@code prefix}): all before the token ahead of
+   * its first labelled one, so that the token after the shared part is an unlabelled prompt token.
+   */
+  private static int lastSharable(PromptExample e, int prefix) {
+    int firstLabelled = prefix;
+    while (firstLabelled < e.length() && e.labels()[firstLabelled] == PromptBuilder.IGNORE) {
+      firstLabelled++;
+    }
+    return Math.max(prefix, Math.min(firstLabelled, e.length()) - 1);
   }
 
   /** The additive attention bias [T·T]: 0 where allowed, float32's lowest value elsewhere. */

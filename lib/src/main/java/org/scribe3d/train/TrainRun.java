@@ -358,9 +358,11 @@ public final class TrainRun {
           JsonObject hintFile = FindingHints.toJson(cfg.findingLabels(), hinted.thresholds());
           AtomicFiles.writeString(o.out.resolve(HINTS_FILE), hintFile + "\n");
           console.printf(Locale.ROOT, "finding hints: the head's diagnosis in front of every prompt, %d scans (%.1f s);"
-              + " types it may name (those it calls with F1 >= %.1f at %.1f on the training scans): %s; e.g. \"%s\"%n",
+              + " types it may name (those it calls with F1 >= %.1f at %.1f on the training scans): %s; with their"
+              + " severity (the head's grade right on >= %.0f%% of them): %s; e.g. \"%s\"%n",
               hinted.scans(), (System.nanoTime() - h0) / 1e9, FindingHints.MIN_F1, FindingHint.THRESHOLD,
-              hintFile.getAsJsonObject("thresholds").keySet(), hinted.example());
+              named(hintFile, "type:"), 100 * FindingHints.MIN_SEVERITY_ACCURACY, named(hintFile, "severity:"),
+              hinted.example());
         }
         MultimodalTask task = new MultimodalTask(train, pb, volumes, o.augment, pad, cfg.vocab()).withPacking(o.packing);
         Map<Path, float[]> targets = cfg.findingLabels() != null && trainLabels != null
@@ -730,5 +732,17 @@ public final class TrainRun {
 
   private static String fmt(int[] s) {
     return s[0] + "×" + s[1] + "×" + s[2];
+  }
+
+  /** The finding types whose labels with this prefix a hints file names ("severity:" → the graded types). */
+  private static java.util.Set<String> named(JsonObject hintFile, String prefix) {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (String label : hintFile.getAsJsonObject("thresholds").keySet()) {
+      if (label.startsWith(prefix)) {
+        String rest = label.substring(prefix.length());
+        out.add(rest.contains(":") ? rest.substring(0, rest.indexOf(':')) : rest);
+      }
+    }
+    return out;
   }
 }

@@ -107,7 +107,16 @@ class MultimodalTaskTest {
    */
   @Test
   void packedRowGivesThePaddedRowsLossAndGradients(@TempDir Path tmp) throws Exception {
-    Micro f = micro(tmp, 2, 4, 2, 8); // grouped-query attention: 4 heads on 2 KV heads
+    assertPackedRowGivesThePaddedRows(micro(tmp, 2, 4, 2, 8, false)); // grouped-query attention: 4 heads on 2 KV heads
+  }
+
+  /** The same with a finding hint in front of every prompt, which the packed row then shares per scan too. */
+  @Test
+  void packedRowSharingEachScansHintGivesThePaddedRowsLossAndGradients(@TempDir Path tmp) throws Exception {
+    assertPackedRowGivesThePaddedRows(micro(tmp, 2, 4, 2, 8, true));
+  }
+
+  private static void assertPackedRowGivesThePaddedRows(Micro f) throws Exception {
     try (Llama3Tokenizer tok = Llama3Tokenizer.vendored(); NDManager m = NDManager.newBaseManager()) {
       MultimodalModel model = f.model(m);
       MultimodalTask padded = new MultimodalTask(f.examples(), f.builder(tok), f.volumes(), false, tok.eosId(), f.vocab());
@@ -123,6 +132,15 @@ class MultimodalTaskTest {
       int[] samples = {a.get(0), c.get(0), a.get(1), a.get(2), c.get(1)};
       MultimodalTask.Batch b = padded.load(samples, seeds(5));
       assertEquals(2, b.distinctImages());
+      // the row shares at least each scan's BOS and image tokens; with hints, their words too
+      int prefix = 1 + f.cfg().imageTokens();
+      int sharedPrefixOnly = b.examples().stream().mapToInt(e -> e.length()).sum() - (5 - 2) * prefix;
+      int row = PackedLayout.pack(b.examples(), b.imageOf(), prefix, 1, f.cfg().imageTokens()).length();
+      assertTrue(row <= sharedPrefixOnly);
+      boolean hinted = f.examples().get(0).prompt().startsWith(org.scribe3d.prompt.FindingHint.PREFIX);
+      if (hinted) {
+        assertTrue(row < sharedPrefixOnly - (5 - 2) * 3, "the hints are shared: " + row + " vs " + sharedPrefixOnly);
+      }
       assertTrue(b.examples().stream().mapToInt(e -> e.length()).distinct().count() > 1, "examples of several lengths");
       java.util.Map<String, float[]> gradPadded = new java.util.TreeMap<>();
       java.util.Map<String, float[]> gradPacked = new java.util.TreeMap<>();
@@ -158,9 +176,23 @@ class MultimodalTaskTest {
   }
 
   private static Micro micro(Path tmp, int layers, int heads, int kvHeads, int headDim) throws Exception {
+    return micro(tmp, layers, heads, kvHeads, headDim, false);
+  }
+
+  /** With {@code hinted}, every prompt starts with its scan's finding hint (a different one per scan). */
+  private static Micro micro(Path tmp, int layers, int heads, int kvHeads, int headDim, boolean hinted)
+      throws Exception {
     PhantomDataset.write(tmp.resolve("ph"), 2, 5, 0.0, SizePreset.SMALL, (i, n, id, split, c) -> { });
     List<TrainingExample> ex = Examples.expandAll(
         DatasetLoader.load(tmp.resolve("ph"), DatasetLoader.Options.defaults()).split(Split.TRAIN));
+    if (hinted) {
+      java.util.Map<Path, String> hints = new java.util.LinkedHashMap<>();
+      for (TrainingExample e : ex) {
+        hints.putIfAbsent(e.image(), hints.isEmpty()
+            ? "Image findings: cardiomegaly (severe), lung nodule (left upper lobe)." : "Image findings: none.");
+      }
+      ex = FindingHints.apply(ex, hints);
+    }
     VocabMap vocab;
     try (Llama3Tokenizer tok = Llama3Tokenizer.vendored()) {
       vocab = TrainRun.corpusVocab(TextTokenizer.of(tok), ex, List.of());

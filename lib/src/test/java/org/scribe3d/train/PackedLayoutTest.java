@@ -52,6 +52,22 @@ class PackedLayoutTest {
   }
 
   @Test
+  void promptTokensAScansExamplesShareAreSharedToo() {
+    // both examples of scan 0 start with the same hint (50, 51) after the image; the shared part stops at the token
+    // before each one's first answer token, so scan 1's single example keeps its prompt token 30 in its remainder
+    PromptExample a1 = ex(new long[] {50, 51, 20, 21}, new long[] {I, I, I, 21});
+    PromptExample a2 = ex(new long[] {50, 51, 40, 41, 42}, new long[] {I, I, I, 41, 42});
+    PromptExample b1 = ex(new long[] {50, 30, 31}, new long[] {I, I, 31});
+    PackedLayout p = PackedLayout.pack(List.of(a1, b1, a2), new int[] {0, 1, 0}, 3, 1, 2);
+    assertArrayEquals(new long[] {1, 9, 9, 50, 51, 20, 21, 40, 41, 42, 1, 9, 9, 50, 30, 31}, p.ids());
+    assertArrayEquals(new long[] {I, I, I, I, I, I, 21, I, 41, 42, I, I, I, I, I, 31}, p.labels());
+    assertArrayEquals(new long[] {0, 1, 2, 3, 4, 5, 6, 5, 6, 7, 0, 1, 2, 3, 4, 5}, p.positions());
+    int t = p.length();
+    assertTrue(p.allowed()[7 * t + 4] && !p.allowed()[7 * t + 5] && !p.allowed()[7 * t + 6]); // a2 sees the hint, not a1
+    assertTrue(p.allowed()[14 * t + 13] && !p.allowed()[14 * t + 4]);
+  }
+
+  @Test
   void refusesWhatCannotBePacked() {
     PromptExample a = ex(new long[] {20, 21}, new long[] {I, 21});
     PromptExample labelledFirst = ex(new long[] {20, 21}, new long[] {20, 21});
