@@ -153,6 +153,12 @@ public final class TrainCommand implements Callable<Integer> {
       + " F1 (docs/demo.md, session 8). Default ${DEFAULT-VALUE}: none.")
   double imageDropout;
 
+  @Option(names = "--true-hints", paramLabel = "P", defaultValue = "0", description = "With --finding-hints: hint this"
+      + " fraction of the training scans (seeded) with their reports' findings instead of the head's diagnosis, so"
+      + " the language model learns to follow its hint (validation and generation always use the head's)."
+      + " Default ${DEFAULT-VALUE}: none.")
+  double trueHints;
+
   @Option(names = "--finding-hints", description = "Put the frozen finding head's diagnosis in words in front of every"
       + " prompt (\"Image findings: cardiomegaly, pleural effusion.\"; PromptMRG's diagnosis-driven prompt, not in M3D);"
       + " generation from the run does the same. Needs --vision-init with a finding head and --freeze-vision; not"
@@ -225,6 +231,7 @@ public final class TrainCommand implements Callable<Integer> {
     o.findingToken = findingToken;
     o.tokenNoise = tokenNoise;
     o.imageDropout = imageDropout;
+    o.trueHints = trueHints;
     o.packing = !noPacking;
     o.findingHints = findingHints;
     o.llm = llm;

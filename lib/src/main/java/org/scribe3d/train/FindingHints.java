@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import org.scribe3d.data.Finding;
 import org.scribe3d.data.TrainingExample;
 import org.scribe3d.model.multimodal.MultimodalModel;
 import org.scribe3d.prompt.FindingHint;
@@ -142,9 +143,56 @@ public final class FindingHints {
     return out;
   }
 
-  /** What {@link #prepare} made: the examples with hints, the thresholds (head label order) and one hint. */
+  /**
+   * The hint a perfect head would give a scan: its reports' findings of the types the thresholds name, in label
+   * order, each with its location, side and (when the thresholds name the type's severities) severity.
+   */
+  public static String trueHint(List<Finding> findings, List<String> labels, double[] thresholds) {
+    List<FindingHint.Item> items = new ArrayList<>();
+    for (int l = 0; l < labels.size(); l++) {
+      if (!labels.get(l).startsWith("type:") || Double.isNaN(thresholds[l])) {
+        continue;
+      }
+      String type = labels.get(l).substring("type:".length());
+      boolean graded = false;
+      for (int m = 0; m < labels.size(); m++) {
+        graded |= labels.get(m).startsWith("severity:" + type + ":") && !Double.isNaN(thresholds[m]);
+      }
+      for (Finding f : findings) {
+        if (!f.negated() && f.type().key().equals(type)) {
+          String severity = graded && f.severity() != null ? f.severity().toLowerCase(java.util.Locale.ROOT) : null;
+          items.add(new FindingHint.Item(type, f.location(), f.side(), severity));
+        }
+      }
+    }
+    return FindingHint.text(items);
+  }
+
+  /**
+   * {@code hints} with the hints of a seeded {@code fraction} of the scans in {@code truth} replaced by their
+   * {@link #trueHint}s ({@code train --true-hints}): on those scans the hint is always right, so the language model
+   * learns to follow it rather than to second-guess it from the image.
+   */
+  public static Map<Path, String> withTrueHints(Map<Path, String> hints, Map<Path, List<Finding>> truth,
+      List<String> labels, double[] thresholds, double fraction, long seed) {
+    if (!(fraction >= 0 && fraction <= 1)) {
+      throw new IllegalArgumentException("the fraction of true hints must be in [0, 1], got " + fraction);
+    }
+    List<Path> scans = new ArrayList<>(truth.keySet());
+    java.util.Collections.shuffle(scans, new java.util.Random(seed));
+    Map<Path, String> out = new LinkedHashMap<>(hints);
+    for (Path scan : scans.subList(0, (int) Math.round(fraction * scans.size()))) {
+      out.put(scan, trueHint(truth.get(scan), labels, thresholds));
+    }
+    return out;
+  }
+
+  /**
+   * What {@link #prepare} made: the examples with hints, the thresholds (head label order), one hint, the scans
+   * hinted and how many training scans got their true hint.
+   */
   public record Prepared(List<TrainingExample> train, List<TrainingExample> val, double[] thresholds,
-      String example, int scans) {}
+      String example, int scans, int trueHints) {}
 
   /**
    * Hints for a run: the head's probabilities for every scan of {@code train} and {@code val}, which types may
@@ -153,6 +201,17 @@ public final class FindingHints {
    */
   public static Prepared prepare(MultimodalModel model, PipelineCache volumes, List<TrainingExample> train,
       List<TrainingExample> val, Map<Path, List<String>> trainTruth, int batch) throws IOException {
+    return prepare(model, volumes, train, val, trainTruth, batch, Map.of(), 0, 0);
+  }
+
+  /**
+   * As {@link #prepare(MultimodalModel, PipelineCache, List, List, Map, int)}, with a seeded {@code trueFraction}
+   * of the training scans (those in {@code trainFindings}, their reports' findings) hinted with their
+   * {@link #trueHint} instead of the head's (validation scans always get the head's).
+   */
+  public static Prepared prepare(MultimodalModel model, PipelineCache volumes, List<TrainingExample> train,
+      List<TrainingExample> val, Map<Path, List<String>> trainTruth, int batch, Map<Path, List<Finding>> trainFindings,
+      double trueFraction, long seed) throws IOException {
     List<TrainingExample> both = new ArrayList<>(train);
     both.addAll(val);
     Map<Path, FindingHint.Scores> scores = scores(model, volumes, both, batch);
@@ -164,7 +223,11 @@ public final class FindingHints {
     });
     double[] th = thresholds(model.config().findingLabels(), trainProbs, truth);
     Map<Path, String> hints = hints(model.findingHeads(), scores, th);
-    return new Prepared(apply(train, hints), apply(val, hints), th, hints.values().iterator().next(), hints.size());
+    Map<Path, String> trainHints = withTrueHints(hints, trainFindings, model.config().findingLabels(), th,
+        trueFraction, seed);
+    int replaced = (int) Math.round(trueFraction * trainFindings.size());
+    return new Prepared(apply(train, trainHints), apply(val, hints), th, hints.values().iterator().next(),
+        hints.size(), replaced);
   }
 
   /** The run's hints file: the prefix and, per type the hints may name, its threshold. */

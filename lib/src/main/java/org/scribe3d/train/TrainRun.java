@@ -120,6 +120,11 @@ public final class TrainRun {
     /** Probability per scan and step of zeroing its image embeddings in training ({@link MultimodalTask#withImageDropout}). */
     public double imageDropout;
     /**
+     * With {@link #findingHints}: the fraction of training scans whose hint states their reports' findings instead
+     * of the head's diagnosis ({@link FindingHints#withTrueHints}); 0 = none.
+     */
+    public double trueHints;
+    /**
      * Give the language model one more image embedding: the finding head's label probabilities through a
      * linear layer ({@link MultimodalConfig#findingToken()}). Needs a trained head: one in the
      * {@link #visionInit} file, or {@link #findingLoss} to train it. With {@link #freezeVision} and no finding
@@ -163,6 +168,12 @@ public final class TrainRun {
         || o.visionInit == null)) {
       throw new IllegalArgumentException("--finding-hints needs --vision-init (with a finding head) and --freeze-vision,"
           + " and cannot be combined with --blind, --finding-loss or --pretrain-epochs");
+    }
+    if (!(o.trueHints >= 0 && o.trueHints <= 1)) {
+      throw new IllegalArgumentException("--true-hints must be in [0, 1], got " + o.trueHints);
+    }
+    if (o.trueHints > 0 && !o.findingHints) {
+      throw new IllegalArgumentException("--true-hints needs --finding-hints");
     }
     if (!(o.imageDropout >= 0 && o.imageDropout < 1)) {
       throw new IllegalArgumentException("--image-dropout must be in [0, 1), got " + o.imageDropout);
@@ -341,7 +352,7 @@ public final class TrainRun {
           long h0 = System.nanoTime();
           // which types the hints may name is judged on the training scans (the shipped head never saw them)
           FindingHints.Prepared hinted = FindingHints.prepare(model, volumes, train, val, findingLabels(trainCases),
-              o.train.microBatch());
+              o.train.microBatch(), o.trueHints > 0 ? findings(trainCases) : Map.of(), o.trueHints, o.train.seed());
           train = hinted.train();
           val = hinted.val();
           if (cfg.vocab() != null) {
@@ -363,6 +374,10 @@ public final class TrainRun {
               hinted.scans(), (System.nanoTime() - h0) / 1e9, FindingHints.MIN_F1, FindingHint.THRESHOLD,
               named(hintFile, "type:"), 100 * FindingHints.MIN_SEVERITY_ACCURACY, named(hintFile, "severity:"),
               hinted.example());
+          if (hinted.trueHints() > 0) {
+            console.printf(Locale.ROOT, "true hints: %d of %d training scans are hinted with their reports' findings"
+                + " (--true-hints %s)%n", hinted.trueHints(), trainCases.size(), o.trueHints);
+          }
         }
         MultimodalTask task = new MultimodalTask(train, pb, volumes, o.augment, pad, cfg.vocab()).withPacking(o.packing);
         Map<Path, float[]> targets = cfg.findingLabels() != null && trainLabels != null
@@ -508,6 +523,7 @@ public final class TrainRun {
     now.addProperty("image_dropout", o.imageDropout);
     now.addProperty("packing", o.packing);
     now.addProperty("finding_hints", o.findingHints);
+    now.addProperty("true_hints", o.trueHints);
     now.addProperty("vision_init", o.visionInit == null ? null : o.visionInit.toAbsolutePath().normalize().toString());
     Path file = o.out.resolve(RUN_OPTIONS_FILE);
     if (o.resume && Files.isRegularFile(file)) {
@@ -648,6 +664,21 @@ public final class TrainRun {
   }
 
   /** The report-derived finding labels of each case's image (see {@link FindingLabels}). */
+  /** Each case's positive findings, as the finding extractor reads them from its reports. */
+  static Map<Path, List<org.scribe3d.data.Finding>> findings(List<Case> cases) {
+    Map<Path, List<org.scribe3d.data.Finding>> out = new LinkedHashMap<>();
+    for (Case c : cases) {
+      List<org.scribe3d.data.Finding> fs = new ArrayList<>();
+      c.findings().values().forEach(t -> {
+        if (t != null && !t.isBlank()) {
+          fs.addAll(org.scribe3d.text.FindingExtractor.extractPositive(t));
+        }
+      });
+      out.put(c.image(), fs);
+    }
+    return out;
+  }
+
   static Map<Path, List<String>> findingLabels(List<Case> cases) {
     Map<Path, List<String>> out = new LinkedHashMap<>();
     for (Case c : cases) {

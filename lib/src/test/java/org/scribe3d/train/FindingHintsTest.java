@@ -70,6 +70,29 @@ class FindingHintsTest {
   }
 
   @Test
+  void trueHintsStateTheReportsFindingsOfTheNamedTypesOnASeededFractionOfScans() {
+    List<String> labels = List.of("type:cardiomegaly", "severity:cardiomegaly:mild", "type:lung_nodule",
+        "type:renal_cyst");
+    double[] th = {0.5, 0.0, 0.5, Double.NaN}; // renal cysts are not named by this run
+    List<org.scribe3d.data.Finding> fs = org.scribe3d.text.FindingExtractor.extractPositive("Mild cardiomegaly. A 12 mm"
+        + " nodule in the right upper lobe. A simple cyst in the lower pole of the left kidney. No pleural effusion.");
+    assertEquals("Image findings: cardiomegaly (mild), lung nodule (right upper lobe).",
+        FindingHints.trueHint(fs, labels, th));
+    assertEquals("Image findings: none.", FindingHints.trueHint(List.of(), labels, th));
+    Map<Path, String> head = new java.util.LinkedHashMap<>();
+    Map<Path, List<org.scribe3d.data.Finding>> truth = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < 10; i++) {
+      head.put(Path.of("s" + i), "Image findings: none.");
+      truth.put(Path.of("s" + i), fs);
+    }
+    Map<Path, String> mixed = FindingHints.withTrueHints(head, truth, labels, th, 0.3, 7);
+    assertEquals(3, mixed.values().stream().filter(h -> h.contains("cardiomegaly")).count());
+    assertEquals(mixed, FindingHints.withTrueHints(head, truth, labels, th, 0.3, 7));
+    assertEquals(head, FindingHints.withTrueHints(head, truth, labels, th, 0, 7));
+    assertThrows(IllegalArgumentException.class, () -> FindingHints.withTrueHints(head, truth, labels, th, 1.5, 7));
+  }
+
+  @Test
   void hintsFileRoundTripsAndABrokenOneIsAClearError(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
     double[] th = {0.5, Double.NaN, Double.NaN, 0.5};
     Path f = tmp.resolve("finding-hints.json");
