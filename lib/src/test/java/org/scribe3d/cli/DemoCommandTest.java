@@ -44,6 +44,7 @@ class DemoCommandTest {
     assertTrue(Files.exists(out.resolve("blind/eval/eval.json")));
     // the model reads its encoder's diagnosis as a hint; the blind control gets nothing from the image
     assertTrue(Files.readString(out.resolve("run/run-options.json")).contains("\"finding_hints\":true"));
+    assertTrue(Files.readString(out.resolve("run/run-options.json")).contains("\"true_hints\":" + DemoCommand.TRUE_HINTS));
     assertTrue(Files.isRegularFile(out.resolve("run/finding-hints.json")));
     assertTrue(Files.readString(out.resolve("blind/run-options.json")).contains("\"finding_hints\":false"));
     assertTrue(Files.notExists(out.resolve("blind/finding-hints.json")));
@@ -57,7 +58,7 @@ class DemoCommandTest {
   @Test
   void badArgumentsAreOneErrorLine(@TempDir Path dir) {
     String[][] bad = {{"--cases", "0"}, {"--vision-init", dir.resolve("none.safetensors").toString()},
-        {"--from-scratch", "--vision-init", dir.resolve("none.safetensors").toString()}};
+        {"--from-scratch", "--vision-init", dir.resolve("none.safetensors").toString()}, {"--true-hints", "1.5"}};
     for (String[] b : bad) {
       java.util.List<String> a = new java.util.ArrayList<>(java.util.List.of("demo", "--out", dir.resolve("d").toString()));
       a.addAll(java.util.List.of(b));
