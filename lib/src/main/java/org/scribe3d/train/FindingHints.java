@@ -61,9 +61,10 @@ public final class FindingHints {
    * Per label, the probability at which its type is named: {@link FindingHint#THRESHOLD} for each {@code type:}
    * label whose F1 at that threshold on the given scans reaches {@link #MIN_F1}, NaN (never named) for the other
    * type labels and every other label except the severity labels of named types the head grades well (0: the
-   * hint gives the most probable, see {@code nameSeverities}). A fixed threshold rather than each type's F1-optimal one: on the demo's
-   * training scans the optimal cut sat on the edge of the positives (ascites 0.98, the head's scores being
-   * separable there) and missed held-out positives just below it (session 10: ascites F1 0.96 → 0.25).
+   * hint gives the most probable, see {@code nameSeverities}). A fixed threshold rather than each type's
+   * F1-optimal one: on the demo's training scans the optimal cut sat on the edge of the positives (ascites 0.98,
+   * the head's scores being separable there) and missed held-out positives just below it (session 10: ascites F1
+   * 0.96 → 0.25); session 12 found no threshold in 0.2–0.7 that lets kidney stones or liver lesions in either.
    *
    * @param probs the head's probabilities per scan
    * @param truth the labels each scan's reports state (same order as {@code probs})
