@@ -151,6 +151,17 @@ public final class FindingExtractor {
     return extract(text).stream().filter(f -> !f.negated()).toList();
   }
 
+  /** The positive findings of one case's reports, region by region in map order (empty reports give none). */
+  public static List<Finding> extractPositive(Map<?, String> reports) {
+    List<Finding> out = new ArrayList<>();
+    for (String text : reports.values()) {
+      if (text != null && !text.isBlank()) {
+        out.addAll(extractPositive(text));
+      }
+    }
+    return out;
+  }
+
   /** Findings of one sentence. */
   public static List<Finding> extractSentence(String sentence) {
     List<Mention> raw = mentions(sentence);

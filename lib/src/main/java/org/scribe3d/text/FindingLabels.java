@@ -33,14 +33,9 @@ public final class FindingLabels {
   public static List<String> of(Map<Region, String> reports) {
     Map<FindingType, Integer> counts = new EnumMap<>(FindingType.class);
     TreeSet<String> out = new TreeSet<>();
-    for (String text : reports.values()) {
-      if (text == null || text.isBlank()) {
-        continue;
-      }
-      for (Finding f : FindingExtractor.extractPositive(text)) {
-        counts.merge(f.type(), 1, Integer::sum);
-        out.addAll(ofFinding(f));
-      }
+    for (Finding f : FindingExtractor.extractPositive(reports)) {
+      counts.merge(f.type(), 1, Integer::sum);
+      out.addAll(ofFinding(f));
     }
     counts.forEach((type, n) -> {
       String t = type.name().toLowerCase(Locale.ROOT);

@@ -182,10 +182,15 @@ public final class FindingHints {
     List<Path> scans = new ArrayList<>(truth.keySet());
     java.util.Collections.shuffle(scans, new java.util.Random(seed));
     Map<Path, String> out = new LinkedHashMap<>(hints);
-    for (Path scan : scans.subList(0, (int) Math.round(fraction * scans.size()))) {
+    for (Path scan : scans.subList(0, trueHintCount(fraction, scans.size()))) {
       out.put(scan, trueHint(truth.get(scan), labels, thresholds));
     }
     return out;
+  }
+
+  /** How many of {@code scans} training scans {@link #withTrueHints} hints truly. */
+  static int trueHintCount(double fraction, int scans) {
+    return (int) Math.round(fraction * scans);
   }
 
   /**
@@ -226,9 +231,8 @@ public final class FindingHints {
     Map<Path, String> hints = hints(model.findingHeads(), scores, th);
     Map<Path, String> trainHints = withTrueHints(hints, trainFindings, model.config().findingLabels(), th,
         trueFraction, seed);
-    int replaced = (int) Math.round(trueFraction * trainFindings.size());
     return new Prepared(apply(train, trainHints), apply(val, hints), th, hints.values().iterator().next(),
-        hints.size(), replaced);
+        hints.size(), trueHintCount(trueFraction, trainFindings.size()));
   }
 
   /** The run's hints file: the prefix and, per type the hints may name, its threshold. */

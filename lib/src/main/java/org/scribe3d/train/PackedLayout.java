@@ -54,7 +54,7 @@ public record PackedLayout(long[] ids, long[] labels, long[] positions, int[] im
           + " do not fit in a prefix of " + prefix);
     }
     int u = Arrays.stream(imageOf).max().orElse(-1) + 1;
-    long[][] firstPrefix = new long[u][];
+    long[][] firstIds = new long[u][]; // per image: its first example's tokens, whose head the row shares
     int[] shared = new int[u]; // per image: how many leading tokens all its examples share, within their prompts
     for (int i = 0; i < examples.size(); i++) {
       PromptExample e = examples.get(i);
@@ -68,12 +68,12 @@ public record PackedLayout(long[] ids, long[] labels, long[] positions, int[] im
       }
       int k = imageOf[i];
       int own = lastSharable(e, prefix);
-      if (firstPrefix[k] == null) {
-        firstPrefix[k] = e.inputIds();
+      if (firstIds[k] == null) {
+        firstIds[k] = e.inputIds();
         shared[k] = own;
       } else {
         int common = 0;
-        while (common < shared[k] && common < own && firstPrefix[k][common] == e.inputIds()[common]) {
+        while (common < shared[k] && common < own && firstIds[k][common] == e.inputIds()[common]) {
           common++;
         }
         if (common < prefix) {
@@ -84,7 +84,7 @@ public record PackedLayout(long[] ids, long[] labels, long[] positions, int[] im
     }
     int total = 0;
     for (int k = 0; k < u; k++) {
-      total += firstPrefix[k] == null ? 0 : shared[k];
+      total += firstIds[k] == null ? 0 : shared[k];
     }
     for (int i = 0; i < examples.size(); i++) {
       total += examples.get(i).length() - shared[imageOf[i]];
@@ -99,11 +99,11 @@ public record PackedLayout(long[] ids, long[] labels, long[] positions, int[] im
     Arrays.fill(imageRow, -1);
     int p = 0;
     for (int k = 0; k < u; k++) {
-      if (firstPrefix[k] == null) {
+      if (firstIds[k] == null) {
         continue; // an image no example uses
       }
       for (int j = 0; j < shared[k]; j++, p++) {
-        ids[p] = firstPrefix[k][j];
+        ids[p] = firstIds[k][j];
         pos[p] = j;
         scanOf[p] = k;
         exampleOf[p] = -1;

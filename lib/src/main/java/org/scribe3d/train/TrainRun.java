@@ -668,13 +668,7 @@ public final class TrainRun {
   static Map<Path, List<org.scribe3d.data.Finding>> findings(List<Case> cases) {
     Map<Path, List<org.scribe3d.data.Finding>> out = new LinkedHashMap<>();
     for (Case c : cases) {
-      List<org.scribe3d.data.Finding> fs = new ArrayList<>();
-      c.findings().values().forEach(t -> {
-        if (t != null && !t.isBlank()) {
-          fs.addAll(org.scribe3d.text.FindingExtractor.extractPositive(t));
-        }
-      });
-      out.put(c.image(), fs);
+      out.put(c.image(), org.scribe3d.text.FindingExtractor.extractPositive(c.findings()));
     }
     return out;
   }
