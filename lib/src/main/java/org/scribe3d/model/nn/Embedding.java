@@ -22,6 +22,7 @@ public final class Embedding extends Module {
     Shape s = ids.getShape();
     NDArray flat = ids.reshape(-1).toType(DataType.INT64, false);
     NDArray rows = weight.array().get(new NDIndex("{}", flat));
+    rows.attach(ids.getManager()); // the caller's manager, not the weights' (see ViT3D.forwardWithCls)
     long dim = weight.array().getShape().get(1);
     long[] outShape = new long[s.dimension() + 1];
     System.arraycopy(s.getShape(), 0, outShape, 0, s.dimension());

@@ -108,6 +108,9 @@ public final class ViT3D extends Module {
     NDArray x = patchEmbedding.forward(images);
     long b = s.get(0);
     NDArray cls = clsToken.array().broadcast(new Shape(b, 1, config.hidden()));
+    // an op's result belongs to its receiver's manager: left on the parameter's, the broadcast and everything
+    // computed from it after the concat would outlive the caller's (sub-)manager — 20 MB per scan in the hints
+    cls.attach(x.getManager());
     x = cls.concat(x, 1);
     for (Block blk : blocks) {
       x = blk.forward(x);

@@ -183,6 +183,23 @@ class MultimodalModelTest {
     }
   }
 
+  /**
+   * Outside training (no NDScope), a forward in a caller's sub-manager must leave nothing in the weights' manager:
+   * the hints and the predictor run every scan of a data set that way (see VisionParityTest); the language model's
+   * embedding lookup was the second such leak after the encoder's CLS token.
+   */
+  @Test
+  void forwardInASubManagerLeavesNothingInTheWeightsManager() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      MultimodalModel mm = new MultimodalModel(config(null), m, DataType.FLOAT32, 1);
+      int before = m.getManagedArrays().size();
+      try (NDManager step = m.newSubManager()) {
+        mm.forward(step.create(new long[][] {prompt(5, 6, 7), prompt(9, 10, 11)}), images(step, 2, 3), null);
+      }
+      assertEquals(before, m.getManagedArrays().size());
+    }
+  }
+
   @Test
   void placeholderRunsAreChecked() {
     try (NDManager m = NDManager.newBaseManager()) {
