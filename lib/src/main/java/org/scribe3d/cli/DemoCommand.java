@@ -82,8 +82,18 @@ public final class DemoCommand implements Callable<Integer> {
           + SHIPPED_ENCODER + ").")
   Path visionInit;
 
-  @Option(names = "--from-scratch", description = "Train every part from random weights (no pretrained encoder).")
+  @Option(names = "--from-scratch", description = "Train every part from random weights (no pretrained encoder or"
+      + " language model).")
   boolean fromScratch;
+
+  @Option(names = "--lm-init", paramLabel = "DIR",
+      description = "Pretrained tiny language model to start from: a Scribe3D model directory (default: the shipped "
+          + SHIPPED_LM + ").")
+  Path lmInit;
+
+  @Option(names = "--no-lm-init", description = "Start the language model from random weights (the recipe before"
+      + " session 13).")
+  boolean noLmInit;
 
   @Option(names = "--no-finding-hints", description = "Do not put the encoder's finding-head diagnosis in front of the"
       + " prompts (the recipe before session 10; needed for an encoder file without a finding head).")
@@ -129,6 +139,13 @@ public final class DemoCommand implements Callable<Integer> {
   /** The pretrained tiny encoder shipped in the checkout (see models/README.md). */
   public static final String SHIPPED_ENCODER = "models/tiny-encoder.safetensors";
 
+  /**
+   * The pretrained tiny language model shipped in the checkout (models/README.md): the analogue of the paper starting
+   * from a pretrained Llama. Trained on other phantoms with their true hints, it has learnt to read a hint; from
+   * random weights the demo's 384 scans taught it presence but not the sides and grades in parentheses (session 13).
+   */
+  public static final String SHIPPED_LM = "models/tiny-lm";
+
   private record Step(String name, List<String> args, double seconds) {}
 
   @Override
@@ -156,6 +173,15 @@ public final class DemoCommand implements Callable<Integer> {
             + " (give --vision-init FILE, or --from-scratch)", 1));
     if (encoder != null && !Files.isRegularFile(encoder)) {
       throw new CliExit("no pretrained encoder file " + encoder, 1);
+    }
+    if (lmInit != null && (noLmInit || fromScratch)) {
+      throw new CliExit("--lm-init excludes --no-lm-init and --from-scratch", 2);
+    }
+    Path lm = fromScratch || noLmInit ? null : lmInit != null ? lmInit : ProjectHome.file(SHIPPED_LM + "/config.json")
+        .map(Path::getParent).orElseThrow(() -> new CliExit("the pretrained language model " + SHIPPED_LM + " is not in this checkout"
+            + " (give --lm-init DIR, or --no-lm-init)", 1));
+    if (lm != null && !Files.isRegularFile(lm.resolve("config.json"))) {
+      throw new CliExit("no pretrained language model in " + lm + " (config.json and model.safetensors expected)", 1);
     }
     PrintWriter o = spec.commandLine().getOut();
     long t0 = System.nanoTime();
@@ -185,11 +211,11 @@ public final class DemoCommand implements Callable<Integer> {
         FileTrees.delete(previous);
       }
     }
-    Step training = run(o, steps, "train the tiny preset", trainArgs(dataset, run, cache, pipeline, encoder, false));
+    Step training = run(o, steps, "train the tiny preset", trainArgs(dataset, run, cache, pipeline, encoder, lm, false));
     run(o, steps, "generate for the held-out split and evaluate", evalArgs(run, dataset));
     if (blindControl) {
       run(o, steps, "train the blind control (image embeddings zeroed)",
-          trainArgs(dataset, blind, cache, pipeline, encoder, true));
+          trainArgs(dataset, blind, cache, pipeline, encoder, lm, true));
       run(o, steps, "generate and evaluate the blind control", evalArgs(blind, dataset));
     }
 
@@ -221,6 +247,7 @@ public final class DemoCommand implements Callable<Integer> {
     summary.addProperty("final_train_loss", curves.loss().length == 0 ? Double.NaN
         : RunReport.runningMean(curves.loss(), 25)[curves.loss().length - 1]);
     summary.addProperty("vision_init", encoder == null ? null : encoder.toString());
+    summary.addProperty("lm_init", lm == null ? null : lm.toString());
     summary.addProperty("cases", cases);
     summary.addProperty("seed", seed);
     summary.addProperty("dataset", dataset.toString());
@@ -275,7 +302,8 @@ public final class DemoCommand implements Callable<Integer> {
     return new Pipeline(s);
   }
 
-  private String[] trainArgs(Path dataset, Path dir, Path cache, Path pipeline, Path encoder, boolean blindRun) {
+  private String[] trainArgs(Path dataset, Path dir, Path cache, Path pipeline, Path encoder, Path lm,
+      boolean blindRun) {
     List<String> a = new ArrayList<>(List.of("train", "--preset", "tiny", "--data", dataset.toString(), "--out",
         dir.toString(), "--epochs", Integer.toString(epochs), "--minutes", Double.toString(minutes), "--batch",
         Integer.toString(batch), "--lr", Double.toString(lr), "--seed", Long.toString(seed), "--cache", cache.toString(),
@@ -291,6 +319,9 @@ public final class DemoCommand implements Callable<Integer> {
       }
     } else {
       a.addAll(List.of("--pipeline", pipeline.toString()));
+    }
+    if (lm != null) { // its config keeps the restricted vocabulary its embedding rows belong to
+      a.addAll(List.of("--model-config", lm.resolve("config.json").toString(), "--llm", lm.toString()));
     }
     if (threads != null) {
       a.add("--threads");

@@ -254,7 +254,10 @@ public final class TrainRun {
         String stem = o.visionStem != null ? o.visionStem
             : initCfg != null ? initCfg.vision().stem() : ViTConfig.PATCH_STEM;
         List<String> extraTexts = hintLabels == null ? List.of() : hintVocabularyTexts(hintLabels, train, val);
-        cfg = o.preset.equals("tiny") ? ModelPresets.tiny(corpusVocab(tt, train, val, extraTexts), stem)
+        // a Scribe3D language model to start from brings its vocabulary along (its rows are those tokens)
+        MultimodalConfig lmCfg = o.llm == null ? null : MultimodalModel.scribe3dConfig(o.llm);
+        long[] lmIds = lmCfg == null || lmCfg.vocab() == null ? new long[0] : lmCfg.vocab().originalIds();
+        cfg = o.preset.equals("tiny") ? ModelPresets.tiny(corpusVocab(tt, train, val, extraTexts, lmIds), stem)
             : ModelPresets.byName(o.preset, null);
         if (o.findingLoss > 0) {
           cfg = cfg.withFindingHead(headLabels);
@@ -304,7 +307,8 @@ public final class TrainRun {
         Engine.getInstance().setRandomSeed((int) o.train.seed());
         MultimodalModel model = new MultimodalModel(cfg, managers.get(0), o.dtype, o.train.seed());
         if (o.llm != null) {
-          model.loadLanguageModel(o.llm);
+          ModuleLoader.Report lm = model.loadLanguageModel(o.llm);
+          console.printf(Locale.ROOT, "language model: %d tensors from %s%n", lm.loaded().size(), o.llm);
         } else if (!o.preset.equals("tiny") && o.modelConfig == null) {
           console.println("warning: no --llm given: the " + o.preset + " preset's language model starts from random"
               + " weights");
@@ -485,7 +489,14 @@ public final class TrainRun {
   /** {@link #corpusVocab(TextTokenizer, List, List)} plus the tokens of {@code extraTexts} (e.g. hint words). */
   public static VocabMap corpusVocab(TextTokenizer tt, List<TrainingExample> train, List<TrainingExample> val,
       List<String> extraTexts) {
+    return corpusVocab(tt, train, val, extraTexts, new long[0]);
+  }
+
+  /** The same plus the tokens {@code extraIds} (a pretrained language model's vocabulary). */
+  static VocabMap corpusVocab(TextTokenizer tt, List<TrainingExample> train, List<TrainingExample> val,
+      List<String> extraTexts, long[] extraIds) {
     VocabMap.Builder b = new VocabMap.Builder();
+    b.add(extraIds);
     for (String t : extraTexts) {
       b.add(tt.encodeNoBos(t));
       b.add(tt.encodeNoBos(" " + t));

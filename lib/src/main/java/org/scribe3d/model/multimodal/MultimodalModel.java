@@ -501,9 +501,15 @@ public final class MultimodalModel extends Module {
   /**
    * Loads a Hugging Face Llama directory (e.g. Asclepius-Llama3-8B, or an M3D-LaMed directory whose
    * vision-tower and projector tensors are skipped here) into the language model; LoRA adapters keep
-   * their values. The directory's config.json must describe the same architecture.
+   * their values. The directory's config.json must describe the same architecture. A Scribe3D model directory
+   * ({@link #save}: a trained run's {@code model/}) works too: its language model, whose restricted vocabulary
+   * this model's must contain (see {@code loadLanguageModelOf}).
    */
   public ModuleLoader.Report loadLanguageModel(Path hfDir) {
+    MultimodalConfig scribe = scribe3dConfig(hfDir);
+    if (scribe != null) {
+      return loadLanguageModelOf(hfDir, scribe);
+    }
     LlamaConfig theirs = LlamaConfig.load(hfDir.resolve("config.json"));
     LlamaConfig ours = config.llm();
     List<String> diff = new ArrayList<>();
@@ -528,6 +534,100 @@ public final class MultimodalModel extends Module {
           || n.startsWith(VisionNames.Layout.M3D_LAMED.prefix()) || n.startsWith(VisionNames.LAMED_PROJECTOR_PREFIX)
           || ours.tieWordEmbeddings() && n.equals("lm_head.weight") ? null : n, p -> p.endsWith(a) || p.endsWith(b));
     }
+  }
+
+  /**
+   * The config of a Scribe3D model directory ({@link #save}), or null when {@code dir} holds another kind of
+   * config.json (a Hugging Face one) or none.
+   */
+  public static MultimodalConfig scribe3dConfig(Path dir) {
+    Path file = dir.resolve(CONFIG_FILE);
+    try {
+      com.google.gson.JsonElement el = com.google.gson.JsonParser.parseString(Files.readString(file));
+      boolean ours = el.isJsonObject() && el.getAsJsonObject().has("format")
+          && "scribe3d-multimodal".equals(el.getAsJsonObject().get("format").getAsString());
+      return ours ? MultimodalConfig.load(file) : null;
+    } catch (IOException | RuntimeException e) {
+      return null; // LlamaConfig.load reports what is wrong with it
+    }
+  }
+
+  /**
+   * The language model of a Scribe3D model directory ({@code llm.*} tensors) whose config is {@code theirs}. With
+   * restricted vocabularies, ours must hold every token of theirs: their embedding and head rows go to the rows of
+   * the same tokens here (a run's vocabulary is its corpus's tokens, so another data set's run usually adds a few,
+   * e.g. a number its reports were the first to state), and rows of tokens they lack keep their initial values.
+   */
+  private ModuleLoader.Report loadLanguageModelOf(Path dir, MultimodalConfig theirs) {
+    List<String> diff = new ArrayList<>();
+    com.google.gson.JsonObject theirLlm = theirs.llm().toJson();
+    com.google.gson.JsonObject ourLlm = config.llm().toJson();
+    for (String k : List.of("vocab_size", "bos_token_id", "eos_token_id", "pad_token_id")) { // ids in a vocabulary
+      theirLlm.remove(k);
+      ourLlm.remove(k);
+    }
+    if (!theirLlm.equals(ourLlm)) {
+      diff.add("the language model's architecture differs");
+    }
+    VocabMap theirVocab = theirs.vocab();
+    VocabMap ourVocab = config.vocab();
+    if ((theirVocab == null) != (ourVocab == null)) {
+      diff.add("one restricts the vocabulary and the other does not");
+    } else if (theirVocab == null && theirs.llm().vocabSize() != config.llm().vocabSize()) {
+      diff.add("vocab_size " + theirs.llm().vocabSize() + " (model: " + config.llm().vocabSize() + ")");
+    } else if (theirVocab != null) {
+      long missing = Arrays.stream(theirVocab.originalIds()).filter(id -> !ourVocab.contains(id)).count();
+      if (missing > 0) {
+        diff.add(missing + " of its " + theirVocab.size() + " tokens are not in the model's restricted vocabulary");
+      }
+    }
+    if (diff.isEmpty() && !specialTokens(theirs).equals(specialTokens(config))) {
+      diff.add("the BOS or EOS tokens differ");
+    }
+    if (!diff.isEmpty()) {
+      throw new IllegalArgumentException(dir + " does not match the model's language model: " + String.join(", ", diff));
+    }
+    String prefix = "llm.";
+    Set<String> rowTensors = Set.of("model.embed_tokens.weight", "lm_head.weight");
+    boolean remap = theirVocab != null && !Arrays.equals(theirVocab.originalIds(), ourVocab.originalIds());
+    String a = "." + LoraLinear.CHILD + ".A";
+    String b = "." + LoraLinear.CHILD + ".B";
+    try (TensorSource src = Safetensors.open(dir)) {
+      ModuleLoader.Report r = ModuleLoader.load(llm, src, n -> {
+        String name = n.startsWith(prefix) ? n.substring(prefix.length()) : null;
+        return name != null && remap && rowTensors.contains(name) ? null : name;
+      }, p -> p.endsWith(a) || p.endsWith(b) || remap && rowTensors.contains(p));
+      if (!remap) {
+        return r;
+      }
+      List<String> loaded = new ArrayList<>(r.loaded());
+      for (String name : rowTensors) {
+        if (!src.contains(prefix + name)) {
+          continue; // a tied head
+        }
+        org.scribe3d.model.nn.Param p = llm.namedParameters().get(name);
+        NDArray rows = src.load(prefix + name, p.array().getManager(), p.array().getDataType());
+        long[] theirIds = theirVocab.originalIds();
+        long[] at = new long[theirIds.length];
+        for (int i = 0; i < theirIds.length; i++) {
+          at[i] = ourVocab.toCompact(theirIds[i]);
+        }
+        NDArray value = p.array().duplicate();
+        value.set(new NDIndex("{}", p.array().getManager().create(at)), rows);
+        rows.close();
+        p.replace(value);
+        loaded.add(name);
+      }
+      return new ModuleLoader.Report(List.copyOf(loaded), r.ignored(), List.of());
+    }
+  }
+
+  /** BOS then the EOS ids of a config's language model, as tokenizer ids (not restricted-vocabulary rows). */
+  private static List<Long> specialTokens(MultimodalConfig c) {
+    List<Long> out = new ArrayList<>();
+    out.add((long) c.llm().bosTokenId());
+    c.llm().eosTokenIds().forEach(id -> out.add((long) id));
+    return c.vocab() == null ? out : out.stream().map(c.vocab()::toOriginal).toList();
   }
 
   private static void check(List<String> diff, String field, Object theirs, Object ours) {

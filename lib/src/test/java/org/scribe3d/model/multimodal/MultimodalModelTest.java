@@ -15,10 +15,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.scribe3d.checkpoint.ModuleLoader;
 import org.junit.jupiter.api.io.TempDir;
 import org.scribe3d.generate.GenerationConfig;
 import org.scribe3d.generate.GenerationResult;
@@ -337,6 +339,59 @@ class MultimodalModelTest {
       assertEquals(vocab, back.config().vocab());
       float[] got = back.forward(m.create(new long[][] {p}), images(m, 1, 8), null).toFloatArray();
       assertTrue(maxAbsDiff(want, got) < 1e-5);
+    }
+  }
+
+  /**
+   * {@code train --llm RUN/model}: a trained run's language model starts another run; the vision side and projector
+   * stay the new model's own; a vocabulary with more tokens takes the trained rows of the shared ones, one that lacks
+   * a token of the trained model is refused.
+   */
+  @Test
+  void languageModelLoadsFromAScribe3dModelDirectory() {
+    Path dir = tmp.resolve("lm");
+    VocabMap vocab = VocabMap.of(List.of(128000L, 128001L, 128002L, 13L, 791L, 4321L, 220L, 128009L));
+    LlamaConfig llm = LlamaConfig.of(32, 64, 2, 4, 2, vocab.size(), false).withInitializerRange(0.2);
+    MultimodalConfig cfg = new MultimodalConfig("v", VIT, 2, llm, null, K, 128002, 64, vocab);
+    try (NDManager m = NDManager.newBaseManager()) {
+      MultimodalModel trained = new MultimodalModel(cfg, m, DataType.FLOAT32, 5);
+      trained.save(dir);
+      MultimodalModel fresh = new MultimodalModel(cfg, m, DataType.FLOAT32, 6);
+      float[] vision = fresh.vision().namedParameters().values().iterator().next().array().toFloatArray();
+      ModuleLoader.Report r = fresh.loadLanguageModel(dir);
+      assertEquals(trained.llm().namedParameters().size(), r.loaded().size());
+      trained.llm().namedParameters().forEach((name, p) -> assertArrayEquals(p.array().toFloatArray(),
+          fresh.llm().namedParameters().get(name).array().toFloatArray(), 0f, name));
+      assertArrayEquals(vision, fresh.vision().namedParameters().values().iterator().next().array().toFloatArray(),
+          0f);
+      // a run on other data has a few more tokens: its rows of the shared tokens are the trained ones
+      VocabMap more = VocabMap.of(List.of(128000L, 128001L, 128002L, 13L, 555L, 791L, 4321L, 220L, 128009L, 99L));
+      LlamaConfig llmMore = LlamaConfig.of(32, 64, 2, 4, 2, more.size(), false).withInitializerRange(0.2);
+      MultimodalModel wider = new MultimodalModel(new MultimodalConfig("v", VIT, 2, llmMore, null, K, 128002, 64,
+          more), m, DataType.FLOAT32, 7);
+      float[][] before = {wider.llm().namedParameters().get("model.embed_tokens.weight").array().toFloatArray(),
+          wider.llm().namedParameters().get("lm_head.weight").array().toFloatArray()};
+      wider.loadLanguageModel(dir);
+      String[] rowTensors = {"model.embed_tokens.weight", "lm_head.weight"};
+      for (int t = 0; t < 2; t++) {
+        NDArray theirs = trained.llm().namedParameters().get(rowTensors[t]).array();
+        NDArray ours = wider.llm().namedParameters().get(rowTensors[t]).array();
+        for (long id : more.originalIds()) {
+          float[] got = ours.get(new NDIndex("{}", more.toCompact(id))).toFloatArray();
+          float[] want = vocab.contains(id) ? theirs.get(new NDIndex("{}", vocab.toCompact(id))).toFloatArray()
+              : Arrays.copyOfRange(before[t], (int) more.toCompact(id) * 32, (int) more.toCompact(id) * 32 + 32);
+          assertArrayEquals(want, got, 0f, rowTensors[t] + " token " + id);
+        }
+      }
+      assertArrayEquals(trained.llm().namedParameters().get("model.layers.0.mlp.up_proj.weight").array().toFloatArray(),
+          wider.llm().namedParameters().get("model.layers.0.mlp.up_proj.weight").array().toFloatArray(), 0f);
+      // one without a token of theirs could not place that token's rows
+      VocabMap other = VocabMap.of(List.of(128000L, 128001L, 128002L, 13L, 791L, 4322L, 220L, 128009L));
+      MultimodalModel wrongVocab = new MultimodalModel(new MultimodalConfig("v", VIT, 2, llm, null, K, 128002, 64,
+          other), m, DataType.FLOAT32, 7);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> wrongVocab.loadLanguageModel(dir));
+      assertTrue(e.getMessage().contains("1 of its 8 tokens are not in the model's restricted vocabulary"),
+          e.getMessage());
     }
   }
 
