@@ -35,11 +35,12 @@ import picocli.CommandLine.Spec;
  * zeroed — then OUT/summary.json and OUT/report.html.
  *
  * <p>The image side starts from the pretrained encoder that ships with Scribe3D ({@value #SHIPPED_ENCODER},
- * the tiny preset's conv-stem ViT3D pretrained on 960 phantoms of another seed; models/README.md), the
+ * the tiny preset's conv-stem ViT3D pretrained on phantoms of other seeds; models/README.md), the
  * analogue of the paper starting from M3D-CLIP's weights: it stays frozen, its tokens are standardised
  * against the demo's training scans, its finding head's diagnosis is put in words in front of every prompt
  * ({@code train --finding-hints}; not for the blind control, which gets nothing from the image), and the
- * projector and language model train. {@code --from-scratch}
+ * projector and language model train. The language model starts from the shipped {@value #SHIPPED_LM}, as the
+ * paper's starts from a pretrained Llama. {@code --from-scratch}
  * runs the earlier recipe (everything from random weights), which does not learn to read the image in
  * the demo's budget (docs/demo.md).
  *
@@ -320,8 +321,8 @@ public final class DemoCommand implements Callable<Integer> {
     } else {
       a.addAll(List.of("--pipeline", pipeline.toString()));
     }
-    if (lm != null) { // its config keeps the restricted vocabulary its embedding rows belong to
-      a.addAll(List.of("--model-config", lm.resolve("config.json").toString(), "--llm", lm.toString()));
+    if (lm != null) { // the run's vocabulary takes in the model's tokens, and its rows go to them
+      a.addAll(List.of("--llm", lm.toString()));
     }
     if (threads != null) {
       a.add("--threads");

@@ -38,6 +38,7 @@ class DemoCommandTest {
     assertEquals(6, s.getAsJsonArray("steps").size());
     assertTrue(Files.exists(out.resolve("run/model/model.safetensors")));
     assertTrue(s.get("vision_init").getAsString().endsWith(DemoCommand.SHIPPED_ENCODER), s.get("vision_init").toString());
+    assertTrue(s.get("lm_init").getAsString().endsWith(DemoCommand.SHIPPED_LM), s.get("lm_init").toString());
     assertTrue(Files.readString(out.resolve("run/run-options.json")).contains("\"freeze_vision\":true"));
     assertTrue(org.scribe3d.model.multimodal.MultimodalConfig.load(out.resolve("run/model/config.json"))
         .standardizeTokens());
@@ -58,7 +59,8 @@ class DemoCommandTest {
   @Test
   void badArgumentsAreOneErrorLine(@TempDir Path dir) {
     String[][] bad = {{"--cases", "0"}, {"--vision-init", dir.resolve("none.safetensors").toString()},
-        {"--from-scratch", "--vision-init", dir.resolve("none.safetensors").toString()}, {"--true-hints", "1.5"}};
+        {"--from-scratch", "--vision-init", dir.resolve("none.safetensors").toString()}, {"--true-hints", "1.5"},
+        {"--lm-init", dir.resolve("no-lm").toString()}, {"--no-lm-init", "--lm-init", dir.toString()}};
     for (String[] b : bad) {
       java.util.List<String> a = new java.util.ArrayList<>(java.util.List.of("demo", "--out", dir.resolve("d").toString()));
       a.addAll(java.util.List.of(b));
