@@ -178,9 +178,10 @@ public final class DemoCommand implements Callable<Integer> {
     if (lmInit != null && (noLmInit || fromScratch)) {
       throw new CliExit("--lm-init excludes --no-lm-init and --from-scratch", 2);
     }
-    Path lm = fromScratch || noLmInit ? null : lmInit != null ? lmInit : ProjectHome.file(SHIPPED_LM + "/config.json")
-        .map(Path::getParent).orElseThrow(() -> new CliExit("the pretrained language model " + SHIPPED_LM + " is not in this checkout"
-            + " (give --lm-init DIR, or --no-lm-init)", 1));
+    Path lm = fromScratch || noLmInit ? null : lmInit != null ? lmInit
+        : ProjectHome.file(SHIPPED_LM + "/config.json").map(Path::getParent).orElseThrow(() -> new CliExit(
+            "the pretrained language model " + SHIPPED_LM + " is not in this checkout (give --lm-init DIR, or"
+            + " --no-lm-init)", 1));
     if (lm != null && !Files.isRegularFile(lm.resolve("config.json"))) {
       throw new CliExit("no pretrained language model in " + lm + " (config.json and model.safetensors expected)", 1);
     }

@@ -182,9 +182,9 @@ public final class TrainCommand implements Callable<Integer> {
           + " (the tiny preset's stand-in for M3D-CLIP's pretrained encoder; see docs/demo.md).")
   Path visionInit;
 
-  @Option(names = "--llm", paramLabel = "HF_DIR", description = "Pretrained language model: a Hugging Face Llama directory (the paper preset's"
-      + " Asclepius-Llama3-8B), or a Scribe3D run's model directory (with --model-config RUN/model/config.json, which"
-      + " keeps its restricted vocabulary).")
+  @Option(names = "--llm", paramLabel = "DIR", description = "Pretrained language model: a Hugging Face Llama directory"
+      + " (the paper preset's Asclepius-Llama3-8B), or a Scribe3D run's model directory, e.g. models/tiny-lm (the tiny"
+      + " preset's vocabulary then also holds that model's tokens).")
   Path llm;
 
   @Option(names = "--dtype", defaultValue = "float32", paramLabel = "float32|float16",

@@ -613,7 +613,9 @@ public final class MultimodalModel extends Module {
           at[i] = ourVocab.toCompact(theirIds[i]);
         }
         NDArray value = p.array().duplicate();
-        value.set(new NDIndex("{}", p.array().getManager().create(at)), rows);
+        try (NDArray index = p.array().getManager().create(at)) {
+          value.set(new NDIndex("{}", index), rows);
+        }
         rows.close();
         p.replace(value);
         loaded.add(name);
@@ -622,12 +624,16 @@ public final class MultimodalModel extends Module {
     }
   }
 
-  /** BOS then the EOS ids of a config's language model, as tokenizer ids (not restricted-vocabulary rows). */
+  /**
+   * BOS then the EOS ids of a config's language model, as tokenizer ids: with a restricted vocabulary the presets
+   * give them as its rows (an id outside its rows is taken as a tokenizer id already).
+   */
   private static List<Long> specialTokens(MultimodalConfig c) {
     List<Long> out = new ArrayList<>();
     out.add((long) c.llm().bosTokenId());
     c.llm().eosTokenIds().forEach(id -> out.add((long) id));
-    return c.vocab() == null ? out : out.stream().map(c.vocab()::toOriginal).toList();
+    VocabMap v = c.vocab();
+    return v == null ? out : out.stream().map(id -> id >= 0 && id < v.size() ? v.toOriginal(id) : id).toList();
   }
 
   private static void check(List<String> diff, String field, Object theirs, Object ours) {
