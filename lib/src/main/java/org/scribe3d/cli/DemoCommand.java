@@ -21,6 +21,7 @@ import org.scribe3d.data.ProjectHome;
 import org.scribe3d.data.Split;
 import org.scribe3d.eval.Predictions;
 import org.scribe3d.model.ModelPresets;
+import org.scribe3d.model.multimodal.MultimodalModel;
 import org.scribe3d.report.RunReport;
 import org.scribe3d.volume.Pipeline;
 import picocli.CommandLine.Command;
@@ -179,10 +180,10 @@ public final class DemoCommand implements Callable<Integer> {
       throw new CliExit("--lm-init excludes --no-lm-init and --from-scratch", 2);
     }
     Path lm = fromScratch || noLmInit ? null : lmInit != null ? lmInit
-        : ProjectHome.file(SHIPPED_LM + "/config.json").map(Path::getParent).orElseThrow(() -> new CliExit(
+        : ProjectHome.file(SHIPPED_LM + "/" + MultimodalModel.CONFIG_FILE).map(Path::getParent).orElseThrow(() -> new CliExit(
             "the pretrained language model " + SHIPPED_LM + " is not in this checkout (give --lm-init DIR, or"
             + " --no-lm-init)", 1));
-    if (lm != null && !Files.isRegularFile(lm.resolve("config.json"))) {
+    if (lm != null && !Files.isRegularFile(lm.resolve(MultimodalModel.CONFIG_FILE))) {
       throw new CliExit("no pretrained language model in " + lm + " (config.json and model.safetensors expected)", 1);
     }
     PrintWriter o = spec.commandLine().getOut();

@@ -674,7 +674,6 @@ public final class TrainRun {
     return gt;
   }
 
-  /** The report-derived finding labels of each case's image (see {@link FindingLabels}). */
   /** Each case's positive findings, as the finding extractor reads them from its reports. */
   static Map<Path, List<org.scribe3d.data.Finding>> findings(List<Case> cases) {
     Map<Path, List<org.scribe3d.data.Finding>> out = new LinkedHashMap<>();
@@ -684,6 +683,7 @@ public final class TrainRun {
     return out;
   }
 
+  /** The report-derived finding labels of each case's image (see {@link FindingLabels}). */
   static Map<Path, List<String>> findingLabels(List<Case> cases) {
     Map<Path, List<String>> out = new LinkedHashMap<>();
     for (Case c : cases) {

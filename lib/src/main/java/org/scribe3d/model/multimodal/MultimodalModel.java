@@ -538,18 +538,21 @@ public final class MultimodalModel extends Module {
 
   /**
    * The config of a Scribe3D model directory ({@link #save}), or null when {@code dir} holds another kind of
-   * config.json (a Hugging Face one) or none.
+   * config.json (a Hugging Face one), an unreadable one or none (LlamaConfig.load then says what is wrong). A
+   * config that says it is Scribe3D's is loaded as one, so that its own errors are the ones reported.
    */
   public static MultimodalConfig scribe3dConfig(Path dir) {
     Path file = dir.resolve(CONFIG_FILE);
+    boolean ours;
     try {
       com.google.gson.JsonElement el = com.google.gson.JsonParser.parseString(Files.readString(file));
-      boolean ours = el.isJsonObject() && el.getAsJsonObject().has("format")
+      ours = el.isJsonObject() && el.getAsJsonObject().has("format")
+          && el.getAsJsonObject().get("format").isJsonPrimitive()
           && "scribe3d-multimodal".equals(el.getAsJsonObject().get("format").getAsString());
-      return ours ? MultimodalConfig.load(file) : null;
     } catch (IOException | RuntimeException e) {
-      return null; // LlamaConfig.load reports what is wrong with it
+      return null;
     }
+    return ours ? MultimodalConfig.load(file) : null;
   }
 
   /**

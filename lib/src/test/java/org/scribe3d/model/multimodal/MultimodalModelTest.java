@@ -13,6 +13,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -348,7 +349,7 @@ class MultimodalModelTest {
    * a token of the trained model is refused.
    */
   @Test
-  void languageModelLoadsFromAScribe3dModelDirectory() {
+  void languageModelLoadsFromAScribe3dModelDirectory() throws Exception {
     Path dir = tmp.resolve("lm");
     VocabMap vocab = VocabMap.of(List.of(128000L, 128001L, 128002L, 13L, 791L, 4321L, 220L, 128009L));
     LlamaConfig llm = LlamaConfig.of(32, 64, 2, 4, 2, vocab.size(), false).withInitializerRange(0.2);
@@ -392,6 +393,12 @@ class MultimodalModelTest {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> wrongVocab.loadLanguageModel(dir));
       assertTrue(e.getMessage().contains("1 of its 8 tokens are not in the model's restricted vocabulary"),
           e.getMessage());
+      // a broken Scribe3D config is reported as one, not as a Hugging Face config missing its fields
+      Path broken = tmp.resolve("broken");
+      Files.createDirectories(broken);
+      Files.writeString(broken.resolve("config.json"), "{\"format\": \"scribe3d-multimodal\", \"name\": \"v\"}");
+      IllegalArgumentException b = assertThrows(IllegalArgumentException.class, () -> fresh.loadLanguageModel(broken));
+      assertTrue(!b.getMessage().contains("hidden_size") && b.getMessage().contains("broken"), b.getMessage());
     }
   }
 
