@@ -373,9 +373,11 @@ public final class TrainRun {
           JsonObject hintFile = FindingHints.toJson(cfg.findingLabels(), hinted.thresholds());
           AtomicFiles.writeString(o.out.resolve(HINTS_FILE), hintFile + "\n");
           console.printf(Locale.ROOT, "finding hints: the head's diagnosis in front of every prompt, %d scans (%.1f s);"
-              + " types it may name (those it calls with F1 >= %.1f at %.1f on the training scans): %s; with their"
+              + " types it may name (those it calls right >= %.0f%% of the time (and >= %d times) at %.1f on the training"
+              + " scans): %s; with their"
               + " severity (the head's grade right on >= %.0f%% of them): %s; e.g. \"%s\"%n",
-              hinted.scans(), (System.nanoTime() - h0) / 1e9, FindingHints.MIN_F1, FindingHint.THRESHOLD,
+              hinted.scans(), (System.nanoTime() - h0) / 1e9, 100 * FindingHints.MIN_PRECISION,
+              FindingHints.MIN_RIGHT_CALLS, FindingHint.THRESHOLD,
               named(hintFile, "type:"), 100 * FindingHints.MIN_SEVERITY_ACCURACY, named(hintFile, "severity:"),
               hinted.example());
           if (hinted.trueHints() > 0) {

@@ -40,6 +40,12 @@ class DemoCommandTest {
     assertTrue(s.get("vision_init").getAsString().endsWith(DemoCommand.SHIPPED_ENCODER), s.get("vision_init").toString());
     assertTrue(s.get("lm_init").getAsString().endsWith(DemoCommand.SHIPPED_LM), s.get("lm_init").toString());
     assertTrue(Files.readString(out.resolve("run/run-options.json")).contains("\"freeze_vision\":true"));
+    // the pretrained language model is fine-tuned at the lower rate, both runs alike
+    for (String run : new String[] {"run", "blind"}) {
+      JsonObject train = JsonParser.parseString(Files.readString(out.resolve(run + "/train-config.json")))
+          .getAsJsonObject().getAsJsonObject("train");
+      assertEquals(DemoCommand.LR_PRETRAINED_LM, train.get("lr").getAsDouble(), 0.0, run);
+    }
     assertTrue(org.scribe3d.model.multimodal.MultimodalConfig.load(out.resolve("run/model/config.json"))
         .standardizeTokens());
     assertTrue(Files.exists(out.resolve("blind/eval/eval.json")));
@@ -60,7 +66,8 @@ class DemoCommandTest {
   void badArgumentsAreOneErrorLine(@TempDir Path dir) {
     String[][] bad = {{"--cases", "0"}, {"--vision-init", dir.resolve("none.safetensors").toString()},
         {"--from-scratch", "--vision-init", dir.resolve("none.safetensors").toString()}, {"--true-hints", "1.5"},
-        {"--lm-init", dir.resolve("no-lm").toString()}, {"--no-lm-init", "--lm-init", dir.toString()}};
+        {"--lm-init", dir.resolve("no-lm").toString()}, {"--no-lm-init", "--lm-init", dir.toString()},
+        {"--lr", "0"}};
     for (String[] b : bad) {
       java.util.List<String> a = new java.util.ArrayList<>(java.util.List.of("demo", "--out", dir.resolve("d").toString()));
       a.addAll(java.util.List.of(b));
