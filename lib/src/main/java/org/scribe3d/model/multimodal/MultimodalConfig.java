@@ -219,9 +219,19 @@ public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaCon
 
   private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
+  /** The {@code format} field's value that marks a Scribe3D multimodal config (a Hugging Face config has none). */
+  public static final String FORMAT = "scribe3d-multimodal";
+
+  /** Whether {@code json} says it is a Scribe3D multimodal config (its other fields unchecked). */
+  public static boolean declaresFormat(com.google.gson.JsonElement json) {
+    return json != null && json.isJsonObject() && json.getAsJsonObject().has("format")
+        && json.getAsJsonObject().get("format").isJsonPrimitive()
+        && FORMAT.equals(json.getAsJsonObject().get("format").getAsString());
+  }
+
   public JsonObject toJson() {
     JsonObject o = new JsonObject();
-    o.addProperty("format", "scribe3d-multimodal");
+    o.addProperty("format", FORMAT);
     o.addProperty("name", name);
     o.add("vision", GSON.toJsonTree(vision));
     JsonObject proj = new JsonObject();
@@ -275,8 +285,8 @@ public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaCon
     String field = "";
     try {
       field = "format";
-      if (!o.has("format") || !o.get("format").getAsString().equals("scribe3d-multimodal")) {
-        throw new IllegalArgumentException("not a Scribe3D multimodal config (format != scribe3d-multimodal)");
+      if (!declaresFormat(o)) {
+        throw new IllegalArgumentException("not a Scribe3D multimodal config (format != " + FORMAT + ")");
       }
       field = "vision";
       ViTConfig v = GSON.fromJson(req(o, "vision"), ViTConfig.class);

@@ -545,10 +545,7 @@ public final class MultimodalModel extends Module {
     Path file = dir.resolve(CONFIG_FILE);
     boolean ours;
     try {
-      com.google.gson.JsonElement el = com.google.gson.JsonParser.parseString(Files.readString(file));
-      ours = el.isJsonObject() && el.getAsJsonObject().has("format")
-          && el.getAsJsonObject().get("format").isJsonPrimitive()
-          && "scribe3d-multimodal".equals(el.getAsJsonObject().get("format").getAsString());
+      ours = MultimodalConfig.declaresFormat(com.google.gson.JsonParser.parseString(Files.readString(file)));
     } catch (IOException | RuntimeException e) {
       return null;
     }
@@ -603,25 +600,26 @@ public final class MultimodalModel extends Module {
       if (!remap) {
         return r;
       }
+      // their row i is our row at[i], for the embedding and the head alike
+      long[] theirIds = theirVocab.originalIds();
+      long[] at = new long[theirIds.length];
+      for (int i = 0; i < theirIds.length; i++) {
+        at[i] = ourVocab.toCompact(theirIds[i]);
+      }
       List<String> loaded = new ArrayList<>(r.loaded());
-      for (String name : rowTensors) {
-        if (!src.contains(prefix + name)) {
-          continue; // a tied head
-        }
-        org.scribe3d.model.nn.Param p = llm.namedParameters().get(name);
-        NDArray rows = src.load(prefix + name, p.array().getManager(), p.array().getDataType());
-        long[] theirIds = theirVocab.originalIds();
-        long[] at = new long[theirIds.length];
-        for (int i = 0; i < theirIds.length; i++) {
-          at[i] = ourVocab.toCompact(theirIds[i]);
-        }
-        NDArray value = p.array().duplicate();
-        try (NDArray index = p.array().getManager().create(at)) {
+      try (NDManager m = llm.namedParameters().values().iterator().next().array().getManager().newSubManager()) {
+        NDArray index = m.create(at);
+        for (String name : rowTensors) {
+          if (!src.contains(prefix + name)) {
+            continue; // a tied head
+          }
+          org.scribe3d.model.nn.Param p = llm.namedParameters().get(name);
+          NDArray rows = src.load(prefix + name, m, p.array().getDataType());
+          NDArray value = p.array().duplicate();
           value.set(new NDIndex("{}", index), rows);
+          p.replace(value);
+          loaded.add(name);
         }
-        rows.close();
-        p.replace(value);
-        loaded.add(name);
       }
       return new ModuleLoader.Report(List.copyOf(loaded), r.ignored(), List.of());
     }
