@@ -9,6 +9,20 @@ import java.util.zip.ZipException;
 final class ErrorMessages {
   private ErrorMessages() {}
 
+  /** The flags that set a recipe key directly; any other key is set with --set KEY=VALUE. */
+  private static final java.util.Map<String, String> FLAG_OF_KEY = java.util.Map.of("optim.epochs", "--epochs",
+      "optim.batch", "--batch", "optim.lr", "--lr", "optim.seed", "--seed", "data.cache", "--cache");
+
+  /** A recipe error worded for the command line: the flag when a flag sets that key, else the key. */
+  static String recipe(org.scribe3d.recipe.RecipeException e) {
+    String flag = FLAG_OF_KEY.get(e.key());
+    String msg = describe(e);
+    if (e.key().equals("recipe") || e.key().equals("set")) {
+      return (e.key().equals("set") ? "--set " : "--recipe ") + msg.substring(e.key().length() + 2);
+    }
+    return flag != null ? flag + " (" + e.key() + ")" + msg.substring(e.key().length()) : "recipe key " + msg;
+  }
+
   static String describe(Throwable e) {
     if (e instanceof NoSuchFileException n) {
       return "no such file: " + n.getFile();

@@ -86,9 +86,8 @@ public final class ModelInfoCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "  vision    ViT3D input %dx%dx%dx%d, patch %dx%dx%d (%d patches), hidden %d, %d layers,"
           + " %d heads, MLP %d%n", v.channels(), v.depth(), v.height(), v.width(), v.patchD(), v.patchH(), v.patchW(),
           v.numPatches(), v.hidden(), v.layers(), v.heads(), v.mlpDim());
-      out.printf(Locale.ROOT, "  projector spp pool %d -> %d image tokens, %d -> %d%s%n", c.pool(), c.imageTokens(),
-          v.hidden(), l.hiddenSize(), c.findingToken() ? " (the last: the finding head's "
-              + c.findingLabels().size() + " label probabilities, --finding-token)" : "");
+      out.printf(Locale.ROOT, "  projector spp pool %d -> %d image tokens, %d -> %d%n", c.pool(), c.imageTokens(),
+          v.hidden(), l.hiddenSize());
       out.printf(Locale.ROOT, "  llm       Llama hidden %d, %d layers, %d heads / %d KV, MLP %d, vocab %d%s, %s head%n",
           l.hiddenSize(), l.numHiddenLayers(), l.numAttentionHeads(), l.numKeyValueHeads(), l.intermediateSize(),
           l.vocabSize(), c.vocab() != null ? " (restricted)" : "", l.tieWordEmbeddings() ? "tied" : "untied");

@@ -46,7 +46,9 @@ import org.scribe3d.prompt.PromptBuilder;
 import org.scribe3d.prompt.TextTokenizer;
 import org.scribe3d.prompt.VocabMap;
 import org.scribe3d.train.FindingHints;
-import org.scribe3d.train.TrainRun;
+import org.scribe3d.recipe.Recipe;
+import org.scribe3d.run.RunDirectory;
+import com.google.gson.JsonElement;
 import org.scribe3d.train.VolumeCache;
 import org.scribe3d.volume.Pipeline;
 import org.scribe3d.volume.Volume;
@@ -241,7 +243,7 @@ public final class RunPredictor implements AutoCloseable {
   private final VolumeCache cache;
   /** The average training scan's image embeddings [K, H] when contrasting, else null (computed once at open). */
   private final NDArray averageScan;
-  /** Whether prompts carry the finding head's hint ({@link TrainRun#HINTS_FILE}), as in the run's training. */
+  /** Whether prompts carry the finding head's hint (the run's finding-hints file), as in the run's training. */
   private final boolean hints;
   /** Per head label, the probability at which the hint names its type (NaN: never), from the hints file. */
   private final double[] hintThresholds;
@@ -258,7 +260,8 @@ public final class RunPredictor implements AutoCloseable {
     if (!Files.isDirectory(run)) {
       throw new IllegalArgumentException("run directory " + run + " does not exist");
     }
-    Path modelDir = run.resolve(TrainRun.MODEL_DIR);
+    RunDirectory rd = RunDirectory.of(run);
+    Path modelDir = rd.model();
     if (!Files.isRegularFile(modelDir.resolve(MultimodalModel.CONFIG_FILE))
         || !Files.isRegularFile(modelDir.resolve(MultimodalModel.WEIGHTS_FILE))) {
       throw new IllegalArgumentException(run + " has no trained model (" + modelDir + "/" + MultimodalModel.CONFIG_FILE
@@ -266,28 +269,23 @@ public final class RunPredictor implements AutoCloseable {
     }
     MultimodalConfig cfg = MultimodalConfig.load(modelDir.resolve(MultimodalModel.CONFIG_FILE));
     this.dhw = new int[] {cfg.vision().depth(), cfg.vision().height(), cfg.vision().width()};
-    Path pipeFile = run.resolve(TrainRun.PIPELINE_FILE);
-    if (Files.isRegularFile(pipeFile)) {
-      Pipeline p;
-      try {
-        p = Pipeline.load(pipeFile);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(e.getMessage().startsWith(pipeFile.toString()) ? e.getMessage()
-            : pipeFile + ": " + e.getMessage(), e);
-      }
-      this.pipeline = deterministic(p);
+    Recipe recipe = Files.isRegularFile(rd.recipe()) ? rd.readRecipe() : null;
+    JsonElement recorded = recipe == null ? null : recipe.data.pipeline;
+    if (recorded != null && (recorded.isJsonObject() || recorded.isJsonArray())) {
+      this.pipeline = deterministic(Pipeline.parse(recorded.toString(), rd.recipe() + " data.pipeline"));
       this.pipelineRecorded = true;
     } else {
       this.pipeline = Pipeline.defaults(dhw, null, true, true);
       this.pipelineRecorded = false;
-      o.log.println("note: " + run + " has no " + TrainRun.PIPELINE_FILE + " (trained before it was recorded):"
-          + " preprocessing with the defaults (reorient, normalize, crop foreground, resize to " + fmt(dhw) + ")");
+      o.log.println("note: " + run + " records no preprocessing pipeline (" + rd.recipe().getFileName()
+          + " data.pipeline): preprocessing with the defaults (reorient, normalize, crop foreground, resize to "
+          + fmt(dhw) + ")");
     }
-    checkSize(pipeline, dhw, pipelineRecorded ? pipeFile.toString() : "default pipeline");
-    boolean blindRun = Files.isRegularFile(run.resolve(TrainRun.BLIND_FILE));
+    checkSize(pipeline, dhw, pipelineRecorded ? rd.recipe() + " data.pipeline" : "default pipeline");
+    boolean blindRun = recipe != null && recipe.image.blind;
     if (blindRun) {
-      o.log.println("note: " + run + " is a blind-control run (" + TrainRun.BLIND_FILE + "): image embeddings are"
-          + " zeroed, as in its training");
+      o.log.println("note: " + run + " is a blind-control run (" + rd.recipe().getFileName() + " image.blind): image"
+          + " embeddings are zeroed, as in its training");
     }
     this.cache = o.cacheDir == null ? null : new VolumeCache(o.cacheDir, pipeline.toJson(), this::preprocessUncached);
     NDManager m = NDManager.newBaseManager(); // loads the engine (its native library) first
@@ -320,11 +318,11 @@ public final class RunPredictor implements AutoCloseable {
       }
     }
     this.averageScan = average;
-    Path hintFile = run.resolve(TrainRun.HINTS_FILE);
+    Path hintFile = rd.findingHints();
     this.hints = Files.isRegularFile(hintFile) && !model.isBlind();
     if (hints && !model.hasFindingHead()) {
       close();
-      throw new IllegalArgumentException(run + " was trained with finding hints (" + TrainRun.HINTS_FILE
+      throw new IllegalArgumentException(run + " was trained with finding hints (" + hintFile.getFileName()
           + ") but its model has no finding head");
     }
     double[] th = null;

@@ -1,6 +1,10 @@
 package org.scribe3d.run;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import org.scribe3d.recipe.Recipe;
+import org.scribe3d.recipe.RecipeFiles;
 
 /**
  * A training run's directory and the one place its file names are spelled. A run holds its resolved recipe
@@ -82,5 +86,18 @@ public record RunDirectory(Path dir) {
   /** The scores {@code evaluate} writes, inside {@code evalDir}. */
   public static Path evalJson(Path evalDir) {
     return evalDir.resolve("eval.json");
+  }
+
+  /** The run's resolved recipe; a directory without one is not a Scribe3D training run. */
+  public Recipe readRecipe() throws IOException {
+    if (!Files.isRegularFile(recipe())) {
+      throw new IllegalArgumentException(dir + " has no recipe.json: not a run that scribe3d train wrote");
+    }
+    return RecipeFiles.read(recipe());
+  }
+
+  /** Whether the run is a blind control (image embeddings zeroed in training, so in generation too). */
+  public boolean isBlind() throws IOException {
+    return Files.isRegularFile(recipe()) && readRecipe().image.blind;
   }
 }

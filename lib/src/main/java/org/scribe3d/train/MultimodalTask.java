@@ -28,15 +28,11 @@ public final class MultimodalTask implements BatchSource<MultimodalTask.Batch>, 
    * A micro-batch: the distinct images U×D×H×W (W fastest), which image each example uses, and the
    * tokenised examples (original token ids). Examples of the same scan in one micro-batch share one
    * image (and one augmentation draw, that of the first of them), so the vision encoder runs once per
-   * scan, not once per question. {@code tokenNoise}: Gaussian noise per distinct image for its encoder
-   * tokens (U·N·C; {@link #withTokenNoise}), drawn from the same random source, or null. {@code imageKeep}:
-   * 1 or 0 per distinct image (0: its image embeddings are zeroed for this step, {@link
-   * #withImageDropout}), or null when every image is kept.
+   * scan, not once per question. {@code findingTargets}: the finding head's targets per distinct image, or null.
    */
-  public record Batch(float[] images, int[] imageOf, List<PromptExample> examples, float[] findingTargets,
-      float[] tokenNoise, float[] imageKeep) {
+  public record Batch(float[] images, int[] imageOf, List<PromptExample> examples, float[] findingTargets) {
     public Batch(float[] images, int[] imageOf, List<PromptExample> examples) {
-      this(images, imageOf, examples, null, null, null);
+      this(images, imageOf, examples, null);
     }
 
     public int distinctImages() {
@@ -53,9 +49,6 @@ public final class MultimodalTask implements BatchSource<MultimodalTask.Batch>, 
   private final int[] dhw;
   private Map<Path, float[]> findingTargets;
   private double findingWeight;
-  private double tokenNoise;
-  private int tokenElements;
-  private double imageDropout;
   private boolean packed;
 
   /**
@@ -131,21 +124,6 @@ public final class MultimodalTask implements BatchSource<MultimodalTask.Batch>, 
       imageOf[i] = k;
       ex.add(encoded.get(samples[i]));
     }
-    float[] noise = augment && tokenNoise > 0 ? new float[distinct.size() * tokenElements] : null;
-    float[] keep = augment && imageDropout > 0 ? new float[distinct.size()] : null;
-    for (int i = 0, k = 0; i < samples.length && (noise != null || keep != null); i++) {
-      if (imageOf[i] == k) { // the first sample of each distinct image draws for it, after its augmentation
-        if (noise != null) {
-          for (int j = k * tokenElements, end = j + tokenElements; j < end; j++) {
-            noise[j] = (float) (tokenNoise * rngs[i].nextGaussian());
-          }
-        }
-        if (keep != null) {
-          keep[k] = rngs[i].nextDouble() < imageDropout ? 0f : 1f;
-        }
-        k++;
-      }
-    }
     float[] images = new float[distinct.size() * vox];
     for (int k = 0; k < distinct.size(); k++) {
       System.arraycopy(distinct.get(k), 0, images, k * vox, vox);
@@ -159,40 +137,7 @@ public final class MultimodalTask implements BatchSource<MultimodalTask.Batch>, 
         System.arraycopy(findingTargets.get(image), 0, targets, k++ * labels, labels);
       }
     }
-    return new Batch(images, imageOf, ex, targets, noise, keep);
-  }
-
-  /**
-   * Adds Gaussian noise of standard deviation {@code sigma} to every element of the projector's
-   * standardised encoder tokens in training ({@code train --token-noise}), meant to stop the language
-   * model from learning each scan's answers from its tokens' individual detail (with 192 training scans:
-   * VQA 0.83 on them, 0.52 held out); at σ = 1 it did not change held-out VQA (docs/demo.md, session 8).
-   * Drawn in the loader from the sample's random source (deterministic, resumable); only when augmenting.
-   *
-   * @param elements encoder tokens × channels per image
-   */
-  public MultimodalTask withTokenNoise(double sigma, int elements) {
-    if (!(sigma >= 0) || !Double.isFinite(sigma)) {
-      throw new IllegalArgumentException("token noise must be a finite number ≥ 0, got " + sigma);
-    }
-    this.tokenNoise = sigma;
-    this.tokenElements = elements;
-    return this;
-  }
-
-  /**
-   * Zeroes a training scan's image embeddings with probability {@code p} per step (modality dropout; the
-   * blind control's input for that step), drawn in the loader from the sample's random source after its
-   * augmentation and token noise; only when augmenting. The language model then also learns the
-   * answers' priors without the image and has to learn when the image changes them — session 8's model
-   * answered questions about findings it cannot see worse than its blind control.
-   */
-  public MultimodalTask withImageDropout(double p) {
-    if (!(p >= 0 && p < 1)) {
-      throw new IllegalArgumentException("image dropout must be in [0, 1), got " + p);
-    }
-    this.imageDropout = p;
-    return this;
+    return new Batch(images, imageOf, ex, targets);
   }
 
   /**
@@ -245,17 +190,8 @@ public final class MultimodalTask implements BatchSource<MultimodalTask.Batch>, 
     MultimodalModel mm = (MultimodalModel) model;
     int u = b.distinctImages();
     NDArray images = Tensors.owned(manager.create(b.images(), new Shape(u, 1, dhw[0], dhw[1], dhw[2])));
-    NDArray noise = null;
-    if (b.tokenNoise() != null && !mm.isBlind()) {
-      long elements = b.tokenNoise().length / u;
-      long channels = mm.config().vision().hidden();
-      noise = manager.create(b.tokenNoise(), new Shape(u, elements / channels, channels));
-    }
-    MultimodalModel.ImageFeatures f = mm.encodeImages(images, u, manager, noise);
+    MultimodalModel.ImageFeatures f = mm.encodeImages(images, u, manager);
     NDArray img = f.embeddings(); // [U, K, H]
-    if (b.imageKeep() != null) {
-      img = img.mul(manager.create(b.imageKeep(), new Shape(u, 1, 1)).toType(img.getDataType(), false));
-    }
     NDArray loss = packed ? packedTextLoss(mm, b, img, manager) : paddedTextLoss(mm, b, img, manager);
     if (findingWeight > 0 && b.findingTargets() != null && !mm.isBlind()) {
       long labels = b.findingTargets().length / u;

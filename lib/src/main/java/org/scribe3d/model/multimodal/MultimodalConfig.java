@@ -37,31 +37,20 @@ import org.scribe3d.prompt.VocabMap;
  *     an encoder without pretraining; see {@code text.FindingLabels}), or null for no head
  * @param standardizeTokens whether the projector standardises the encoder's tokens against training-scan
  *     statistics before pooling ({@link ProjectorConfig#standardize()}; not in M3D)
- * @param findingToken whether one more image embedding follows the projector's: the finding head's label
- *     probabilities through a linear layer (a diagnosis token, as PromptMRG's classification-guided prompts;
- *     not in M3D); needs {@code findingLabels}, and {@code imageTokens} counts it
  * @param denseLabels the finding-head labels a second, per-token head ({@code finding_dense}) predicts for every
  *     encoder token, trained where a finding's place in the image is known (phantom boxes); the image-level
  *     probability of such a label is its most confident token's. Null = no dense head. Not in M3D.
  */
 public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaConfig llm, LoraConfig lora,
     int imageTokens, long imageTokenId, int maxLength, VocabMap vocab, List<String> findingLabels,
-    boolean standardizeTokens, boolean findingToken, List<String> denseLabels) {
+    boolean standardizeTokens, List<String> denseLabels) {
 
   /** A config without a dense finding head. */
   public MultimodalConfig(String name, ViTConfig vision, int pool, LlamaConfig llm, LoraConfig lora,
       int imageTokens, long imageTokenId, int maxLength, VocabMap vocab, List<String> findingLabels,
-      boolean standardizeTokens, boolean findingToken) {
-    this(name, vision, pool, llm, lora, imageTokens, imageTokenId, maxLength, vocab, findingLabels, standardizeTokens,
-        findingToken, null);
-  }
-
-  /** A config without a finding token. */
-  public MultimodalConfig(String name, ViTConfig vision, int pool, LlamaConfig llm, LoraConfig lora,
-      int imageTokens, long imageTokenId, int maxLength, VocabMap vocab, List<String> findingLabels,
       boolean standardizeTokens) {
     this(name, vision, pool, llm, lora, imageTokens, imageTokenId, maxLength, vocab, findingLabels, standardizeTokens,
-        false);
+        null);
   }
 
   /** A config whose projector does not standardise its tokens (M3D's). */
@@ -82,13 +71,10 @@ public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaCon
   public MultimodalConfig {
     ProjectorConfig p = new ProjectorConfig(vision.hidden(), llm.hiddenSize(), vision.gridD(), vision.gridH(),
         vision.gridW(), pool);
-    if (p.tokensOut() + (findingToken ? 1 : 0) != imageTokens) {
+    if (p.tokensOut() != imageTokens) {
       throw new IllegalArgumentException("invalid model config: image_tokens is " + imageTokens + " but the projector"
           + " pools the " + vision.gridD() + "x" + vision.gridH() + "x" + vision.gridW() + " patch grid by " + pool
-          + " to " + p.tokensOut() + " tokens" + (findingToken ? " (+ 1 finding token)" : ""));
-    }
-    if (findingToken && findingLabels == null) {
-      throw new IllegalArgumentException("invalid model config: the finding token needs a finding head");
+          + " to " + p.tokensOut() + " tokens");
     }
     if (vocab != null && vocab.size() != llm.vocabSize()) {
       throw new IllegalArgumentException("invalid model config: the restricted vocabulary has " + vocab.size()
@@ -129,43 +115,35 @@ public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaCon
 
   public MultimodalConfig withLora(LoraConfig l) {
     return new MultimodalConfig(name, vision, pool, llm, l, imageTokens, imageTokenId, maxLength, vocab, findingLabels,
-        standardizeTokens, findingToken, denseLabels);
+        standardizeTokens, denseLabels);
   }
 
   public MultimodalConfig withName(String n) {
     return new MultimodalConfig(n, vision, pool, llm, lora, imageTokens, imageTokenId, maxLength, vocab, findingLabels,
-        standardizeTokens, findingToken, denseLabels);
+        standardizeTokens, denseLabels);
   }
 
   /**
-   * This config with an auxiliary finding head over {@code labels} (null = without one, and no finding token or
-   * dense head; a dense head keeps the labels the new head still has).
+   * This config with an auxiliary finding head over {@code labels} (null = without one, and no dense head; a dense
+   * head keeps the labels the new head still has).
    */
   public MultimodalConfig withFindingHead(List<String> labels) {
-    boolean token = findingToken && labels != null;
     List<String> dense = denseLabels == null || labels == null ? null
         : denseLabels.stream().filter(labels::contains).toList();
-    return new MultimodalConfig(name, vision, pool, llm, lora, imageTokens - (findingToken && !token ? 1 : 0),
-        imageTokenId, maxLength, vocab, labels, standardizeTokens, token, dense == null || dense.isEmpty() ? null
-        : dense);
+    return new MultimodalConfig(name, vision, pool, llm, lora, imageTokens, imageTokenId, maxLength, vocab, labels,
+        standardizeTokens, dense == null || dense.isEmpty() ? null : dense);
   }
 
   /** This config with a dense (per-token) finding head over {@code labels} ⊆ the finding head's; null = none. */
   public MultimodalConfig withDenseLabels(List<String> labels) {
     return new MultimodalConfig(name, vision, pool, llm, lora, imageTokens, imageTokenId, maxLength, vocab,
-        findingLabels, standardizeTokens, findingToken, labels);
-  }
-
-  /** This config with the finding token on or off (image tokens adjusted; on needs a finding head). */
-  public MultimodalConfig withFindingToken(boolean on) {
-    return new MultimodalConfig(name, vision, pool, llm, lora, imageTokens + (on ? 1 : 0) - (findingToken ? 1 : 0),
-        imageTokenId, maxLength, vocab, findingLabels, standardizeTokens, on, denseLabels);
+        findingLabels, standardizeTokens, labels);
   }
 
   /** This config with the projector's token standardisation on or off. */
   public MultimodalConfig withTokenStandardization(boolean on) {
     return new MultimodalConfig(name, vision, pool, llm, lora, imageTokens, imageTokenId, maxLength, vocab,
-        findingLabels, on, findingToken, denseLabels);
+        findingLabels, on, denseLabels);
   }
 
   /**
@@ -176,7 +154,6 @@ public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaCon
     long v = vision.parameterCount();
     long p = projector().parameterCount()
         + (findingLabels == null ? 0 : (long) (vision.hidden() + 1) * findingLabels.size())
-        + (findingToken ? (long) (findingLabels.size() + 1) * llm.hiddenSize() : 0)
         + (denseLabels == null ? 0 : (long) (vision.hidden() + 1) * denseLabels.size());
     long l = llmParameterCount(llm);
     long a = lora == null ? 0 : loraParameterCount(llm, lora);
@@ -263,9 +240,6 @@ public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaCon
       JsonArray labels = new JsonArray();
       findingLabels.forEach(labels::add);
       head.add("labels", labels);
-      if (findingToken) {
-        head.addProperty("token", true);
-      }
       if (denseLabels != null) {
         JsonArray dense = new JsonArray();
         denseLabels.forEach(dense::add);
@@ -320,14 +294,16 @@ public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaCon
       field = "finding_head";
       List<String> labels = null;
       List<String> dense = null;
-      boolean token = false;
       if (o.has("finding_head") && !o.get("finding_head").isJsonNull()) {
         labels = new ArrayList<>();
         JsonObject head = o.getAsJsonObject("finding_head");
         for (JsonElement l : head.getAsJsonArray("labels")) {
           labels.add(l.getAsString());
         }
-        token = head.has("token") && head.get("token").getAsBoolean();
+        if (head.has("token") && head.get("token").getAsBoolean()) {
+          throw new IllegalArgumentException("the finding token (finding_head.token) is not supported: it was measured"
+              + " to give no gain (docs/experiments.md)");
+        }
         if (head.has("dense") && !head.get("dense").isJsonNull()) {
           dense = new ArrayList<>();
           for (JsonElement l : head.getAsJsonArray("dense")) {
@@ -337,7 +313,7 @@ public record MultimodalConfig(String name, ViTConfig vision, int pool, LlamaCon
       }
       field = "name";
       String name = o.has("name") ? o.get("name").getAsString() : "model";
-      return new MultimodalConfig(name, v, pool, llm, lora, k, img, max, vocab, labels, standardize, token, dense);
+      return new MultimodalConfig(name, v, pool, llm, lora, k, img, max, vocab, labels, standardize, dense);
     } catch (IllegalArgumentException | IllegalStateException | NullPointerException | UnsupportedOperationException
         | JsonParseException | ClassCastException e) {
       throw new IllegalArgumentException(source + ": field " + field + ": " + e.getMessage(), e);

@@ -65,7 +65,6 @@ public final class MultimodalModel extends Module {
   private final LlamaForCausalLM llm;
   private final LoraAdapters lora;
   private final Linear findingHead;
-  private final Linear findingToken;
   private final Linear findingDense;
   private final long imageTokenId;
   private boolean blind;
@@ -91,9 +90,6 @@ public final class MultimodalModel extends Module {
     this.lora = config.lora() == null ? null : LoraAdapters.attach(this.llm, config.lora(), manager, dtype, seed + 2);
     this.findingHead = config.findingLabels() == null ? null
         : child("finding_head", new Linear(manager, config.vision().hidden(), config.findingLabels().size(), true,
-            dtype));
-    this.findingToken = !config.findingToken() ? null
-        : child("finding_token", new Linear(manager, config.findingLabels().size(), config.llm().hiddenSize(), true,
             dtype));
     this.findingDense = config.denseLabels() == null ? null
         : child("finding_dense", new Linear(manager, config.vision().hidden(), config.denseLabels().size(), true,
@@ -249,14 +245,6 @@ public final class MultimodalModel extends Module {
    * blind: tokens null and embeddings zeros.
    */
   public ImageFeatures encodeImages(NDArray images, int batch, NDManager manager) {
-    return encodeImages(images, batch, manager, null);
-  }
-
-  /**
-   * As {@link #encodeImages(NDArray, int, NDManager)}, adding {@code tokenNoise} [B, N, C] (or null) to
-   * the projector's standardised tokens ({@link SpatialPoolingProjector#forward(NDArray, NDArray)}).
-   */
-  public ImageFeatures encodeImages(NDArray images, int batch, NDManager manager, NDArray tokenNoise) {
     if (blind) {
       return new ImageFeatures(null,
           manager.zeros(new Shape(batch, config.imageTokens(), config.llm().hiddenSize()), llm.dtype()));
@@ -268,22 +256,12 @@ public final class MultimodalModel extends Module {
       throw new IllegalArgumentException(images.getShape().get(0) + " images for a batch of " + batch + " prompts");
     }
     NDArray tokens = vision.forward(images);
-    return new ImageFeatures(tokens, embeddingsOfTokens(tokens, tokenNoise));
+    return new ImageFeatures(tokens, embeddingsOfTokens(tokens));
   }
 
-  /**
-   * The encoder's tokens [B, N, C] → image embeddings [B, K, llm hidden]: the projector's, then (with the
-   * finding token) the finding head's label probabilities through {@code finding_token} as one more
-   * embedding. The head reads the tokens as they are (it was trained so); noise (or null) goes to the
-   * projector only.
-   */
-  public NDArray embeddingsOfTokens(NDArray tokens, NDArray tokenNoise) {
-    NDArray e = projector.forward(tokens, tokenNoise);
-    if (findingToken == null) {
-      return e;
-    }
-    NDArray probs = ai.djl.nn.Activation.sigmoid(findingLogits(tokens).toType(e.getDataType(), false));
-    return NDArrays.concat(new NDList(e, findingToken.forward(probs).expandDims(1)), 1);
+  /** The encoder's tokens [B, N, C] → the projector's image embeddings [B, K, llm hidden]. */
+  public NDArray embeddingsOfTokens(NDArray tokens) {
+    return projector.forward(tokens);
   }
 
   /**
@@ -294,7 +272,7 @@ public final class MultimodalModel extends Module {
    * @throws IllegalStateException when the projector does not standardise (the mean tokens are not known)
    */
   public NDArray averageScanEmbeddings() {
-    return embeddingsOfTokens(projector.meanTokens(), null);
+    return embeddingsOfTokens(projector.meanTokens());
   }
 
   /** The finding head's linear layer (part of the pretrained image side), or null without a head. */
@@ -302,7 +280,7 @@ public final class MultimodalModel extends Module {
     return findingHead;
   }
 
-  /** Blind control: image embeddings replaced by zeros (issue 6's control run). */
+  /** Blind control: image embeddings replaced by zeros (what the language model learns without the image). */
   public void setBlind(boolean on) {
     this.blind = on;
   }

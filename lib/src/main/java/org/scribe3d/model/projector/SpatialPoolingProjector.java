@@ -62,24 +62,7 @@ public final class SpatialPoolingProjector extends Module {
 
   /** Patch tokens [B, N, inHidden] → image embeddings [B, tokensOut, outHidden]. */
   public NDArray forward(NDArray tokens) {
-    return forward(tokens, null);
-  }
-
-  /**
-   * As {@link #forward(NDArray)} with {@code noise} [B, N, inHidden] (or null) added to the standardised
-   * tokens before pooling: training-time regularisation (see {@code train --token-noise}), in units of the
-   * training scans' standard deviation per element.
-   */
-  public NDArray forward(NDArray tokens, NDArray noise) {
-    NDArray x = standardize(tokens);
-    if (noise != null) {
-      if (!noise.getShape().equals(tokens.getShape())) {
-        throw new IllegalArgumentException("token noise " + noise.getShape() + " does not match tokens "
-            + tokens.getShape());
-      }
-      x = x.add(noise.toType(x.getDataType(), false));
-    }
-    return projector.forward(pool(x, config));
+    return projector.forward(pool(standardize(tokens), config));
   }
 
   /**
