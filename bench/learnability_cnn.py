@@ -4,7 +4,7 @@
 A small 3D CNN (PyTorch, python3-torch) learns the 15 finding types of a phantom set as multi-label
 targets (from ground_truth.json), on the same input size as the tiny preset (32x128x128, reoriented
 to RAS, CT window, min-max; --size for other input sizes), and prints training and validation ROC AUC per epoch and per type.
-docs/demo.md uses it to separate "the Scribe3D model does not learn" from "the data does not
+docs/experiments.md uses it to separate "the Scribe3D model does not learn" from "the data does not
 support learning in this budget".
 
   /usr/bin/python3 bench/learnability_cnn.py runs/demo/data --seconds 120
@@ -149,9 +149,9 @@ class TinyViT(nn.Module):
             g = h.transpose(1, 2).reshape(b, c, *self.grid)
             k = self.projector_pool
             h = self.projector(nn.functional.avg_pool3d(g, k, k).flatten(2).transpose(1, 2))
-        if self.head_pool == "logits":  # max over per-token label scores (Scribe3D before session 5)
+        if self.head_pool == "logits":  # max over per-token label scores (compared in docs/experiments.md)
             return self.head(h).max(1).values
-        return self.head(h.max(1).values)  # max over tokens per channel, then the head (Scribe3D now)
+        return self.head(h.max(1).values)  # max over tokens per channel, then the head (as Scribe3D's finding head)
 
 
 def main():
