@@ -67,7 +67,7 @@ public final class ModelPresets {
    * transformer and the language model are unchanged (its blocks start as the identity, see ViT3D). It
    * is 1.7× faster per scan than the patch stem; its vision pretraining on 960 phantoms reaches the
    * CNN reference's finding-type AUC (0.70 with the head on the encoder's tokens and a constant 3e-4;
-   * docs/demo.md, "Session 6"); that encoder ships as models/tiny-encoder.safetensors and the demo starts
+   * docs/experiments.md); that encoder ships as models/tiny-encoder.safetensors and the demo starts
    * from it. The patch stem (M3D-CLIP's) stays the default of a run without an encoder file.
    */
   public static MultimodalConfig tiny(VocabMap vocab, String stem) {

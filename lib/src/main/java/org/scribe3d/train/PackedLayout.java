@@ -14,8 +14,8 @@ import org.scribe3d.prompt.PromptExample;
  * its scan's prefix and the earlier positions of its own example, as in its own padded row — and RoPE
  * positions continue from the prefix in every example, so each example's logits are those of the padded layout
  * (up to rounding). On the demo's batches (a scan's reports and questions, about 72 tokens each of which 33 are
- * the prefix, padded to the longest report) this computed about a third of the padded layout's positions before
- * hints (session 10); sharing each scan's hint too made the hinted demo's steps 1.2× faster (session 12).
+ * the prefix, padded to the longest report) this computes about a third of the padded layout's positions without
+ * hints; sharing each scan's hint too makes the hinted demo's steps 1.2× faster (docs/experiments.md).
  *
  * <p>The shift of the causal-LM loss pairs each position with the next one in the row; at the first token
  * after a prefix or an example, the next position belongs to another example, so the first token of every

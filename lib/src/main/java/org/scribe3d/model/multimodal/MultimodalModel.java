@@ -134,10 +134,10 @@ public final class MultimodalModel extends Module {
    * over per-token label scores: with the max over scores, the winning token at initialisation is the
    * same background token in every scan, only it receives gradient, and the head settles on the label
    * prior without the encoder learning anything (a PyTorch twin of the conv stem alone sat at validation
-   * AUC 0.50 that way and reached 0.73 with this order; docs/demo.md, session 5). The head reads the
+   * AUC 0.50 that way and reached 0.73 with this order; docs/experiments.md). The head reads the
    * encoder, not the projector's output: behind the projector's 2×2×2 average pool and MLP the same
    * twin did not learn (train AUC 0.54 at epoch 7 against 0.67 straight from the tokens; with the MLP
-   * but no pool 0.68 — the average pool hides the findings; docs/demo.md, session 6).
+   * but no pool 0.68 — the average pool hides the findings; docs/experiments.md).
    */
   public NDArray findingLogits(NDArray visionTokens) {
     if (findingHead == null) {
