@@ -2,31 +2,90 @@ package org.scribe3d.eval;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import org.scribe3d.data.FindingType;
+import org.scribe3d.data.Region;
 
 /**
  * Every metric of an evaluation with its 95% percentile bootstrap interval, plus notes (what was not
- * computed and why), counts and per-case values. Metric names are dotted paths:
+ * computed and why), counts and per-case values; when written by {@link Evaluation}, also its inputs
+ * and a paired comparison with another run. Metric names are dotted paths:
  * {@code report.<chest|abdomen|pelvis|all>.<bleu_1..4|rouge_l|cider|meteor|green>},
  * {@code findings.<region|all>.<precision|recall|f1>}, {@code findings.type.<type>.<...>},
- * {@code vqa.all.accuracy}, {@code vqa.type.<type>.accuracy}.
+ * {@code hint_findings.all.<...>}, {@code vqa.all.accuracy}, {@code vqa.type.<type>.accuracy};
+ * the typed accessors ({@link #findingF1(Region)}, {@link #vqaAccuracy(String)}, {@link
+ * #reportMetric(Region, ReportMetric)} ...) build them so callers need not.
+ *
+ * <p>A metric the evaluation did not compute (no judge for GREEN, no VQA lines, a region without
+ * rows) comes back from the typed accessors as {@link Metric#absent}: n 0, value and bounds NaN.
  */
 public final class EvalResult {
   /** One metric: value on all cases, interval bounds (NaN when not computable), rows/questions used. */
-  public record Metric(String name, int n, double value, double lo, double hi) {}
+  public record Metric(String name, int n, double value, double lo, double hi) {
+    /** A metric that was not computed. */
+    public static Metric absent(String name) {
+      return new Metric(name, 0, Double.NaN, Double.NaN, Double.NaN);
+    }
+
+    /** False for {@link #absent} metrics (nothing was scored). */
+    public boolean isPresent() {
+      return n > 0 || !Double.isNaN(value);
+    }
+  }
+
+  /**
+   * What an evaluation scored, as eval.json records it.
+   *
+   * @param predictions the predictions file (absolute)
+   * @param data the dataset.json with the references (absolute)
+   * @param split the list of the dataset that was scored, as given
+   * @param generation how the predictions were generated (e.g. from a trained run: "run", "answer_mode",
+   *     ...), in order; empty for a predictions file given as is. Values are strings, numbers or booleans.
+   * @param greenModel the GREEN judge directory, or null when GREEN was skipped
+   */
+  public record Inputs(Path predictions, Path data, String split, Map<String, Object> generation, Path greenModel) {
+    public Inputs {
+      generation = Collections.unmodifiableMap(new LinkedHashMap<>(generation));
+    }
+
+    JsonObject toJson() {
+      JsonObject o = new JsonObject();
+      o.addProperty("predictions", predictions.toString());
+      o.addProperty("data", data.toString());
+      o.addProperty("split", split);
+      generation.forEach((k, v) -> {
+        if (v instanceof Number n) {
+          o.addProperty(k, n);
+        } else if (v instanceof Boolean b) {
+          o.addProperty(k, b);
+        } else {
+          o.addProperty(k, v == null ? null : v.toString());
+        }
+      });
+      o.addProperty("green_model", greenModel == null ? null : greenModel.toString());
+      return o;
+    }
+  }
 
   private final int cases;
   private final int resamples;
@@ -36,9 +95,18 @@ public final class EvalResult {
   private final Map<String, Integer> counts;
   private final Map<String, Map<String, String>> perCase;
   private final double seconds;
+  private final Inputs inputs;
+  private final PairedComparison comparison;
+  private final Path directory;
 
   EvalResult(int cases, int resamples, long seed, List<Metric> metrics, List<String> notes,
       Map<String, Integer> counts, Map<String, Map<String, String>> perCase, double seconds) {
+    this(cases, resamples, seed, metrics, notes, counts, perCase, seconds, null, null, null);
+  }
+
+  private EvalResult(int cases, int resamples, long seed, List<Metric> metrics, List<String> notes,
+      Map<String, Integer> counts, Map<String, Map<String, String>> perCase, double seconds, Inputs inputs,
+      PairedComparison comparison, Path directory) {
     this.cases = cases;
     this.resamples = resamples;
     this.seed = seed;
@@ -47,10 +115,32 @@ public final class EvalResult {
     this.counts = new LinkedHashMap<>(counts);
     this.perCase = perCase;
     this.seconds = seconds;
+    this.inputs = inputs;
+    this.comparison = comparison;
+    this.directory = directory;
+  }
+
+  /** This result with its inputs and (may be null) a comparison recorded. */
+  EvalResult with(Inputs in, PairedComparison cmp) {
+    return new EvalResult(cases, resamples, seed, metrics, notes, counts, perCase, seconds, in, cmp, directory);
+  }
+
+  private EvalResult in(Path dir) {
+    return new EvalResult(cases, resamples, seed, metrics, notes, counts, perCase, seconds, inputs, comparison, dir);
   }
 
   public int cases() {
     return cases;
+  }
+
+  /** Bootstrap resamples behind the intervals. */
+  public int resamples() {
+    return resamples;
+  }
+
+  /** Seed of the bootstrap resamples. */
+  public long seed() {
+    return seed;
   }
 
   public List<Metric> metrics() {
@@ -65,11 +155,27 @@ public final class EvalResult {
     return counts;
   }
 
-  /** Seconds the evaluation took (tokenising, judging, bootstrap). */
+  /** Seconds the evaluation took (tokenising, judging, bootstrap); NaN for a result read from eval.json. */
   public double seconds() {
     return seconds;
   }
 
+  /** What was scored; empty for a result of {@link Evaluator#evaluate} alone. */
+  public Optional<Inputs> inputs() {
+    return Optional.ofNullable(inputs);
+  }
+
+  /** The paired comparison with another run, when one was asked for. */
+  public Optional<PairedComparison> comparison() {
+    return Optional.ofNullable(comparison);
+  }
+
+  /** The directory eval.json was written to ({@link Evaluation}) or read from ({@link #read}). */
+  public Optional<Path> directory() {
+    return Optional.ofNullable(directory);
+  }
+
+  /** A metric by its eval.json name, or null when absent. */
   public Metric metric(String name) {
     for (Metric m : metrics) {
       if (m.name.equals(name)) {
@@ -77,6 +183,246 @@ public final class EvalResult {
       }
     }
     return null;
+  }
+
+  private Metric get(String name) {
+    Metric m = metric(name);
+    return m != null ? m : Metric.absent(name);
+  }
+
+  // ---- typed accessors ------------------------------------------------------------------------
+
+  /** A report metric pooled over all regions. */
+  public Metric reportMetric(ReportMetric m) {
+    return get(MetricNames.report(null, m));
+  }
+
+  /** A report metric of one region. */
+  public Metric reportMetric(Region region, ReportMetric m) {
+    return get(MetricNames.report(region, m));
+  }
+
+  /** Finding precision, recall or F1 of one region (null = all regions). */
+  public Metric findingMetric(Region region, FindingMetric m) {
+    return get(MetricNames.findings(region, m));
+  }
+
+  /** Finding-level F1 over all regions. */
+  public Metric findingF1() {
+    return findingMetric((Region) null, FindingMetric.F1);
+  }
+
+  public Metric findingF1(Region region) {
+    return findingMetric(region, FindingMetric.F1);
+  }
+
+  public Metric findingPrecision() {
+    return findingMetric((Region) null, FindingMetric.PRECISION);
+  }
+
+  public Metric findingPrecision(Region region) {
+    return findingMetric(region, FindingMetric.PRECISION);
+  }
+
+  public Metric findingRecall() {
+    return findingMetric((Region) null, FindingMetric.RECALL);
+  }
+
+  public Metric findingRecall(Region region) {
+    return findingMetric(region, FindingMetric.RECALL);
+  }
+
+  /** Precision, recall or F1 of one finding type (over all regions). */
+  public Metric findingTypeMetric(FindingType type, FindingMetric m) {
+    return get(MetricNames.findingType(type.key(), m));
+  }
+
+  public Metric findingF1(FindingType type) {
+    return findingTypeMetric(type, FindingMetric.F1);
+  }
+
+  /** The finding types scored (those in a prediction or a reference), in eval.json order. */
+  public List<FindingType> findingTypes() {
+    List<FindingType> out = new ArrayList<>();
+    for (String k : MetricNames.between(names(), "findings.type.", "." + FindingMetric.F1.key())) {
+      try {
+        out.add(FindingType.parse(k));
+      } catch (IllegalArgumentException e) {
+        // a type of another version of the vocabulary: still readable by name through metric()
+      }
+    }
+    return out;
+  }
+
+  /** Precision, recall or F1 of the finding hints alone (runs trained with finding hints; else absent). */
+  public Metric hintFindingMetric(FindingMetric m) {
+    return get(MetricNames.hintFindings(m));
+  }
+
+  public Metric hintFindingF1() {
+    return hintFindingMetric(FindingMetric.F1);
+  }
+
+  /** VQA accuracy over all questions. */
+  public Metric vqaAccuracy() {
+    return get(MetricNames.vqa());
+  }
+
+  /** VQA accuracy over the questions of one type (e.g. "presence"). */
+  public Metric vqaAccuracy(String questionType) {
+    return get(MetricNames.vqa(questionType));
+  }
+
+  /** The question types scored, sorted as eval.json lists them. */
+  public List<String> questionTypes() {
+    return MetricNames.between(names(), "vqa.type.", ".accuracy");
+  }
+
+  /** VQA accuracy per question type, in {@link #questionTypes()} order. */
+  public Map<String, Metric> vqaAccuracyByType() {
+    Map<String, Metric> out = new LinkedHashMap<>();
+    for (String t : questionTypes()) {
+      out.put(t, vqaAccuracy(t));
+    }
+    return out;
+  }
+
+  private List<String> names() {
+    return metrics.stream().map(Metric::name).toList();
+  }
+
+  // ---- reading eval.json back --------------------------------------------------------------------
+
+  /**
+   * Reads an eval.json written by {@link Evaluation} (or {@link #write}) into the typed result: metrics,
+   * notes, counts, inputs and comparison as the file holds them. Per-case values live in per_case.csv
+   * and are not read ({@link #perCaseCsv} gives the header only); {@link #seconds()} is NaN. A file
+   * that is not an eval.json is an IllegalArgumentException naming the file and the field.
+   */
+  public static EvalResult read(Path evalJson) throws IOException {
+    JsonObject root;
+    try {
+      JsonElement e = JsonParser.parseString(Files.readString(evalJson, StandardCharsets.UTF_8));
+      if (!e.isJsonObject()) {
+        throw new IllegalArgumentException(evalJson + ": not an eval.json (expected a JSON object)");
+      }
+      root = e.getAsJsonObject();
+    } catch (JsonParseException e) {
+      throw new IllegalArgumentException(evalJson + ": not valid JSON");
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException(evalJson + ": not UTF-8 text");
+    }
+    Reader r = new Reader(evalJson);
+    if (root.has("format") && !"scribe3d-eval/1".equals(r.string(root, "format", false))) {
+      throw new IllegalArgumentException(evalJson + ": format '" + root.get("format") + "' is not scribe3d-eval/1");
+    }
+    JsonObject ms = r.object(root, "metrics", true);
+    List<Metric> metrics = new ArrayList<>();
+    for (String name : ms.keySet()) {
+      JsonObject m = r.object(ms, name, true);
+      metrics.add(new Metric(name, (int) r.number(m, "n", "metrics." + name), r.number(m, "value", "metrics." + name),
+          r.number(m, "lo", "metrics." + name), r.number(m, "hi", "metrics." + name)));
+    }
+    JsonObject b = r.object(root, "bootstrap", false);
+    int resamples = b == null || !b.has("resamples") ? 0 : (int) r.number(b, "resamples", "bootstrap");
+    long seed = b == null || !b.has("seed") ? 0 : b.get("seed").getAsLong();
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    JsonObject cs = r.object(root, "counts", false);
+    if (cs != null) {
+      for (String k : cs.keySet()) {
+        counts.put(k, (int) r.number(cs, k, "counts"));
+      }
+    }
+    List<String> notes = new ArrayList<>();
+    if (root.has("notes") && root.get("notes").isJsonArray()) {
+      root.getAsJsonArray("notes").forEach(n -> notes.add(n.getAsString()));
+    }
+    int cases = root.has("cases") ? (int) r.number(root, "cases", "") : 0;
+    Inputs inputs = null;
+    JsonObject in = r.object(root, "inputs", false);
+    if (in != null && in.has("predictions") && in.has("data")) {
+      Map<String, Object> generation = new LinkedHashMap<>();
+      for (String k : in.keySet()) {
+        if (!Set.of("predictions", "data", "split", "green_model").contains(k) && in.get(k).isJsonPrimitive()) {
+          generation.put(k, primitive(in.getAsJsonPrimitive(k)));
+        }
+      }
+      String green = r.string(in, "green_model", false);
+      inputs = new Inputs(Path.of(r.string(in, "predictions", true)), Path.of(r.string(in, "data", true)),
+          r.string(in, "split", false), generation, green == null ? null : Path.of(green));
+    }
+    PairedComparison comparison = null;
+    JsonObject c = r.object(root, "comparison", false);
+    if (c != null) {
+      JsonObject cm = r.object(c, "metrics", true);
+      List<Evaluator.Comparison> list = new ArrayList<>();
+      for (String name : cm.keySet()) {
+        JsonObject m = r.object(cm, name, true);
+        String w = "comparison.metrics." + name;
+        list.add(new Evaluator.Comparison(name, (int) r.number(m, "cases", w), new Bootstrap.Paired(r.number(m, "a", w),
+            r.number(m, "b", w), r.number(m, "difference", w), r.number(m, "lo", w), r.number(m, "hi", w),
+            r.number(m, "p_value", w), r.string(m, "verdict", false), (int) r.number(m, "resamples", w))));
+      }
+      comparison = new PairedComparison(Path.of(r.string(c, "a", true)), Path.of(r.string(c, "b", true)), list);
+    }
+    Path dir = evalJson.toAbsolutePath().getParent();
+    return new EvalResult(cases, resamples, seed, metrics, notes, counts, new LinkedHashMap<>(), Double.NaN, inputs,
+        comparison, dir);
+  }
+
+  private static Object primitive(JsonPrimitive p) {
+    if (p.isBoolean()) {
+      return p.getAsBoolean();
+    }
+    if (p.isNumber()) {
+      String t = p.getAsString();
+      return t.contains(".") || t.contains("e") || t.contains("E") ? (Object) p.getAsDouble() : (Object) p.getAsLong();
+    }
+    return p.getAsString();
+  }
+
+  /** Field access with errors that name the file and the field. */
+  private record Reader(Path file) {
+    JsonObject object(JsonObject o, String key, boolean required) {
+      JsonElement e = o.get(key);
+      if (e == null || e.isJsonNull()) {
+        if (required) {
+          throw new IllegalArgumentException(file + ": not an eval.json (no '" + key + "' object)");
+        }
+        return null;
+      }
+      if (!e.isJsonObject()) {
+        throw new IllegalArgumentException(file + ": '" + key + "' must be an object");
+      }
+      return e.getAsJsonObject();
+    }
+
+    String string(JsonObject o, String key, boolean required) {
+      JsonElement e = o.get(key);
+      if (e == null || e.isJsonNull()) {
+        if (required) {
+          throw new IllegalArgumentException(file + ": missing '" + key + "'");
+        }
+        return null;
+      }
+      if (!e.isJsonPrimitive()) {
+        throw new IllegalArgumentException(file + ": '" + key + "' must be a string");
+      }
+      return e.getAsString();
+    }
+
+    /** A number; null or absent is NaN. */
+    double number(JsonObject o, String key, String where) {
+      JsonElement e = o.get(key);
+      if (e == null || e.isJsonNull()) {
+        return Double.NaN;
+      }
+      if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+        throw new IllegalArgumentException(file + ": " + (where.isEmpty() ? "" : where + ".") + key
+            + " must be a number");
+      }
+      return e.getAsDouble();
+    }
   }
 
   /** The eval.json document. */
@@ -106,6 +452,12 @@ public final class EvalResult {
     JsonArray n = new JsonArray();
     notes.forEach(n::add);
     root.add("notes", n);
+    if (inputs != null) {
+      root.add("inputs", inputs.toJson());
+    }
+    if (comparison != null) {
+      root.add("comparison", comparison.toJson());
+    }
     return root;
   }
 
@@ -175,13 +527,17 @@ public final class EvalResult {
     return s;
   }
 
-  /** Writes eval.json, per_case.csv and summary.html into dir (each atomically). */
-  public void write(Path dir) throws IOException {
+  /**
+   * Writes eval.json (metrics not computable are null), per_case.csv and summary.html into dir (each
+   * atomically); returns this result with {@link #directory()} set.
+   */
+  public EvalResult write(Path dir) throws IOException {
     Files.createDirectories(dir);
     writeAtomic(dir.resolve("eval.json"),
-        new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(toJson()) + "\n");
+        new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(toJson()) + "\n");
     writeAtomic(dir.resolve("per_case.csv"), perCaseCsv());
     writeAtomic(dir.resolve("summary.html"), HtmlSummary.render(this));
+    return in(dir);
   }
 
   static void writeAtomic(Path target, String content) throws IOException {
