@@ -49,6 +49,22 @@ public final class RunEvaluation {
     }
   }
 
+  /** Settings that decode as {@code d} says (a run's recipe's decoding): batch 32, not blind beyond the run's own. */
+  public static Settings ofRun(Path run, Integer threads, org.scribe3d.recipe.Decoding d) {
+    Map<String, Object> inputs = new LinkedHashMap<>();
+    inputs.put("answer_mode", d.answerMode());
+    inputs.put("report_samples", d.reportSamples());
+    if (d.reportSamples() > 0) {
+      inputs.put("temperature", d.temperature());
+      inputs.put("top_p", d.topP());
+      inputs.put("sample_seed", d.sampleSeed());
+    }
+    return new Settings(run, threads, 32, false, o -> o.answerMode(RunPredictor.AnswerMode.parse(d.answerMode()))
+        .reportMaxNewTokens(d.reportMaxNewTokens()).answerMaxNewTokens(d.answerMaxNewTokens())
+        .reportSampling(new org.scribe3d.generate.ReportSampling(d.reportSamples(), d.temperature(), d.topP(),
+            d.sampleSeed())), inputs);
+  }
+
   /**
    * Generates the predictions of {@code eval.split()} from the run, then scores them with
    * {@code eval} (its output directory defaulting to RUN/eval). The dataset, the split and any run to
