@@ -26,7 +26,7 @@ import org.scribe3d.model.nn.Param;
  * [N, C]). Why: a frozen pretrained encoder's tokens are dominated by what every scan shares (anatomy at
  * that position); the scan-specific part the reports depend on is a small fraction of each token, and the
  * tiny from-scratch language model learned to ignore image tokens that were 99% the same in every scan
- * (docs/demo.md, session 7). A large pretrained language model copes without it, so M3D has no such step.
+ * (docs/experiments.md). A large pretrained language model copes without it, so M3D has no such step.
  */
 public final class SpatialPoolingProjector extends Module {
   private final ProjectorConfig config;
