@@ -12,16 +12,17 @@ import org.scribe3d.data.FindingType;
  * classifier (the encoder's finding head) calls present, e.g. "Image findings: cardiomegaly, pleural
  * effusion." or "Image findings: none." — the diagnosis-driven prompt of PromptMRG (Jin et al., AAAI 2024),
  * not part of M3D. A small language model copies a word from its prompt far sooner than it learns to read
- * the same fact from image embeddings (session 9: the finding head separates enlarged hearts with AUC 0.99,
- * and after six epochs no report named one; session 10: its sampled reports named cardiomegaly as often for
- * normal hearts as for enlarged ones).
+ * the same fact from image embeddings (docs/experiments.md: without hints, a finding head that separates
+ * enlarged hearts with AUC 0.99 sat beside a writer whose reports named none after six epochs, and whose
+ * sampled reports named cardiomegaly as often for normal hearts as for enlarged ones).
  *
- * <p>Types are named when their {@code type:…} label reaches the threshold. Hints that also named the head's most
- * likely severity and image-level side (session 10) lifted the severity questions but cost the reports their
- * sides (pleural effusion F1 0.90 → 0.29–0.67, the side labels being seldom above 0.5 and their argmax often
- * wrong), and the finding F1 fell from 0.53 to 0.42–0.43. So sides now come only from the dense head (below), and
- * a type's severity is named only when the run's thresholds give its {@code severity:} labels one (a run does so
- * for types whose grade the head gets right on its training scans): "cardiomegaly (moderate)".
+ * <p>Types are named when their {@code type:…} label reaches the threshold. Naming the head's most likely
+ * severity and image-level side for every type lifts the severity questions but costs the reports their sides
+ * (pleural effusion F1 0.90 → 0.29–0.67, the side labels being seldom above 0.5 and their argmax often wrong)
+ * and lowers the finding F1 from 0.53 to 0.42–0.43 (docs/experiments.md). So sides come only from the dense
+ * head (below), and a type's severity is named only when the run's thresholds give its {@code severity:}
+ * labels one (a run does so for types whose grade the head gets right on its training scans):
+ * "cardiomegaly (moderate)".
  *
  * <p>With a dense (per-token) head, each type it predicts is named once per lesion, with the lesion's own
  * location and side: "Image findings: kidney stone (right), lung nodule (left upper lobe)." The lesions are the

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.scribe3d.cli.CliTestSupport;
 
 /**
- * Issue 2, done-when 3: each malformed-file kind gives exactly one {@code error:} line on stderr
+ * Each malformed-file kind gives exactly one {@code error:} line on stderr
  * naming the file and the problem, a non-zero exit, no stack trace, within 5 s — through the CLI
  * in-process (nifti-info and preprocess) and through a real {@code java} process.
  */

@@ -17,7 +17,7 @@ import org.scribe3d.testing.PythonReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 2, done-when 1: {@code scribe3d nifti-info --json} agrees with nibabel on every NIfTI file
+ * {@code scribe3d nifti-info --json} agrees with nibabel on every NIfTI file
  * in python3-nibabel's test data: shape, zooms, affine (1e-5), axcodes, scaling, and
  * min/max/mean/sum (relative 1e-6).
  *

@@ -72,8 +72,8 @@ class FigureRenderingTest {
 
     Figure cm = Charts.confusionMatrix("cm", List.of("chest", "abdomen"), new long[][] {{9, 1}, {0, 5}});
     BufferedImage h = FigurePng.render(cm);
-    assertTrue(count(h, FigurePng.heatColor(1.0)) > 1000, "max cell (9) in red");
-    assertTrue(count(h, FigurePng.heatColor(0.0)) > 1000, "min cell (0) in blue");
+    assertTrue(count(h, HeatmapPainter.heatColor(1.0)) > 1000, "max cell (9) in red");
+    assertTrue(count(h, HeatmapPainter.heatColor(0.0)) > 1000, "min cell (0) in blue");
 
     Figure hist = new Figure(HistogramTrace.builder(new double[] {1, 1, 2, 3, 3, 3}).build());
     assertTrue(count(FigurePng.render(hist), FigurePng.PALETTE[0]) > 100);
@@ -87,8 +87,8 @@ class FigureRenderingTest {
     int x = 110 + (img.getWidth() - 110 - 80) / 2;
     Color top = new Color(img.getRGB(x, 40 + 20));
     Color bottom = new Color(img.getRGB(x, img.getHeight() - 70 - 20));
-    assertEquals(FigurePng.heatColor(1.0), top);
-    assertEquals(FigurePng.heatColor(0.0), bottom);
+    assertEquals(HeatmapPainter.heatColor(1.0), top);
+    assertEquals(HeatmapPainter.heatColor(0.0), bottom);
   }
 
   @Test

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 3, done-when 3: the finding extractor reads the phantom's own reports (as written to
+ * The finding extractor reads the phantom's own reports (as written to
  * dataset.json by synth) back into the structured findings of ground_truth.json with F1 >= 0.98.
  */
 class PhantomFindingRecoveryTest {

@@ -22,7 +22,7 @@ import org.scribe3d.nifti.NiftiWriter;
 import org.scribe3d.testing.PythonReference;
 
 /**
- * Issue 2, done-when 2: {@code scribe3d preprocess --no-crop --size 32,64,64} equals, within 1e-4,
+ * {@code scribe3d preprocess --no-crop --size 32,64,64} equals, within 1e-4,
  * nibabel's closest-canonical data, min-max normalised and resized by torch's
  * {@code interpolate(mode="trilinear", align_corners=False)} — on python3-nibabel's NIfTI test files
  * and on random volumes (int16 and float32; RAS, LPS, permuted and oblique affines).

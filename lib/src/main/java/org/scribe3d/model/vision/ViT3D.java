@@ -50,7 +50,7 @@ public final class ViT3D extends Module {
    * conv stem (the small-data recipe) each block also starts as the identity: the last Linear of its
    * attention and of its MLP is zero, so the tokens are the convolutional features until the blocks
    * learn something to add. Random blocks bury those features under their own output at the start,
-   * and a from-scratch encoder then barely learns (docs/demo.md, session 5: a PyTorch twin with three
+   * and a from-scratch encoder then barely learns (docs/experiments.md: a PyTorch twin with three
    * random blocks stayed at validation AUC 0.53–0.58 for 17 epochs where the stem alone reached 0.72);
    * zero-initialised residual branches are the usual remedy (Goyal et al. 2017, Fixup, ReZero).
    */

@@ -65,18 +65,18 @@ class ReportWriterTest {
 
   @Test
   void sizeFormats() {
-    assertEquals("12", ReportWriter.num(12.0));
-    assertEquals("1.2", ReportWriter.num(1.2));
-    assertEquals("12.5", ReportWriter.num(12.5));
-    assertEquals("an", ReportWriter.art("8 mm"));
-    assertEquals("an", ReportWriter.art("11 mm"));
-    assertEquals("an", ReportWriter.art("18 x 9 mm"));
-    assertEquals("a", ReportWriter.art("110 mm"));
-    assertEquals("a", ReportWriter.art("12 mm"));
-    assertEquals("an", ReportWriter.art("enlarged"));
+    assertEquals("12", ReportWords.num(12.0));
+    assertEquals("1.2", ReportWords.num(1.2));
+    assertEquals("12.5", ReportWords.num(12.5));
+    assertEquals("an", ReportWords.art("8 mm"));
+    assertEquals("an", ReportWords.art("11 mm"));
+    assertEquals("an", ReportWords.art("18 x 9 mm"));
+    assertEquals("a", ReportWords.art("110 mm"));
+    assertEquals("a", ReportWords.art("12 mm"));
+    assertEquals("an", ReportWords.art("enlarged"));
     Random r = new Random(3);
     for (int i = 0; i < 200; i++) {
-      String s = ReportWriter.size(12.0, r);
+      String s = ReportWords.size(12.0, r);
       assertTrue(s.matches("12 mm|1\\.2 cm|12 x \\d+ mm|1\\.2 x (0\\.\\d|1\\.[01]) cm"), s);
     }
   }
