@@ -84,13 +84,13 @@ public final class Demo {
     Recipe recipe = RecipeFiles.load(s.recipe, overrides); // a bad recipe fails before synthesis
     List<Step> steps = new ArrayList<>();
 
-    long ts = System.nanoTime();
+    final long synthStart = System.nanoTime();
     step(out, "synthesise the phantom benchmark", "scribe3d synth --out " + data + " --cases " + s.cases + " --seed "
         + s.seed + " --size small");
     PhantomDataset.Summary synth = PhantomDataset.write(data, s.cases, s.seed, 0.2, SizePreset.SMALL,
         (i, n, id, split, c) -> {
           if ((i + 1) % 48 == 0 || i + 1 == n) {
-            double el = seconds(ts);
+            double el = seconds(synthStart);
             out.printf(Locale.ROOT, "[%d/%d] cases (%.0f cases/min, ETA %.0f s)%n", i + 1, n, 60 * (i + 1) / el,
                 el / (i + 1) * (n - i - 1));
             out.flush();
@@ -99,7 +99,7 @@ public final class Demo {
     out.printf(Locale.ROOT, "wrote %d training + %d validation cases to %s%n", synth.training(), synth.validation(),
         data);
     steps.add(new Step("synthesise the phantom benchmark", "scribe3d synth --out " + data + " --cases " + s.cases
-        + " --seed " + s.seed + " --size small", seconds(ts)));
+        + " --seed " + s.seed + " --size small", seconds(synthStart)));
 
     for (Path previous : s.blindControl ? List.of(run, blind) : List.of(run)) {
       if (Files.exists(previous)) { // train refuses a directory that already has checkpoints
@@ -109,7 +109,7 @@ public final class Demo {
     }
     String trainCmd = trainCommand(s, dataset, run, cache, List.of());
     step(out, "train the recipe " + recipe.name, trainCmd);
-    ts = System.nanoTime();
+    long ts = System.nanoTime();
     TrainRun.Outcome trained = TrainRun.run(recipe, settings(s, dataset, run), progress, false);
     double trainSeconds = seconds(ts);
     steps.add(new Step("train the recipe " + recipe.name, trainCmd, trainSeconds));
