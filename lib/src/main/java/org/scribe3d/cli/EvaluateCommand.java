@@ -1,7 +1,6 @@
 package org.scribe3d.cli;
 
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -11,9 +10,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,10 +18,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import org.scribe3d.data.AmosMm;
+import org.scribe3d.data.Case;
 import org.scribe3d.data.Dataset;
 import org.scribe3d.data.DatasetException;
 import org.scribe3d.data.DatasetLoader;
 import org.scribe3d.data.PhantomTruth;
+import org.scribe3d.data.Question;
 import org.scribe3d.data.Region;
 import org.scribe3d.data.Split;
 import org.scribe3d.eval.Bootstrap;
@@ -34,6 +34,7 @@ import org.scribe3d.eval.LlamaGreenJudge;
 import org.scribe3d.eval.Predictions;
 import org.scribe3d.eval.VqaAccuracy;
 import org.scribe3d.infer.RunPredictor;
+import org.scribe3d.io.AtomicFiles;
 import org.scribe3d.text.FindingExtractor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -121,7 +122,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  /** References of one case of dataset.json: findings per region (absent = none given) and the QA answers. */
+  /** References of one case of dataset.json: findings per region ("" = none given) and the QA answers. */
   record CaseRefs(String id, Map<Region, String> findings, List<String> answerLetters) {}
 
   @Override
@@ -247,7 +248,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       c.add("metrics", comparison);
       doc.add("comparison", c);
     }
-    writeAtomic(dir.resolve("eval.json"),
+    AtomicFiles.writeString(dir.resolve("eval.json"),
         new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(doc) + "\n");
 
     stdout.print(result.summaryText());
@@ -406,85 +407,27 @@ public final class EvaluateCommand implements Callable<Integer> {
    * The cases of one list of an AMOS-MM dataset.json, keyed by the image file name without
    * .nii/.nii.gz ("./imagesTr/amos_0001.nii.gz" → amos_0001), as docs/predictions-format.md says.
    */
-  static Map<String, CaseRefs> readDataset(Path file, String split) throws IOException {
-    JsonElement root;
+  static Map<String, CaseRefs> readDataset(Path file, String split) {
+    List<Case> cases;
     try {
-      root = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (JsonParseException e) {
-      throw new CliExit(file + ": not valid JSON (" + firstLine(e.getMessage()) + ")");
-    } catch (java.nio.charset.CharacterCodingException e) {
-      throw new CliExit(file + ": not UTF-8 text");
-    }
-    if (!root.isJsonObject()) {
-      throw new CliExit(file + ": expected a JSON object with 'training'/'validation'/'test' lists");
-    }
-    JsonElement list = root.getAsJsonObject().get(split);
-    if (list == null || !list.isJsonArray()) {
-      throw new CliExit(file + ": no '" + split + "' list (has " + root.getAsJsonObject().keySet() + "; see --split)");
+      cases = AmosMm.cases(file, split);
+    } catch (DatasetException e) {
+      throw new CliExit(e.getMessage());
     }
     Map<String, CaseRefs> out = new LinkedHashMap<>();
-    JsonArray items = list.getAsJsonArray();
-    for (int i = 0; i < items.size(); i++) {
-      String where = file + " " + split + "[" + i + "]";
-      if (!items.get(i).isJsonObject()) {
-        throw new CliExit(where + ": expected an object");
-      }
-      JsonObject item = items.get(i).getAsJsonObject();
-      String image = str(item.get("image"), where + ".image");
-      String name = image.replace('\\', '/');
-      name = name.substring(name.lastIndexOf('/') + 1);
-      String id = name.replaceFirst("\\.nii(\\.gz)?$", "");
-      if (id.isBlank()) {
-        throw new CliExit(where + ".image: no file name in '" + image + "'");
-      }
-      Map<Region, String> findings = new EnumMap<>(Region.class);
+    for (Case c : cases) {
       List<String> answers = new ArrayList<>();
-      JsonElement labels = item.get("labels");
-      if (labels != null && labels.isJsonObject()) {
-        JsonObject l = labels.getAsJsonObject();
-        JsonElement report = l.get("report");
-        if (report != null && report.isJsonObject()) {
-          JsonElement f = report.getAsJsonObject().get("findings");
-          if (f != null && f.isJsonObject()) {
-            for (Region r : Region.values()) {
-              JsonElement t = f.getAsJsonObject().get(r.key());
-              if (t != null && !t.isJsonNull()) {
-                findings.put(r, str(t, where + ".labels.report.findings." + r.key()));
-              }
-            }
-          }
-        }
-        JsonElement qa = l.get("qa");
-        if (qa != null && qa.isJsonArray()) {
-          JsonArray qs = qa.getAsJsonArray();
-          for (int q = 0; q < qs.size(); q++) {
-            String qw = where + ".labels.qa[" + q + "]";
-            if (!qs.get(q).isJsonObject()) {
-              throw new CliExit(qw + ": expected an object");
-            }
-            String ans = str(qs.get(q).getAsJsonObject().get("answer"), qw + ".answer");
-            answers.add(VqaAccuracy.letterOf(ans));
-          }
-        }
+      for (Question q : c.questions()) {
+        answers.add(VqaAccuracy.letterOf(q.answer()));
       }
-      if (out.put(id, new CaseRefs(id, findings, answers)) != null) {
-        throw new CliExit(where + ": case id '" + id + "' appears twice in the " + split + " list");
+      if (out.put(c.id(), new CaseRefs(c.id(), c.findings(), answers)) != null) {
+        throw new CliExit(file + ": case id '" + c.id() + "' appears twice in the " + split + " list");
       }
     }
     if (out.isEmpty()) {
       throw new CliExit(file + ": the '" + split + "' list is empty");
     }
     return out;
-  }
-
-  private static String str(JsonElement e, String where) {
-    if (e == null || e.isJsonNull()) {
-      throw new CliExit(where + ": missing");
-    }
-    if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
-      throw new CliExit(where + ": expected a string");
-    }
-    return e.getAsString();
   }
 
   /** Every prediction must name a case of the split; VQA lines must agree with the dataset's answers. */
@@ -523,24 +466,5 @@ public final class EvaluateCommand implements Callable<Integer> {
     Map<String, Map<Region, String>> m = new LinkedHashMap<>();
     refs.forEach((id, c) -> m.put(id, c.findings()));
     return m;
-  }
-
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "parse error";
-    }
-    int i = s.indexOf('\n');
-    return i < 0 ? s : s.substring(0, i);
-  }
-
-  private static void writeAtomic(Path target, String content) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-    try {
-      Files.writeString(tmp, content, StandardCharsets.UTF_8);
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
   }
 }

@@ -5,10 +5,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -16,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.scribe3d.io.AtomicFiles;
 
 /**
  * Every metric of an evaluation with its 95% percentile bootstrap interval, plus notes (what was not
@@ -178,20 +177,9 @@ public final class EvalResult {
   /** Writes eval.json, per_case.csv and summary.html into dir (each atomically). */
   public void write(Path dir) throws IOException {
     Files.createDirectories(dir);
-    writeAtomic(dir.resolve("eval.json"),
+    AtomicFiles.writeString(dir.resolve("eval.json"),
         new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(toJson()) + "\n");
-    writeAtomic(dir.resolve("per_case.csv"), perCaseCsv());
-    writeAtomic(dir.resolve("summary.html"), HtmlSummary.render(this));
-  }
-
-  static void writeAtomic(Path target, String content) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-    try {
-      Files.writeString(tmp, content, StandardCharsets.UTF_8);
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFiles.writeString(dir.resolve("per_case.csv"), perCaseCsv());
+    AtomicFiles.writeString(dir.resolve("summary.html"), HtmlSummary.render(this));
   }
 }

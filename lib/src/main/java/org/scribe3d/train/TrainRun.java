@@ -18,7 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.scribe3d.checkpoint.ModuleLoader;
-import org.scribe3d.data.AtomicFiles;
+import org.scribe3d.io.AtomicFiles;
 import org.scribe3d.data.Case;
 import org.scribe3d.data.Dataset;
 import org.scribe3d.data.DatasetLoader;

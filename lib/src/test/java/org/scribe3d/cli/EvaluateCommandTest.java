@@ -180,7 +180,7 @@ class EvaluateCommandTest {
     Path badData = tmp.resolve("bad.json");
     Files.writeString(badData, "{\"validation\": [{\"labels\": {}}]}");
     assertOneErrorLine(CliTestSupport.run("evaluate", "--predictions", f.predictions().toString(), "--data",
-        badData.toString()), "bad.json validation[0].image", "missing");
+        badData.toString()), "bad.json: validation[0]", "missing 'image'");
 
     assertOneErrorLine(CliTestSupport.run("evaluate", "--predictions", f.predictions().toString(), "--data", data,
         "--compare", data), "does not record its predictions file", "--compare-predictions");
