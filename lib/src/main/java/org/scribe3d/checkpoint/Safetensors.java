@@ -312,7 +312,7 @@ public final class Safetensors {
     }
   }
 
-  /** Writes through {@link AtomicFiles}: a temp file in the same directory, forced to disk, renamed over the target. */
+  /** {@link AtomicFiles#writeChannel}, a failure reported as a {@link CheckpointException} naming the file. */
   static void atomicWrite(Path target, AtomicFiles.IOConsumer<FileChannel> body) {
     try {
       AtomicFiles.writeChannel(target, body);

@@ -451,6 +451,7 @@ public final class Trainer<B> {
     o.addProperty("dataset_size", size);
     o.addProperty("total_steps", totalSteps);
     o.addProperty("replicas", replicas.size());
-    AtomicFiles.writeString(runDir.resolve("train-config.json"), new GsonBuilder().setPrettyPrinting().create().toJson(o));
+    AtomicFiles.writeString(runDir.resolve("train-config.json"),
+        new GsonBuilder().setPrettyPrinting().create().toJson(o));
   }
 }

@@ -167,7 +167,8 @@ class AtomicFilesTest {
     });
     assertEquals(List.of("extra.txt", "state.json"), names(d));
 
-    AtomicFiles.replaceDirectory(d, dir -> AtomicFiles.writeString(dir.resolve("state.json"), "{\"step\": 10, \"v\": 2}"));
+    AtomicFiles.replaceDirectory(d,
+        dir -> AtomicFiles.writeString(dir.resolve("state.json"), "{\"step\": 10, \"v\": 2}"));
     assertEquals(List.of("state.json"), names(d));
     assertEquals("{\"step\": 10, \"v\": 2}", Files.readString(d.resolve("state.json")));
     assertEquals(List.of("step-00000010"), names(d.getParent()));
