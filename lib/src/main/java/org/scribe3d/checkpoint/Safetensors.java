@@ -16,12 +16,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -29,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.scribe3d.io.AtomicFiles;
 
 /**
  * Reading and writing safetensors checkpoints (single files and Hugging Face sharded directories).
@@ -314,48 +312,12 @@ public final class Safetensors {
     }
   }
 
-  interface ChannelWriter {
-    void write(FileChannel ch) throws IOException;
-  }
-
-  /** Temp files are created owner-only; a checkpoint should get ordinary rw-r--r-- permissions. */
-  public static void readableByAll(Path file) {
+  /** {@link AtomicFiles#writeChannel}, a failure reported as a {@link CheckpointException} naming the file. */
+  static void atomicWrite(Path target, AtomicFiles.IOConsumer<FileChannel> body) {
     try {
-      Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-    } catch (UnsupportedOperationException | IOException ignored) {
-      // not a POSIX file system: keep the defaults
-    }
-  }
-
-  /** Writes through a temp file in the same directory, fsyncs, then renames it over the target. */
-  static void atomicWrite(Path target, ChannelWriter body) {
-    Path abs = target.toAbsolutePath();
-    Path dir = abs.getParent();
-    Path tmp = null;
-    try {
-      Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
-      readableByAll(tmp);
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        body.write(ch);
-        ch.force(true);
-      }
-      try {
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-      }
-      tmp = null;
+      AtomicFiles.writeChannel(target, body);
     } catch (IOException e) {
       throw new CheckpointException("cannot write " + target + ": " + e.getMessage(), e);
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // best effort
-        }
-      }
     }
   }
 }

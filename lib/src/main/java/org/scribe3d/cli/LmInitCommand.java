@@ -6,10 +6,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.scribe3d.checkpoint.TensorDType;
+import org.scribe3d.io.AtomicFiles;
 import org.scribe3d.model.llama.LlamaConfig;
 import org.scribe3d.model.llama.LlamaForCausalLM;
 import org.scribe3d.prompt.Llama3Tokenizer;
@@ -105,10 +105,7 @@ public final class LmInitCommand implements Callable<Integer> {
     try {
       Path v = Llama3Tokenizer.vendoredDir();
       for (String f : new String[] {"tokenizer.json", "tokenizer_config.json"}) {
-        Path tmp = Files.createTempFile(out, "." + f, ".tmp");
-        Files.copy(v.resolve(f), tmp, StandardCopyOption.REPLACE_EXISTING);
-        org.scribe3d.checkpoint.Safetensors.readableByAll(tmp);
-        Files.move(tmp, out.resolve(f), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFiles.copy(v.resolve(f), out.resolve(f));
       }
     } catch (IllegalStateException e) {
       err.println("note: no tokenizer files copied: " + e.getMessage());

@@ -7,11 +7,8 @@ import com.google.gson.JsonObject;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -19,7 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.scribe3d.data.Csv;
+import org.scribe3d.io.AtomicFiles;
+import org.scribe3d.io.Csv;
 import org.scribe3d.data.Region;
 import org.scribe3d.text.RegionClassifier;
 import org.scribe3d.text.TermMatch;
@@ -163,7 +161,7 @@ public final class RegionsCommand implements Callable<Integer> {
     if (manifest != null && volCol < 0) {
       throw new CliExit(csv + ": --to-manifest needs a VolumeName column (columns: " + String.join(", ", header) + ")");
     }
-    Path jsonlTmp = out == null ? null : tempNextTo(out);
+    AtomicFiles.Pending jsonl = out == null ? null : begin(out);
     Map<String, Item> items = new LinkedHashMap<>();
     long[] perRegion = new long[4];
     int rows = 0;
@@ -171,7 +169,7 @@ public final class RegionsCommand implements Callable<Integer> {
     long sentences = 0;
     long t0 = System.nanoTime();
     long lastReport = t0;
-    try (Writer w = jsonlTmp == null ? Writer.nullWriter() : Files.newBufferedWriter(jsonlTmp, StandardCharsets.UTF_8)) {
+    try (Writer w = jsonl == null ? Writer.nullWriter() : jsonl.writer()) {
       for (Csv.Row csvRow : reports.rows()) {
         List<String> rec = csvRow.fields();
         int row = rows++;
@@ -188,7 +186,7 @@ public final class RegionsCommand implements Callable<Integer> {
         for (RegionClassifier.Result res : classifier.classifyText(rec.get(col))) {
           sentences++;
           perRegion[res.region() == null ? 3 : res.region().ordinal()]++;
-          if (jsonlTmp != null) {
+          if (jsonl != null) {
             JsonObject o = new JsonObject();
             o.addProperty("row", row);
             if (volume != null) {
@@ -217,11 +215,13 @@ public final class RegionsCommand implements Callable<Integer> {
         }
       }
     } catch (IOException | RuntimeException e) {
-      deleteQuietly(jsonlTmp);
+      closeQuietly(jsonl);
       throw e;
     }
-    if (jsonlTmp != null) {
-      moveAtomically(jsonlTmp, out);
+    if (jsonl != null) {
+      try (jsonl) {
+        jsonl.commit();
+      }
     }
     if (manifest != null) {
       writeManifest(items.values());
@@ -259,15 +259,13 @@ public final class RegionsCommand implements Callable<Integer> {
     }
     root.add("training", training);
     root.add("validation", validation);
-    Path tmp = tempNextTo(manifest);
-    try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-      new GsonBuilder().disableHtmlEscaping().setPrettyPrinting().create().toJson(root, w);
-      w.write('\n');
-    } catch (IOException | RuntimeException e) {
-      deleteQuietly(tmp);
-      throw e;
+    try (AtomicFiles.Pending pending = begin(manifest)) {
+      try (BufferedWriter w = pending.writer()) {
+        new GsonBuilder().disableHtmlEscaping().setPrettyPrinting().create().toJson(root, w);
+        w.write('\n');
+      }
+      pending.commit();
     }
-    moveAtomically(tmp, manifest);
   }
 
   /**
@@ -284,27 +282,19 @@ public final class RegionsCommand implements Callable<Integer> {
     return volume;
   }
 
-  private static Path tempNextTo(Path target) throws IOException {
-    Path abs = target.toAbsolutePath();
-    Path dir = abs.getParent();
+  /** Starts writing {@code target} atomically; its directory must exist (it is not created). */
+  private static AtomicFiles.Pending begin(Path target) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
     if (dir != null && !Files.isDirectory(dir)) {
       throw new CliExit("output directory does not exist: " + dir);
     }
-    return Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+    return AtomicFiles.begin(target);
   }
 
-  private static void moveAtomically(Path tmp, Path target) throws IOException {
-    try {
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
-
-  private static void deleteQuietly(Path p) {
+  private static void closeQuietly(AtomicFiles.Pending p) {
     if (p != null) {
       try {
-        Files.deleteIfExists(p);
+        p.close();
       } catch (IOException | RuntimeException ignored) {
         // best effort: the temp file is hidden and harmless
       }

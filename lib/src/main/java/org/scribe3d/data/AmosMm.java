@@ -9,6 +9,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.scribe3d.io.JsonFiles;
 
 /**
  * Loader for the AMOS-MM 2024 {@code dataset.json}: lists {@code training}, {@code validation} (and
@@ -40,10 +41,7 @@ public final class AmosMm {
         continue;
       }
       any = true;
-      JsonArray items = JsonFiles.array(top.get(e.getKey()), datasetJson, e.getKey());
-      for (int i = 0; i < items.size(); i++) {
-        cases.add(item(items.get(i), datasetJson, root, e.getKey() + "[" + i + "]", e.getValue()));
-      }
+      cases.addAll(list(top, e.getKey(), datasetJson, root, e.getValue()));
     }
     if (!any) {
       throw new DatasetException(datasetJson + ": no 'training', 'validation' or 'test' list (not an AMOS-MM"
@@ -54,6 +52,31 @@ public final class AmosMm {
     }
     String name = top.has("name") && top.get("name").isJsonPrimitive() ? top.get("name").getAsString() : format;
     return new Dataset(name, format, datasetJson, cases);
+  }
+
+  /**
+   * The cases of one list of a {@code dataset.json} ({@code training}, {@code validation} or
+   * {@code test}), in file order, with image paths relative to the file's directory and not checked;
+   * the other lists are not read.
+   *
+   * @throws DatasetException if the file is malformed or has no such list
+   */
+  public static List<Case> cases(Path datasetJson, String list) {
+    Split split = LISTS.get(list);
+    JsonObject top = JsonFiles.object(JsonFiles.read(datasetJson), datasetJson, "top level");
+    if (split == null || !top.has(list)) {
+      throw new DatasetException(datasetJson + ": no '" + list + "' list (has " + top.keySet() + ")");
+    }
+    return list(top, list, datasetJson, datasetJson.toAbsolutePath().getParent(), split);
+  }
+
+  private static List<Case> list(JsonObject top, String key, Path file, Path root, Split split) {
+    JsonArray items = JsonFiles.array(top.get(key), file, key);
+    List<Case> cases = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      cases.add(item(items.get(i), file, root, key + "[" + i + "]", split));
+    }
+    return cases;
   }
 
   private static Case item(JsonElement el, Path file, Path root, String where, Split split) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.scribe3d.io.Csv;
 
 /**
  * Loader for CT-RATE: a reports CSV ({@code VolumeName, ClinicalInformation_EN, Technique_EN,

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.scribe3d.io.JsonFiles;
 
 /**
  * Opens any dataset Scribe3D knows from one path: a manifest (data-manifests/*.json), an AMOS-MM

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.scribe3d.io.JsonFiles;
 
 /**
  * A dataset manifest from {@code data-manifests/}: which loader (format), where the data lives

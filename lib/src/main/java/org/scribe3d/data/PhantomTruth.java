@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.scribe3d.io.JsonFiles;
 
 /** Reads the phantom's {@code ground_truth.json}: per case id, the structured findings (and where they lie). */
 public final class PhantomTruth {

@@ -13,7 +13,7 @@ import java.util.Map;
 import org.scribe3d.data.Case;
 import org.scribe3d.data.Dataset;
 import org.scribe3d.data.DatasetLoader;
-import org.scribe3d.data.FileTrees;
+import org.scribe3d.io.FileTrees;
 import org.scribe3d.data.Split;
 import org.scribe3d.eval.EvalResult;
 import org.scribe3d.eval.Evaluation;

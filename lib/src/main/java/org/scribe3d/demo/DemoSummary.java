@@ -5,7 +5,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
-import org.scribe3d.data.AtomicFiles;
+import org.scribe3d.io.AtomicFiles;
 import org.scribe3d.data.Region;
 import org.scribe3d.eval.EvalResult;
 import org.scribe3d.report.RunReport;

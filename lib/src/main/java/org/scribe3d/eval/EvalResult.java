@@ -13,7 +13,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -25,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.scribe3d.data.FindingType;
 import org.scribe3d.data.Region;
+import org.scribe3d.io.AtomicFiles;
 
 /**
  * Every metric of an evaluation with its 95% percentile bootstrap interval, plus notes (what was not
@@ -533,21 +533,10 @@ public final class EvalResult {
    */
   public EvalResult write(Path dir) throws IOException {
     Files.createDirectories(dir);
-    writeAtomic(dir.resolve("eval.json"),
+    AtomicFiles.writeString(dir.resolve("eval.json"),
         new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(toJson()) + "\n");
-    writeAtomic(dir.resolve("per_case.csv"), perCaseCsv());
-    writeAtomic(dir.resolve("summary.html"), HtmlSummary.render(this));
+    AtomicFiles.writeString(dir.resolve("per_case.csv"), perCaseCsv());
+    AtomicFiles.writeString(dir.resolve("summary.html"), HtmlSummary.render(this));
     return in(dir);
-  }
-
-  static void writeAtomic(Path target, String content) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-    try {
-      Files.writeString(tmp, content, StandardCharsets.UTF_8);
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
   }
 }

@@ -14,11 +14,8 @@ import com.google.gson.JsonObject;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -38,6 +35,7 @@ import org.scribe3d.generate.GenerationConfig;
 import org.scribe3d.generate.GenerationResult;
 import org.scribe3d.generate.Generator;
 import org.scribe3d.generate.ReportSampling;
+import org.scribe3d.io.AtomicFiles;
 import org.scribe3d.model.multimodal.MultimodalConfig;
 import org.scribe3d.model.multimodal.MultimodalModel;
 import org.scribe3d.prompt.FindingHint;
@@ -647,10 +645,8 @@ public final class RunPredictor implements AutoCloseable {
     int answersDone = 0;
     long lastPrint = t0;
     Path abs = out.toAbsolutePath();
-    Files.createDirectories(abs.getParent());
-    Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
-    try {
-      try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+    try (AtomicFiles.Pending pending = AtomicFiles.begin(abs)) {
+      try (BufferedWriter w = pending.writer()) {
         for (int from = 0; from < cases.size(); from += options.casesPerChunk) {
           int to = Math.min(cases.size(), from + options.casesPerChunk);
           List<float[]> volumes = new ArrayList<>();
@@ -734,13 +730,7 @@ public final class RunPredictor implements AutoCloseable {
           }
         }
       }
-      try {
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
+      pending.commit();
     }
     return new SplitResult(abs, cases.size(), reportsDone, answersDone, unparseable, preprocessSeconds,
         visionSeconds, reportSec, answerSec, (System.nanoTime() - t0) / 1e9);

@@ -6,10 +6,9 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.zip.GZIPOutputStream;
+import org.scribe3d.io.AtomicFiles;
 
 /**
  * Writes single-file NIfTI-1 images ({@code .nii} or {@code .nii.gz}, little-endian) as float32, or
@@ -58,22 +57,17 @@ public final class NiftiWriter {
     }
     ByteBuffer header = header(nx, ny, nz, affine, datatype, slope, inter);
 
-    Path dir = path.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + path.getFileName(), ".tmp");
-    try {
-      try (OutputStream raw = Files.newOutputStream(tmp);
-          OutputStream out = path.toString().endsWith(".gz")
-              ? new GZIPOutputStream(raw, 1 << 16)
-              : new BufferedOutputStream(raw, 1 << 16)) {
+    double slopeF = slope;
+    double interF = inter;
+    AtomicFiles.write(path, raw -> {
+      try (OutputStream out = path.toString().endsWith(".gz")
+          ? new GZIPOutputStream(raw, 1 << 16)
+          : new BufferedOutputStream(raw, 1 << 16)) {
         out.write(header.array());
         out.write(new byte[VOX_OFFSET - HEADER_SIZE]); // empty extension block
-        writeVoxels(out, voxels, datatype, slope, inter);
+        writeVoxels(out, voxels, datatype, slopeF, interF);
       }
-      Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    });
   }
 
   private static boolean allIntegral(float[] voxels) {

@@ -51,7 +51,7 @@ public final class HtmlDocument {
 
   /** Writes the page atomically (temp file in the same directory, then rename). */
   public void write(Path file) throws IOException {
-    org.scribe3d.data.AtomicFiles.writeString(file, html());
+    org.scribe3d.io.AtomicFiles.writeString(file, html());
   }
 
 }

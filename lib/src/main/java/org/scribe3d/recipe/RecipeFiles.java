@@ -394,6 +394,6 @@ public final class RecipeFiles {
 
   /** Writes a resolved recipe. */
   public static void write(Recipe r, Path file) throws IOException {
-    org.scribe3d.data.AtomicFiles.writeString(file, toJsonString(r));
+    org.scribe3d.io.AtomicFiles.writeString(file, toJsonString(r));
   }
 }

@@ -6,11 +6,9 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -18,7 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.scribe3d.data.FileTrees;
+import org.scribe3d.io.AtomicFiles;
+import org.scribe3d.io.FileTrees;
 
 /**
  * Training checkpoints under {@code RUN/checkpoints/step-NNNNNNNN/}: {@code model.safetensors}
@@ -62,28 +61,17 @@ public final class CheckpointStore {
   /** Writes a checkpoint atomically and prunes old ones; returns its directory. */
   public Path save(long step, Map<String, NDArray> model, Map<String, NDArray> optimizer, JsonObject state)
       throws IOException {
-    Files.createDirectories(dir);
     String name = String.format("step-%08d", step);
-    Path tmp = Files.createTempDirectory(dir, ".tmp-" + name + "-");
-    try {
+    Path target = dir.resolve(name);
+    // the same step saved twice (e.g. end of run == periodic) replaces the earlier one
+    AtomicFiles.replaceDirectory(target, tmp -> {
       TensorFiles.write(tmp.resolve(MODEL_FILE), model, Map.of("format", "pt", "step", Long.toString(step)));
       TensorFiles.write(tmp.resolve(OPTIMIZER_FILE), optimizer, Map.of("step", Long.toString(step)));
       Gson gson = new GsonBuilder().setPrettyPrinting().create();
-      Files.writeString(tmp.resolve(STATE_FILE), gson.toJson(state), StandardCharsets.UTF_8);
-      Path target = dir.resolve(name);
-      if (Files.exists(target)) { // same step saved twice (e.g. end of run == periodic): replace
-        Path old = Files.createTempDirectory(dir, ".old-" + name + "-");
-        Files.move(target, old.resolve("x"), StandardCopyOption.ATOMIC_MOVE);
-        FileTrees.delete(old);
-      }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      prune();
-      return target;
-    } finally {
-      if (Files.exists(tmp)) {
-        FileTrees.delete(tmp);
-      }
-    }
+      AtomicFiles.writeString(tmp.resolve(STATE_FILE), gson.toJson(state));
+    });
+    prune();
+    return target;
   }
 
   /** Complete checkpoints, oldest first. */
@@ -121,7 +109,7 @@ public final class CheckpointStore {
     for (int i = 0; i < all.size() - keepLast; i++) {
       FileTrees.delete(all.get(i).dir());
     }
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "{.old-*,.tmp-*}")) {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, ".*")) { // unfinished or replaced checkpoints
       for (Path p : ds) {
         FileTrees.delete(p);
       }

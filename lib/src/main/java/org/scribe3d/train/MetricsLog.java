@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.scribe3d.io.AtomicFiles;
 
 /**
  * {@code metrics.jsonl}: one JSON object per line, flushed per line so a killed run keeps every
@@ -56,9 +57,11 @@ public final class MetricsLog implements AutoCloseable {
         // a line cut by a kill: drop it
       }
     }
-    Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".tmp-metrics-", ".jsonl");
-    Files.write(tmp, keep, StandardCharsets.UTF_8);
-    VolumeCache.move(tmp, file);
+    StringBuilder text = new StringBuilder();
+    for (String line : keep) {
+      text.append(line).append('\n');
+    }
+    AtomicFiles.writeString(file, text.toString());
   }
 
   /** Reads all lines back (for plots, tests, the demo report). */

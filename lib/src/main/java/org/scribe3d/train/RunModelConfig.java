@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.scribe3d.data.AtomicFiles;
+import org.scribe3d.io.AtomicFiles;
 import org.scribe3d.data.PhantomTruth;
 import org.scribe3d.data.TrainingExample;
 import org.scribe3d.model.ModelPresets;

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.scribe3d.checkpoint.ModuleLoader;
+import org.scribe3d.io.AtomicFiles;
 import org.scribe3d.data.Case;
 import org.scribe3d.data.Dataset;
 import org.scribe3d.data.DatasetLoader;
@@ -303,7 +304,7 @@ public final class TrainRun {
       }
     }
     JsonObject hintFile = FindingHints.toJson(cfg.findingLabels(), hinted.thresholds());
-    org.scribe3d.data.AtomicFiles.writeString(run.findingHints(), hintFile + "\n");
+    AtomicFiles.writeString(run.findingHints(), hintFile + "\n");
     console.printf(Locale.ROOT, "finding hints: the head's diagnosis in front of every prompt, %d scans (%.1f s);"
         + " types it may name (those it calls right >= %.0f%% of the time (and >= %d times) at %.1f on the training"
         + " scans): %s; with their severity (the head's grade right on >= %.0f%% of them): %s; e.g. \"%s\"%n",

@@ -11,7 +11,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import org.scribe3d.io.AtomicFiles;
 import org.scribe3d.model.nn.Module;
 import org.scribe3d.model.nn.Param;
 import org.slf4j.Logger;
@@ -451,8 +451,7 @@ public final class Trainer<B> {
     o.addProperty("dataset_size", size);
     o.addProperty("total_steps", totalSteps);
     o.addProperty("replicas", replicas.size());
-    Path tmp = Files.createTempFile(runDir, ".tmp-config-", ".json");
-    Files.writeString(tmp, new GsonBuilder().setPrettyPrinting().create().toJson(o), StandardCharsets.UTF_8);
-    VolumeCache.move(tmp, runDir.resolve("train-config.json"));
+    AtomicFiles.writeString(runDir.resolve("train-config.json"),
+        new GsonBuilder().setPrettyPrinting().create().toJson(o));
   }
 }

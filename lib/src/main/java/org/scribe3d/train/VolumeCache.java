@@ -7,17 +7,16 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicLong;
+import org.scribe3d.io.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,30 +105,21 @@ public final class VolumeCache {
   }
 
   private void write(Path data, Path meta, float[] v, Path image, long size, long mtime) throws IOException {
-    Path tmpData = Files.createTempFile(dir, ".tmp-", ".f32");
-    Path tmpMeta = Files.createTempFile(dir, ".tmp-", ".json");
-    try {
-      ByteBuffer bb = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-      bb.asFloatBuffer().put(v);
-      try (FileChannel ch = FileChannel.open(tmpData, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        while (bb.hasRemaining()) {
-          ch.write(bb);
-        }
+    ByteBuffer bb = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    bb.asFloatBuffer().put(v);
+    AtomicFiles.writeChannel(data, ch -> {
+      while (bb.hasRemaining()) {
+        ch.write(bb);
       }
-      JsonObject m = new JsonObject();
-      m.addProperty("image", image.toString());
-      m.addProperty("size", size);
-      m.addProperty("mtime", mtime);
-      m.addProperty("config", configHash);
-      m.addProperty("count", v.length);
-      m.addProperty("format", "float32-le");
-      Files.writeString(tmpMeta, m.toString(), StandardCharsets.UTF_8);
-      move(tmpData, data);
-      move(tmpMeta, meta);
-    } finally {
-      Files.deleteIfExists(tmpData);
-      Files.deleteIfExists(tmpMeta);
-    }
+    });
+    JsonObject m = new JsonObject();
+    m.addProperty("image", image.toString());
+    m.addProperty("size", size);
+    m.addProperty("mtime", mtime);
+    m.addProperty("config", configHash);
+    m.addProperty("count", v.length);
+    m.addProperty("format", "float32-le");
+    AtomicFiles.writeString(meta, m.toString());
   }
 
   /** Deletes entries written with another pipeline config and leftover temp files; returns the count. */
@@ -138,7 +128,7 @@ public final class VolumeCache {
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
       for (Path p : ds) {
         String name = p.getFileName().toString();
-        if (name.startsWith(".tmp-")) {
+        if (name.startsWith(".")) { // entries are named by their hex key: a hidden file is an unfinished write
           Files.deleteIfExists(p);
           continue;
         }
@@ -174,14 +164,6 @@ public final class VolumeCache {
     float[] v = new float[count];
     bb.asFloatBuffer().get(v);
     return v;
-  }
-
-  static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-    }
   }
 
   static String sha256(String s) {

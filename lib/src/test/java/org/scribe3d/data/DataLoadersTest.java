@@ -16,6 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scribe3d.cli.CliTestSupport;
+import org.scribe3d.io.Csv;
 import org.scribe3d.nifti.NiftiDatatype;
 import org.scribe3d.nifti.NiftiWriter;
 import org.scribe3d.testing.PythonReference;

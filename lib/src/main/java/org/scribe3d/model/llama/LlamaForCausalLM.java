@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,6 +21,7 @@ import org.scribe3d.checkpoint.Placeholders;
 import org.scribe3d.checkpoint.Safetensors;
 import org.scribe3d.checkpoint.TensorDType;
 import org.scribe3d.checkpoint.TensorSource;
+import org.scribe3d.io.AtomicFiles;
 import org.scribe3d.model.nn.Embedding;
 import org.scribe3d.model.nn.Linear;
 import org.scribe3d.model.nn.Module;
@@ -133,10 +133,7 @@ public final class LlamaForCausalLM extends Module {
     }
     byte[] json = c.toJsonString().getBytes(StandardCharsets.UTF_8);
     try {
-      Path tmp = Files.createTempFile(dir, ".config.json.", ".tmp");
-      Safetensors.readableByAll(tmp);
-      Files.write(tmp, json);
-      Files.move(tmp, dir.resolve("config.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      AtomicFiles.writeBytes(dir.resolve("config.json"), json);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + dir.resolve("config.json"), e);
     }

@@ -14,10 +14,8 @@ import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -27,6 +25,7 @@ import java.util.TreeSet;
 import org.scribe3d.checkpoint.ModuleLoader;
 import org.scribe3d.checkpoint.Safetensors;
 import org.scribe3d.checkpoint.TensorSource;
+import org.scribe3d.io.AtomicFiles;
 import org.scribe3d.model.nn.Linear;
 import org.scribe3d.model.nn.Module;
 
@@ -279,28 +278,10 @@ public final class LoraAdapters {
   }
 
   static void writeAtomically(Path target, String text) {
-    Path abs = target.toAbsolutePath();
-    Path tmp = null;
     try {
-      tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
-      Safetensors.readableByAll(tmp);
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      try {
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-      }
-      tmp = null;
+      AtomicFiles.writeString(target, text);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + target, e);
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // best effort
-        }
-      }
     }
   }
 }

@@ -1,4 +1,4 @@
-package org.scribe3d.data;
+package org.scribe3d.io;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -15,6 +15,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.scribe3d.data.DatasetException;
 
 /** Reads JSON files strictly; syntax errors become "FILE:LINE:COLUMN: malformed JSON (...)". */
 public final class JsonFiles {

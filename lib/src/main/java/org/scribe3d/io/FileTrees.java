@@ -1,4 +1,4 @@
-package org.scribe3d.data;
+package org.scribe3d.io;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package org.scribe3d.data;
+package org.scribe3d.io;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.scribe3d.data.DatasetException;
 
 /**
  * An RFC 4180 CSV reader: comma-separated fields, double-quoted fields that may hold commas, line

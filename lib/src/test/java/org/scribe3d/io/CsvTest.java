@@ -1,4 +1,4 @@
-package org.scribe3d.data;
+package org.scribe3d.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.scribe3d.data.DatasetException;
 
 /** RFC 4180 edge cases of {@link Csv} (parity with Python's csv module is in DataLoadersTest). */
 class CsvTest {
