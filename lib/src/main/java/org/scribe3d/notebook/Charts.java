@@ -1,8 +1,12 @@
 package org.scribe3d.notebook;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.scribe3d.eval.EvalResult;
+import org.scribe3d.eval.Evaluator;
+import org.scribe3d.text.ConfusionMatrix;
 import org.scribe3d.volume.Volume;
 import tech.tablesaw.plotly.components.Axis;
 import tech.tablesaw.plotly.components.Figure;
@@ -103,6 +107,52 @@ public final class Charts {
         yTitle);
   }
 
+  /**
+   * Bars with 95% interval whiskers for one metric per label, one series per evaluation: the metric of
+   * label L is named {@code String.format(nameFormat, L)}, e.g. {@code "findings.%s.f1"} over the
+   * labels chest, abdomen, pelvis, all, for a model and its blind control.
+   */
+  public static Figure intervalBars(String title, List<String> labels, String nameFormat, Map<String, EvalFile> runs,
+      String yTitle) {
+    Map<String, double[]> v = new LinkedHashMap<>();
+    Map<String, double[]> lo = new LinkedHashMap<>();
+    Map<String, double[]> hi = new LinkedHashMap<>();
+    for (Map.Entry<String, EvalFile> e : runs.entrySet()) {
+      double[] a = new double[labels.size()];
+      double[] l = new double[labels.size()];
+      double[] h = new double[labels.size()];
+      for (int i = 0; i < a.length; i++) {
+        EvalResult.Metric m = e.getValue().metric(String.format(nameFormat, labels.get(i)));
+        a[i] = m.value();
+        l[i] = m.lo();
+        h[i] = m.hi();
+      }
+      v.put(e.getKey(), a);
+      lo.put(e.getKey(), l);
+      hi.put(e.getKey(), h);
+    }
+    return barWithIntervals(title, labels, v, lo, hi, "", yTitle);
+  }
+
+  /**
+   * The differences of a paired comparison (run a minus run b) as bars with their paired 95%
+   * intervals; metrics whose difference was not computable are left out.
+   */
+  public static Figure comparisonBars(String title, List<Evaluator.Comparison> comparisons) {
+    List<Evaluator.Comparison> shown = comparisons.stream()
+        .filter(c -> !Double.isNaN(c.result().difference())).toList();
+    double[] d = new double[shown.size()];
+    double[] lo = new double[shown.size()];
+    double[] hi = new double[shown.size()];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = shown.get(i).result().difference();
+      lo[i] = shown.get(i).result().lo();
+      hi[i] = shown.get(i).result().hi();
+    }
+    return barWithIntervals(title, shown.stream().map(Evaluator.Comparison::metric).toList(), d, lo, hi, "",
+        "difference");
+  }
+
   /** One line per series over shared x values (e.g. loss per step). */
   public static Figure line(String title, double[] x, Map<String, double[]> series, String xTitle, String yTitle) {
     List<Trace> traces = new ArrayList<>();
@@ -153,6 +203,18 @@ public final class Charts {
       }
     }
     return heatmap(title, labels, labels, z, "predicted", "true");
+  }
+
+  /** A region classifier's confusion matrix over {@link ConfusionMatrix#LABELS}. */
+  public static Figure confusionMatrix(String title, ConfusionMatrix cm) {
+    List<String> labels = ConfusionMatrix.LABELS;
+    long[][] c = new long[labels.size()][labels.size()];
+    for (int g = 0; g < labels.size(); g++) {
+      for (int p = 0; p < labels.size(); p++) {
+        c[g][p] = cm.count(labels.get(g), labels.get(p));
+      }
+    }
+    return confusionMatrix(title, labels, c);
   }
 
   /** Histogram of values in [lo, hi] as bars at the bin centres (numpy.histogram's bins). */

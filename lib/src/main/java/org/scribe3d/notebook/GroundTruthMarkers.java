@@ -29,6 +29,29 @@ public final class GroundTruthMarkers {
   static final Map<String, Color> REGION_COLOURS = Map.of(
       "chest", new Color(255, 64, 64), "abdomen", new Color(255, 176, 0), "pelvis", new Color(0, 200, 255));
 
+  /** {@link #read} when the ground-truth file exists, else no markers (a dataset without a ground truth). */
+  public static List<Marker> readIfPresent(Path groundTruthJson, String caseId) throws IOException {
+    return Files.isRegularFile(groundTruthJson) ? read(groundTruthJson, caseId) : List.of();
+  }
+
+  /**
+   * The marker a view should centre on: the first box (a focal lesion), else the first marker,
+   * else none.
+   */
+  public static java.util.Optional<Marker> focus(List<Marker> markers) {
+    return markers.stream().filter(m -> m.kind() == Marker.Kind.BOX).findFirst()
+        .or(() -> markers.stream().findFirst());
+  }
+
+  /**
+   * The voxel of {@code v} that orthogonal slices should pass through: the centre of the
+   * {@link #focus} marker in that volume's grid (markers follow resampling, cropping and
+   * reorientation through the affine), else the volume's centre.
+   */
+  public static int[] focusVoxel(List<Marker> markers, org.scribe3d.volume.Volume v) {
+    return focus(markers).map(m -> m.centreVoxelIn(v)).orElse(new int[] {v.nx() / 2, v.ny() / 2, v.nz() / 2});
+  }
+
   /** The markers of case {@code caseId}; an error names the file when the case or a field is missing. */
   public static List<Marker> read(Path groundTruthJson, String caseId) throws IOException {
     JsonObject root;

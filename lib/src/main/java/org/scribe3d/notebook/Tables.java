@@ -1,5 +1,9 @@
 package org.scribe3d.notebook;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +19,109 @@ import tech.tablesaw.columns.Column;
 /** Tablesaw tables from plain Java maps and lists, typed by their values. */
 public final class Tables {
   private Tables() {}
+
+  /**
+   * A table row from alternating column names and values, in that order:
+   * {@code row("case", id, "findings", 3)}. With {@code import static org.scribe3d.notebook.Tables.row;}
+   * a notebook builds the rows of {@link #fromRows} in one expression.
+   *
+   * @throws IllegalArgumentException for an odd number of arguments or a name that is not a String
+   */
+  public static Map<String, Object> row(Object... namesAndValues) {
+    if (namesAndValues.length % 2 != 0) {
+      throw new IllegalArgumentException("row(...) takes column names and values in pairs, got "
+          + namesAndValues.length + " arguments");
+    }
+    Map<String, Object> r = new LinkedHashMap<>();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      if (!(namesAndValues[i] instanceof String name)) {
+        throw new IllegalArgumentException("row(...): argument " + i + " must be a column name (String), not "
+            + namesAndValues[i]);
+      }
+      r.put(name, namesAndValues[i + 1]);
+    }
+    return r;
+  }
+
+  /**
+   * A two-column table "field" / "value" from alternating field names and values, e.g. a file
+   * header or a configuration: {@code fields("NIfTI header", "datatype", "int16", "shape", "[96, 96, 40]")}.
+   * Values are shown as text.
+   */
+  public static Table fields(String name, Object... fieldsAndValues) {
+    Map<String, Object> pairs = row(fieldsAndValues);
+    List<Map<String, Object>> rows = new ArrayList<>();
+    pairs.forEach((k, v) -> rows.add(row("field", k, "value", v == null ? null : String.valueOf(v))));
+    if (rows.isEmpty()) {
+      return Table.create(name, StringColumn.create("field"), StringColumn.create("value"));
+    }
+    return fromRows(name, rows);
+  }
+
+  /** The named fields of a JSON object that it has (absent ones skipped), as {@link #fields}. */
+  public static Table fields(String name, JsonObject json, String... keys) {
+    List<Object> pairs = new ArrayList<>();
+    for (String k : keys) {
+      if (json.has(k)) {
+        JsonElement e = json.get(k);
+        pairs.add(k);
+        pairs.add(e.isJsonPrimitive() ? e.getAsString() : e.toString());
+      }
+    }
+    return fields(name, pairs.toArray());
+  }
+
+  /**
+   * The regular files below a directory: "file" (relative to it) and "bytes", in path order.
+   *
+   * @see Workspace#files(Path)
+   */
+  public static Table files(String name, Path dir) throws IOException {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    Workspace.files(dir).forEach((f, bytes) -> rows.add(row("file", f.toString(), "bytes", bytes)));
+    if (rows.isEmpty()) {
+      return Table.create(name, StringColumn.create("file"), LongColumn.create("bytes"));
+    }
+    return fromRows(name, rows);
+  }
+
+  /**
+   * {@code v} rounded half-up to {@code decimals} places, for a table cell ({@code round(0.12345, 3)}
+   * is 0.123); null (a missing cell) for NaN or infinity.
+   */
+  public static Double round(double v, int decimals) {
+    if (Double.isNaN(v) || Double.isInfinite(v)) {
+      return null;
+    }
+    return java.math.BigDecimal.valueOf(v).setScale(decimals, java.math.RoundingMode.HALF_UP).doubleValue();
+  }
+
+  /**
+   * A paired comparison as a table, one row per metric (in {@code order}, those the comparison has):
+   * the two values under the given labels, the difference a − b, its paired 95% interval, the
+   * two-sided p-value, the verdict and the number of cases.
+   */
+  public static Table comparison(String name, List<org.scribe3d.eval.Evaluator.Comparison> comparisons,
+      String labelA, String labelB, List<String> order) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (String metric : order) {
+      for (org.scribe3d.eval.Evaluator.Comparison c : comparisons) {
+        if (c.metric().equals(metric)) {
+          var r = c.result();
+          rows.add(row("metric", metric, labelA, format3(r.a()), labelB, format3(r.b()),
+              "difference", format3(r.difference()),
+              "95% interval", Double.isNaN(r.lo()) ? "n/a" : "[" + format3(r.lo()) + ", " + format3(r.hi()) + "]",
+              "p", format3(r.pValue()), "verdict", r.verdict(), "cases", c.cases()));
+        }
+      }
+    }
+    return fromRows(name, rows);
+  }
+
+  /** {@code v} with three decimals ("0.123"), or "n/a" for NaN. */
+  public static String format3(double v) {
+    return Double.isNaN(v) ? "n/a" : String.format(java.util.Locale.ROOT, "%.3f", v);
+  }
 
   /** Two columns: the map's keys and its numeric values, in iteration order. */
   public static Table fromMap(String name, String keyColumn, String valueColumn, Map<String, ? extends Number> map) {
