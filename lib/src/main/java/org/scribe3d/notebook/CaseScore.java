@@ -6,7 +6,7 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import org.scribe3d.data.Csv;
+import org.scribe3d.io.Csv;
 import org.scribe3d.data.Region;
 
 /**

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.scribe3d.data.AtomicFiles;
-import org.scribe3d.data.FileTrees;
+import org.scribe3d.io.AtomicFiles;
+import org.scribe3d.io.FileTrees;
 
 /**
  * Where a notebook works: the repository root it was started in, the directories below

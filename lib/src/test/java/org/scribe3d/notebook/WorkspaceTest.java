@@ -102,7 +102,7 @@ class WorkspaceTest {
     Path f = Workspace.writeCsv(tmp.resolve("r.csv"),
         List.of(List.of("VolumeName", "Findings_EN"), List.of("a.nii.gz", "Say \"no\", then\nstop.")));
     assertEquals("\"VolumeName\",\"Findings_EN\"\r\n\"a.nii.gz\",\"Say \"\"no\"\", then\nstop.\"\r\n", Files.readString(f));
-    var csv = org.scribe3d.data.Csv.read(f);
+    var csv = org.scribe3d.io.Csv.read(f);
     assertEquals("Say \"no\", then\nstop.", csv.rows().get(0).fields().get(1));
   }
 }
