@@ -513,7 +513,7 @@ public final class RunPredictor implements AutoCloseable {
    */
   public List<Map<String, Double>> findingProbabilities(List<Path> images) throws IOException {
     if (!model.hasFindingHead()) {
-      throw new IllegalArgumentException(run + " was trained without a finding head (train --finding-loss)");
+      throw new IllegalArgumentException(run + " was trained without a finding head (recipe key image.finding_loss)");
     }
     List<String> labels = model.config().findingLabels();
     List<Map<String, Double>> out = new ArrayList<>();

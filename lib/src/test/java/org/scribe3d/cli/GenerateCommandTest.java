@@ -42,7 +42,9 @@ import org.scribe3d.infer.Answer;
 import org.scribe3d.infer.RunPredictor;
 import org.scribe3d.model.multimodal.MultimodalConfig;
 import org.scribe3d.model.multimodal.MultimodalModel;
-import org.scribe3d.train.TrainRun;
+import org.scribe3d.recipe.Recipe;
+import org.scribe3d.recipe.RecipeFiles;
+import org.scribe3d.run.RunDirectory;
 import org.scribe3d.volume.Pipeline;
 
 /**
@@ -62,9 +64,9 @@ class GenerateCommandTest {
     data = tmp.resolve("phantom");
     Path cfg = TrainCommandTest.phantomAndMicroModel(data, 6, tmp.resolve("micro.json"));
     run = tmp.resolve("run");
-    CliTestSupport.Result r = CliTestSupport.run("train", "--model-config", cfg.toString(), "--data",
+    CliTestSupport.Result r = CliTestSupport.run("train", "--set", "model.config=" + cfg, "--data",
         data.toString(), "--out", run.toString(), "--epochs", "12", "--batch", "4", "--threads", "1",
-        "--val-samples", "0", "--cache", tmp.resolve("cache").toString(), "--lr", "1e-2");
+        "--set", "validation.samples=0", "--cache", tmp.resolve("cache").toString(), "--lr", "1e-2");
     assertEquals(0, r.exitCode(), r.err());
     ds = DatasetLoader.load(data, DatasetLoader.Options.defaults());
     val = ds.split(Split.VALIDATION).get(0);
@@ -289,7 +291,7 @@ class GenerateCommandTest {
   private static Path untrainedRun(String name) throws Exception {
     Path dir = tmp.resolve(name);
     Files.createDirectories(dir);
-    Files.copy(run.resolve(TrainRun.PIPELINE_FILE), dir.resolve(TrainRun.PIPELINE_FILE));
+    writeRecipe(dir, RunDirectory.of(run).readRecipe().data.pipeline, false);
     try (NDManager m = NDManager.newBaseManager()) {
       new MultimodalModel(MultimodalConfig.load(run.resolve("model").resolve(MultimodalModel.CONFIG_FILE)), m,
           DataType.FLOAT32, 11).save(dir.resolve("model"));
@@ -297,10 +299,19 @@ class GenerateCommandTest {
     return dir;
   }
 
+  /** A hand-written RUN/recipe.json: the defaults with this pipeline and blindness. */
+  private static void writeRecipe(Path dir, JsonElement pipeline, boolean blind) throws Exception {
+    Recipe r = RecipeFiles.defaults(List.of());
+    r.data.pipeline = pipeline;
+    r.image.blind = blind;
+    RecipeFiles.write(r, RunDirectory.of(dir).recipe());
+  }
+
   @Test
   void blindRunIsOpenedBlindAndIgnoresTheImage() throws Exception {
     Path blind = untrainedRun("blind-run");
-    Files.writeString(blind.resolve(TrainRun.BLIND_FILE), "{\"blind\": true}\n");
+    JsonElement pipeline = RunDirectory.of(run).readRecipe().data.pipeline;
+    writeRecipe(blind, pipeline, true);
     Case other = ds.split(Split.TRAIN).get(0);
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     try (PrintStream ps = new PrintStream(log, true, StandardCharsets.UTF_8);
@@ -310,7 +321,7 @@ class GenerateCommandTest {
       assertEquals(r.get(0), r.get(1), "a blind model cannot tell two scans apart");
     }
     assertTrue(log.toString(StandardCharsets.UTF_8).contains("blind-control run"), log.toString());
-    Files.delete(blind.resolve(TrainRun.BLIND_FILE));
+    writeRecipe(blind, pipeline, false);
     try (RunPredictor p = RunPredictor.open(blind, new RunPredictor.Options().threads(1))) {
       assertFalse(p.blind());
       List<Map<Region, String>> r = p.reports(List.of(val.image(), other.image()), EnumSet.of(Region.CHEST));
@@ -321,20 +332,24 @@ class GenerateCommandTest {
   @Test
   void trainRecordsPipelineAndBlindness() {
     Path blind = tmp.resolve("blind-trained");
-    CliTestSupport.Result r = CliTestSupport.run("train", "--model-config", tmp.resolve("micro.json").toString(),
-        "--data", data.toString(), "--out", blind.toString(), "--epochs", "1", "--max-steps", "2", "--batch", "2",
-        "--threads", "1", "--val-samples", "0", "--cache", tmp.resolve("cache").toString(), "--blind",
-        "--no-augment");
+    CliTestSupport.Result r = CliTestSupport.run("train", "--set", "model.config=" + tmp.resolve("micro.json"),
+        "--data", data.toString(), "--out", blind.toString(), "--epochs", "1", "--set", "optim.max_steps=2", "--batch",
+        "2", "--threads", "1", "--set", "validation.samples=0", "--cache", tmp.resolve("cache").toString(), "--set",
+        "image.blind=true", "--set", "data.augment=false");
     assertEquals(0, r.exitCode(), r.err());
-    assertTrue(Files.isRegularFile(blind.resolve(TrainRun.BLIND_FILE)));
-    assertFalse(Files.exists(run.resolve(TrainRun.BLIND_FILE)), "a normal run is not marked blind");
+    try {
+      assertTrue(RunDirectory.of(blind).isBlind());
+      assertFalse(RunDirectory.of(run).isBlind(), "a normal run is not marked blind");
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
     try (RunPredictor p = RunPredictor.open(blind, new RunPredictor.Options().threads(1).log(
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)))) {
       assertTrue(p.blind());
       assertTrue(p.pipelineRecorded());
       var v = p.config().vision();
       assertEquals(Pipeline.defaults(new int[] {v.depth(), v.height(), v.width()}, null, true, true).steps(),
-          p.pipeline().steps(), "--no-augment trains with the default pipeline");
+          p.pipeline().steps(), "data.augment false trains with the default pipeline");
     } catch (Exception e) {
       throw new AssertionError(e);
     }
@@ -352,7 +367,9 @@ class GenerateCommandTest {
 
   @Test
   void runPipelineIsRecordedAndUsedWithoutAugmentation() throws Exception {
-    Pipeline recorded = Pipeline.load(run.resolve(TrainRun.PIPELINE_FILE));
+    JsonElement inline = RunDirectory.of(run).readRecipe().data.pipeline;
+    assertTrue(inline.isJsonArray() || inline.isJsonObject(), "recipe.json records the pipeline inline: " + inline);
+    Pipeline recorded = Pipeline.parse(inline.toString(), "data.pipeline");
     assertTrue(recorded.steps().stream().anyMatch(s -> s instanceof Pipeline.Rot90), "trained with augmentation");
     try (RunPredictor p = RunPredictor.open(run, new RunPredictor.Options().threads(1))) {
       assertTrue(p.pipelineRecorded());
@@ -362,7 +379,7 @@ class GenerateCommandTest {
       assertEquals(a.length, p.preprocess(val.image()).length);
       assertTrue(java.util.Arrays.equals(a, p.preprocess(val.image())), "deterministic");
     }
-    // a run without pipeline.json: the default pipeline at the model's input size, said once
+    // a run without recipe.json: the default pipeline at the model's input size, said once
     Path old = tmp.resolve("old-run");
     Files.createDirectories(old.resolve("model"));
     for (String f : List.of(MultimodalModel.CONFIG_FILE, MultimodalModel.WEIGHTS_FILE)) {
@@ -379,7 +396,7 @@ class GenerateCommandTest {
     }
     String note = log.toString(StandardCharsets.UTF_8);
     assertEquals(1, note.lines().count(), note);
-    assertTrue(note.contains("no pipeline.json"), note);
+    assertTrue(note.contains("records no preprocessing pipeline (recipe.json data.pipeline)"), note);
   }
 
   @Test
@@ -446,12 +463,12 @@ class GenerateCommandTest {
     for (String f : List.of(MultimodalModel.CONFIG_FILE, MultimodalModel.WEIGHTS_FILE)) {
       Files.copy(run.resolve("model").resolve(f), badPipe.resolve("model").resolve(f));
     }
-    Files.writeString(badPipe.resolve(TrainRun.PIPELINE_FILE), "[{\"op\": \"resize\", \"size\": [8, 8, 8]}]");
+    writeRecipe(badPipe, JsonParser.parseString("[{\"op\": \"resize\", \"size\": [8, 8, 8]}]"), false);
     assertError(CliTestSupport.run("generate", "--run", badPipe.toString(), "--image", img), 1,
         "resizes to 8×8×8 but the model takes");
-    Files.writeString(badPipe.resolve(TrainRun.PIPELINE_FILE), "{not json");
+    Files.writeString(RunDirectory.of(badPipe).recipe(), "{not json");
     assertError(CliTestSupport.run("generate", "--run", badPipe.toString(), "--image", img), 1,
-        TrainRun.PIPELINE_FILE);
+        RunDirectory.of(badPipe).recipe().getFileName().toString());
     // a question whose words the run's restricted vocabulary never saw cannot be asked: said, not guessed
     CliTestSupport.Result r = CliTestSupport.run("generate", "--run", run.toString(), "--image", img, "--question",
         "Zygomorphic quixotry?", "--choices", "A=Xylophone;B=Quokka;C=Zebu;D=Wombat", "--threads", "1");

@@ -36,9 +36,12 @@ import org.scribe3d.phantom.SizePreset;
 import org.scribe3d.prompt.Llama3Tokenizer;
 import org.scribe3d.prompt.TextTokenizer;
 import org.scribe3d.prompt.VocabMap;
+import org.scribe3d.recipe.Recipe;
+import org.scribe3d.recipe.RecipeFiles;
+import org.scribe3d.run.RunDirectory;
 import org.scribe3d.train.CheckpointStore;
+import org.scribe3d.train.CorpusVocabulary;
 import org.scribe3d.train.MetricsLog;
-import org.scribe3d.train.TrainRun;
 
 /**
  * {@code scribe3d train} on a 4-case phantom set with a micro model (the tiny preset's layout at toy
@@ -66,7 +69,7 @@ class TrainCommandTest {
     Dataset ds = DatasetLoader.load(data, DatasetLoader.Options.defaults());
     VocabMap vocab;
     try (Llama3Tokenizer tok = Llama3Tokenizer.vendored()) {
-      vocab = TrainRun.corpusVocab(TextTokenizer.of(tok), Examples.expandAll(ds.split(Split.TRAIN)),
+      vocab = CorpusVocabulary.of(TextTokenizer.of(tok), Examples.expandAll(ds.split(Split.TRAIN)),
           Examples.expandAll(ds.split(Split.VALIDATION)));
     }
     MultimodalConfig tiny = ModelPresets.tiny(vocab);
@@ -80,9 +83,10 @@ class TrainCommandTest {
   }
 
   static List<String> args(Path out, String... more) {
-    List<String> a = new ArrayList<>(List.of("train", "--model-config", modelConfig.toString(), "--data",
+    List<String> a = new ArrayList<>(List.of("train", "--set", "model.config=" + modelConfig, "--data",
         data.toString(), "--out", out.toString(), "--epochs", "3", "--batch", "2", "--threads", "1",
-        "--checkpoint-every", "2", "--val-samples", "4", "--cache", tmp.resolve("cache").toString(), "--lr", "3e-3"));
+        "--checkpoint-every", "2", "--set", "validation.samples=4", "--cache", tmp.resolve("cache").toString(), "--lr",
+        "3e-3"));
     a.addAll(List.of(more));
     return a;
   }
@@ -139,7 +143,8 @@ class TrainCommandTest {
     try (Llama3Tokenizer tok = Llama3Tokenizer.vendored()) {
       List<TrainingExample> tr = Examples.expandAll(hds.split(Split.TRAIN));
       List<TrainingExample> va = Examples.expandAll(hds.split(Split.VALIDATION));
-      VocabMap hv = TrainRun.corpusVocab(TextTokenizer.of(tok), tr, va, TrainRun.hintVocabularyTexts(labels, tr, va));
+      VocabMap hv = CorpusVocabulary.of(TextTokenizer.of(tok), tr, va, CorpusVocabulary.hintTexts(labels, tr, va),
+          new long[0]);
       MultimodalConfig mc = MultimodalConfig.load(modelConfig);
       LlamaConfig l = mc.llm();
       MultimodalConfig hinted = new MultimodalConfig("micro", mc.vision(), mc.pool(), new LlamaConfig(
@@ -153,57 +158,58 @@ class TrainCommandTest {
   }
 
   /**
-   * {@code --box-loss} adds a dense head trained on the phantom's finding boxes in vision pretraining; a hint run
+   * {@code image.box_loss} adds a dense head trained on the phantom's finding boxes in vision pretraining; a hint run
    * from that encoder carries the head over and names lesions with their locations.
    */
   @Test
   void boxLossTrainsADenseHeadThatHintRunsCarry() throws Exception {
     Path run = tmp.resolve("boxes");
-    CliTestSupport.Result r = CliTestSupport.run(args(run, "--finding-loss", "1", "--pretrain-epochs", "1",
-        "--box-loss", "1", "--max-steps", "1").toArray(String[]::new));
+    CliTestSupport.Result r = CliTestSupport.run(args(run, "--set", "image.finding_loss=1", "--set",
+        "image.pretrain_epochs=1", "--set", "image.box_loss=1", "--set", "optim.max_steps=1").toArray(String[]::new));
     assertEquals(0, r.exitCode(), r.err());
     assertTrue((r.out() + r.err()).contains("dense finding head: "), r.out() + r.err());
     MultimodalConfig cfg = MultimodalConfig.load(run.resolve("model/config.json"));
     assertNotNull(cfg.denseLabels());
     assertTrue(cfg.findingLabels().containsAll(cfg.denseLabels()) && cfg.denseLabels().stream()
         .noneMatch(l -> l.startsWith("count:")), cfg.denseLabels().toString());
-    Path enc = run.resolve(TrainRun.PRETRAIN_DIR).resolve(TrainRun.ENCODER_FILE);
+    Path enc = RunDirectory.of(run).pretrainedEncoder();
     try (org.scribe3d.checkpoint.TensorSource src = org.scribe3d.checkpoint.Safetensors.open(enc)) {
       assertTrue(src.names().contains("finding_dense.weight"), src.names().toString());
     }
     Path hinted = tmp.resolve("boxes-hints");
-    CliTestSupport.Result h = CliTestSupport.run("train", "--model-config",
-        hintModelConfig(cfg.findingLabels(), tmp.resolve("micro-box-hints.json")).toString(), "--data",
-        data.toString(), "--out", hinted.toString(), "--epochs", "1", "--max-steps", "1", "--batch", "2", "--threads",
-        "1", "--val-samples", "2", "--cache", tmp.resolve("cache").toString(), "--vision-init", enc.toString(),
-        "--freeze-vision", "--finding-hints");
+    CliTestSupport.Result h = CliTestSupport.run("train", "--set", "model.config="
+        + hintModelConfig(cfg.findingLabels(), tmp.resolve("micro-box-hints.json")), "--data",
+        data.toString(), "--out", hinted.toString(), "--epochs", "1", "--set", "optim.max_steps=1", "--batch", "2",
+        "--threads", "1", "--set", "validation.samples=2", "--cache", tmp.resolve("cache").toString(), "--set",
+        "init.vision=" + enc, "--set", "trainable.vision=frozen", "--set", "prompts.finding_hints=true");
     assertEquals(0, h.exitCode(), h.err());
     assertEquals(cfg.denseLabels(), MultimodalConfig.load(hinted.resolve("model/config.json")).denseLabels());
     Path scan = DatasetLoader.load(data, DatasetLoader.Options.defaults()).split(Split.TRAIN).get(0).image();
     try (RunPredictor p = RunPredictor.open(hinted)) {
       assertTrue(p.hint(scan).startsWith(org.scribe3d.prompt.FindingHint.PREFIX), p.hint(scan));
     }
-    CliTestSupport.Result bad = CliTestSupport.run(args(tmp.resolve("boxes-bad"), "--finding-loss", "1",
-        "--box-loss", "1").toArray(String[]::new));
-    assertEquals(1, bad.exitCode(), bad.err());
-    assertTrue(bad.err().contains("--box-loss trains the dense finding head in vision pretraining")
+    // a recipe check now: refused before anything is read, as a usage error
+    CliTestSupport.Result bad = CliTestSupport.run(args(tmp.resolve("boxes-bad"), "--set", "image.finding_loss=1",
+        "--set", "image.box_loss=1").toArray(String[]::new));
+    assertEquals(2, bad.exitCode(), bad.err());
+    assertTrue(bad.err().contains("recipe key image.box_loss: trains the dense finding head in vision pretraining")
         && bad.err().strip().lines().count() == 1, bad.err());
-    CliTestSupport.Result noHead = CliTestSupport.run(args(tmp.resolve("boxes-nohead"), "--pretrain-epochs", "1",
-        "--box-loss", "1").toArray(String[]::new));
+    CliTestSupport.Result noHead = CliTestSupport.run(args(tmp.resolve("boxes-nohead"), "--set",
+        "image.pretrain_epochs=1", "--set", "image.box_loss=1").toArray(String[]::new));
     assertEquals(1, noHead.exitCode(), noHead.err());
-    assertTrue(noHead.err().contains("--box-loss needs a finding head") && noHead.err().strip().lines().count() == 1,
-        noHead.err());
+    assertTrue(noHead.err().contains("image.box_loss needs a finding head")
+        && noHead.err().strip().lines().count() == 1, noHead.err());
   }
 
   /**
-   * {@code --finding-loss} adds the report-label head; {@code --pretrain-epochs} first trains encoder,
+   * {@code image.finding_loss} adds the report-label head; {@code image.pretrain_epochs} first trains encoder,
    * projector and head alone (the language model stays exactly as initialised), in RUN/pretrain/.
    */
   @Test
   void findingHeadAndVisionPretraining() throws Exception {
     Path run = tmp.resolve("head");
-    CliTestSupport.Result r = CliTestSupport.run(args(run, "--finding-loss", "1", "--pretrain-epochs", "2")
-        .toArray(String[]::new));
+    CliTestSupport.Result r = CliTestSupport.run(args(run, "--set", "image.finding_loss=1", "--set",
+        "image.pretrain_epochs=2").toArray(String[]::new));
     assertEquals(0, r.exitCode(), r.err());
     assertTrue((r.out() + r.err()).contains("pretrain: vision encoder"), r.out() + r.err());
     MultimodalConfig cfg = MultimodalConfig.load(run.resolve("model/config.json"));
@@ -214,7 +220,7 @@ class TrainCommandTest {
     CheckpointStore.Checkpoint ck = new CheckpointStore(run.resolve("pretrain"), 2).latest().orElseThrow();
     try (NDManager m = NDManager.newBaseManager()) {
       java.util.Map<String, ai.djl.ndarray.NDArray> after = ck.model(m);
-      MultimodalModel init = new MultimodalModel(MultimodalConfig.load(run.resolve(TrainRun.MODEL_CONFIG)), m,
+      MultimodalModel init = new MultimodalModel(MultimodalConfig.load(RunDirectory.of(run).modelConfig()), m,
           ai.djl.ndarray.types.DataType.FLOAT32, 42);
       int llm = 0;
       int moved = 0;
@@ -249,21 +255,22 @@ class TrainCommandTest {
       assertTrue(!together.get(0).equals(together.get(1)) || !together.get(1).equals(together.get(2)),
           "different scans should not all score alike");
     }
-    // a resume must repeat the flags that shape the objective
-    CliTestSupport.Result other = CliTestSupport.run(args(run, "--finding-loss", "2", "--pretrain-epochs", "2",
-        "--resume").toArray(String[]::new));
+    // a resume trains the recipe it started with: another value is refused, naming the key
+    CliTestSupport.Result other = CliTestSupport.run(args(run, "--set", "image.finding_loss=2", "--set",
+        "image.pretrain_epochs=2", "--resume").toArray(String[]::new));
     assertEquals(1, other.exitCode(), other.err());
-    assertTrue(other.err().contains("cannot resume") && other.err().contains("finding_loss 1.0 (now 2.0)")
+    assertTrue(other.err().contains("cannot resume") && other.err().contains("image.finding_loss 1.0 (now 2.0)")
         && other.err().strip().lines().count() == 1, other.err());
 
     // the pretrained image side as a file, and a new run that starts from it
-    Path enc = run.resolve(TrainRun.PRETRAIN_DIR).resolve(TrainRun.ENCODER_FILE);
+    Path enc = RunDirectory.of(run).pretrainedEncoder();
     assertTrue(Files.isRegularFile(enc), enc + " missing");
     Path run2 = tmp.resolve("from-encoder");
-    CliTestSupport.Result r2 = CliTestSupport.run("train", "--model-config", modelConfig.toString(), "--data",
-        data.toString(), "--out", run2.toString(), "--epochs", "1", "--max-steps", "1", "--batch", "2", "--threads", "1",
-        "--val-samples", "0", "--cache", tmp.resolve("cache").toString(), "--lr", "0", "--finding-loss", "1",
-        "--vision-init", run.toString());
+    // lr 0 is refused by the recipe checks; the one step of a one-step run is inside the 10 % warmup: lr 0 there
+    CliTestSupport.Result r2 = CliTestSupport.run("train", "--set", "model.config=" + modelConfig, "--data",
+        data.toString(), "--out", run2.toString(), "--epochs", "1", "--set", "optim.max_steps=1", "--batch", "2",
+        "--threads", "1", "--set", "validation.samples=0", "--cache", tmp.resolve("cache").toString(), "--lr", "3e-3",
+        "--set", "optim.warmup=0.1", "--set", "image.finding_loss=1", "--set", "init.vision=" + run);
     assertEquals(0, r2.exitCode(), r2.err());
     assertTrue(r2.err().contains("vision init: ") && !r2.err().contains("starts fresh"), r2.err());
     assertEquals(cfg.findingLabels(), MultimodalConfig.load(run2.resolve("model/config.json")).findingLabels());
@@ -276,13 +283,14 @@ class TrainCommandTest {
     }
     // the encoder's preprocessing comes with it
     assertTrue(r2.out().contains("pipeline: the one") || r2.err().contains("pipeline: the one"), r2.out() + r2.err());
-    assertEquals(Files.readString(run.resolve(TrainRun.PIPELINE_FILE)), Files.readString(run2.resolve(TrainRun.PIPELINE_FILE)));
-    // --freeze-vision: a real step moves the projector and head, not the encoder
+    assertEquals(RunDirectory.of(run).readRecipe().data.pipeline, RunDirectory.of(run2).readRecipe().data.pipeline);
+    // trainable.vision frozen: a real step moves the projector and head, not the encoder
     Path run3 = tmp.resolve("frozen");
-    CliTestSupport.Result r3 = CliTestSupport.run("train", "--model-config", modelConfig.toString(), "--data",
-        data.toString(), "--out", run3.toString(), "--epochs", "1", "--max-steps", "2", "--batch", "2", "--threads", "1",
-        "--val-samples", "0", "--cache", tmp.resolve("cache").toString(), "--lr", "3e-3", "--warmup", "0",
-        "--finding-loss", "1", "--vision-init", enc.toString(), "--freeze-vision");
+    CliTestSupport.Result r3 = CliTestSupport.run("train", "--set", "model.config=" + modelConfig, "--data",
+        data.toString(), "--out", run3.toString(), "--epochs", "1", "--set", "optim.max_steps=2", "--batch", "2",
+        "--threads", "1", "--set", "validation.samples=0", "--cache", tmp.resolve("cache").toString(), "--lr", "3e-3",
+        "--set", "optim.warmup=0", "--set", "image.finding_loss=1", "--set", "init.vision=" + enc, "--set",
+        "trainable.vision=frozen");
     assertEquals(0, r3.exitCode(), r3.err());
     try (NDManager m = NDManager.newBaseManager(); TensorSource a = Safetensors.open(enc);
         TensorSource b = Safetensors.open(run3.resolve("model/model.safetensors"))) {
@@ -298,27 +306,27 @@ class TrainCommandTest {
       }
       assertTrue(movedProjector > 0, "the projector should still train");
     }
-    assertTrue(Files.readString(run3.resolve(TrainRun.RUN_OPTIONS_FILE)).contains("\"freeze_vision\":true"));
-    // --finding-token: the loaded head (frozen with the encoder) feeds one more image embedding
-    Path run4 = tmp.resolve("finding-token");
-    CliTestSupport.Result r4 = CliTestSupport.run("train", "--model-config", modelConfig.toString(), "--data",
-        data.toString(), "--out", run4.toString(), "--epochs", "1", "--max-steps", "2", "--batch", "2", "--threads", "1",
-        "--val-samples", "0", "--cache", tmp.resolve("cache").toString(), "--lr", "3e-3", "--warmup", "0",
-        "--vision-init", enc.toString(), "--freeze-vision", "--standardize-tokens", "--finding-token");
+    assertEquals(Recipe.FROZEN, RunDirectory.of(run3).readRecipe().trainable.vision);
+    // a frozen encoder with standardised tokens (what contrastive decoding needs): the encoder stays as loaded
+    Path run4 = tmp.resolve("frozen-standardized");
+    CliTestSupport.Result r4 = CliTestSupport.run("train", "--set", "model.config=" + modelConfig, "--data",
+        data.toString(), "--out", run4.toString(), "--epochs", "1", "--set", "optim.max_steps=2", "--batch", "2",
+        "--threads", "1", "--set", "validation.samples=0", "--cache", tmp.resolve("cache").toString(), "--lr", "3e-3",
+        "--set", "optim.warmup=0", "--set", "init.vision=" + enc, "--set", "trainable.vision=frozen", "--set",
+        "image.standardize_tokens=true");
     assertEquals(0, r4.exitCode(), r4.err());
     MultimodalConfig cfg4 = MultimodalConfig.load(run4.resolve("model/config.json"));
-    assertTrue(cfg4.findingToken());
-    assertEquals(cfg.findingLabels(), cfg4.findingLabels());
-    assertEquals(9, cfg4.imageTokens());
+    assertTrue(cfg4.standardizeTokens());
+    assertEquals(8, cfg4.imageTokens());
     try (NDManager m = NDManager.newBaseManager(); TensorSource a = Safetensors.open(enc);
         TensorSource b = Safetensors.open(run4.resolve("model/model.safetensors"))) {
       for (String name : a.names()) {
-        if (name.startsWith("vision_tower.") || name.startsWith("finding_head.")) {
+        if (name.startsWith("vision_tower.")) {
           assertArrayEquals(a.load(name, m, ai.djl.ndarray.types.DataType.FLOAT32).toFloatArray(),
               b.load(name, m, ai.djl.ndarray.types.DataType.FLOAT32).toFloatArray(), 0f, name + " moved");
         }
       }
-      assertTrue(b.names().contains("finding_token.weight"), b.names().toString());
+      assertTrue(b.names().stream().noneMatch(n -> n.startsWith("finding_token")), b.names().toString());
     }
     // it generates, plainly and contrasting each scan with the average scan
     Path scan = DatasetLoader.load(data, DatasetLoader.Options.defaults()).split(Split.TRAIN).get(0).image();
@@ -328,19 +336,33 @@ class TrainCommandTest {
         assertEquals(1, p.reports(scan, java.util.Set.of(org.scribe3d.data.Region.CHEST)).size());
       }
     }
-    // --finding-hints: the loaded head's diagnosis in words in front of every prompt, in training and generation
+    // prompts.finding_hints: the loaded head's diagnosis in words in front of every prompt, in training and generation
     Path hintConfig = hintModelConfig(cfg.findingLabels(), tmp.resolve("micro-hints.json"));
     Path run5 = tmp.resolve("finding-hints");
-    CliTestSupport.Result r5 = CliTestSupport.run("train", "--model-config", hintConfig.toString(), "--data",
-        data.toString(), "--out", run5.toString(), "--epochs", "1", "--max-steps", "2", "--batch", "2", "--threads", "1",
-        "--val-samples", "2", "--cache", tmp.resolve("cache").toString(), "--lr", "3e-3", "--warmup", "0",
-        "--vision-init", enc.toString(), "--freeze-vision", "--finding-hints");
+    CliTestSupport.Result r5 = CliTestSupport.run("train", "--set", "model.config=" + hintConfig, "--data",
+        data.toString(), "--out", run5.toString(), "--epochs", "1", "--set", "optim.max_steps=2", "--batch", "2",
+        "--threads", "1", "--set", "validation.samples=2", "--cache", tmp.resolve("cache").toString(), "--lr", "3e-3",
+        "--set", "optim.warmup=0", "--set", "init.vision=" + enc, "--set", "trainable.vision=frozen", "--set",
+        "prompts.finding_hints=true");
     assertEquals(0, r5.exitCode(), r5.err());
     assertTrue((r5.out() + r5.err()).contains("finding hints: the head's diagnosis in front of every prompt"),
         r5.out() + r5.err());
-    assertTrue(Files.isRegularFile(run5.resolve(TrainRun.HINTS_FILE)));
-    assertTrue(Files.readString(run5.resolve(TrainRun.RUN_OPTIONS_FILE)).contains("\"finding_hints\":true"));
+    assertTrue(Files.isRegularFile(RunDirectory.of(run5).findingHints()));
+    assertTrue(RunDirectory.of(run5).readRecipe().prompts.findingHints);
     assertEquals(cfg.findingLabels(), MultimodalConfig.load(run5.resolve("model/config.json")).findingLabels());
+    // the loaded head is frozen with the encoder (no finding loss trains it)
+    try (NDManager m = NDManager.newBaseManager(); TensorSource a = Safetensors.open(enc);
+        TensorSource b = Safetensors.open(run5.resolve("model/model.safetensors"))) {
+      int frozen = 0;
+      for (String name : a.names()) {
+        if (name.startsWith("vision_tower.") || name.startsWith("finding_head.")) {
+          assertArrayEquals(a.load(name, m, ai.djl.ndarray.types.DataType.FLOAT32).toFloatArray(),
+              b.load(name, m, ai.djl.ndarray.types.DataType.FLOAT32).toFloatArray(), 0f, name + " moved");
+          frozen += name.startsWith("finding_head.") ? 1 : 0;
+        }
+      }
+      assertTrue(frozen > 0, a.names().toString());
+    }
     try (RunPredictor p = RunPredictor.open(run5, new RunPredictor.Options().reportMaxNewTokens(8))) {
       // the hint is the head's probabilities in words, recomputed from the saved (frozen) head
       java.util.Map<String, Double> probs = p.findingProbabilities(List.of(scan)).get(0);
@@ -348,10 +370,10 @@ class TrainCommandTest {
       for (int i = 0; i < pr.length; i++) {
         pr[i] = probs.get(cfg.findingLabels().get(i)).floatValue();
       }
-      JsonObject th = com.google.gson.JsonParser.parseString(Files.readString(run5.resolve(TrainRun.HINTS_FILE)))
+      JsonObject th = com.google.gson.JsonParser.parseString(Files.readString(RunDirectory.of(run5).findingHints()))
           .getAsJsonObject().getAsJsonObject("thresholds");
       assertTrue(th.keySet().stream().allMatch(l -> l.startsWith("type:")), th.toString());
-      double[] thresholds = org.scribe3d.train.FindingHints.readThresholds(run5.resolve(TrainRun.HINTS_FILE),
+      double[] thresholds = org.scribe3d.train.FindingHints.readThresholds(RunDirectory.of(run5).findingHints(),
           cfg.findingLabels());
       assertEquals(org.scribe3d.prompt.FindingHint.of(cfg.findingLabels(), pr, 0, thresholds), p.hint(scan));
       assertEquals(1, p.reports(scan, java.util.Set.of(org.scribe3d.data.Region.CHEST)).size());
@@ -359,40 +381,37 @@ class TrainCommandTest {
     try (RunPredictor p = RunPredictor.open(run3)) {
       assertNull(p.hint(scan));
     }
-    for (String[] bad : new String[][] {{"--finding-hints"}, {"--finding-hints", "--freeze-vision", "--blind"}}) {
-      List<String> a = new ArrayList<>(List.of("train", "--model-config", hintConfig.toString(), "--data",
-          data.toString(), "--out", tmp.resolve("bad-hints").toString(), "--max-steps", "1", "--cache",
-          tmp.resolve("cache").toString(), "--vision-init", enc.toString()));
+    for (String[] bad : new String[][] {{"--set", "prompts.finding_hints=true"}, {"--set",
+        "prompts.finding_hints=true", "--set", "trainable.vision=frozen", "--set", "image.blind=true"}}) {
+      List<String> a = new ArrayList<>(List.of("train", "--set", "model.config=" + hintConfig, "--data",
+          data.toString(), "--out", tmp.resolve("bad-hints").toString(), "--set", "optim.max_steps=1", "--cache",
+          tmp.resolve("cache").toString(), "--set", "init.vision=" + enc));
       a.addAll(List.of(bad));
       CliTestSupport.Result b = CliTestSupport.run(a.toArray(String[]::new));
-      assertEquals(1, b.exitCode(), b.err());
-      assertTrue(b.err().contains("--finding-hints needs --vision-init") && b.err().strip().lines().count() == 1,
-          b.err());
+      assertEquals(2, b.exitCode(), b.err());
+      assertTrue(b.err().contains("recipe key prompts.finding_hints: needs init.vision")
+          && b.err().strip().lines().count() == 1, b.err());
     }
+    assertTrue(Files.notExists(tmp.resolve("bad-hints")), "nothing is written for a bad recipe");
     // a model config whose vocabulary lacks the hint words is refused before training
-    CliTestSupport.Result noWords = CliTestSupport.run("train", "--model-config", modelConfig.toString(), "--data",
-        data.toString(), "--out", tmp.resolve("hints-no-words").toString(), "--max-steps", "1", "--threads", "1",
-        "--cache", tmp.resolve("cache").toString(), "--vision-init", enc.toString(), "--freeze-vision",
-        "--finding-hints");
+    CliTestSupport.Result noWords = CliTestSupport.run("train", "--set", "model.config=" + modelConfig, "--data",
+        data.toString(), "--out", tmp.resolve("hints-no-words").toString(), "--set", "optim.max_steps=1", "--threads",
+        "1", "--cache", tmp.resolve("cache").toString(), "--set", "init.vision=" + enc, "--set",
+        "trainable.vision=frozen", "--set", "prompts.finding_hints=true");
     assertEquals(1, noWords.exitCode(), noWords.err());
     List<String> errLines = noWords.err().strip().lines().filter(l -> l.startsWith("error: ")).toList();
     assertTrue(errLines.size() == 1 && errLines.get(0).contains("cannot write the finding hints"), noWords.err());
     // contrast needs the average scan, known only with standardised tokens
     IllegalArgumentException noAverage = assertThrows(IllegalArgumentException.class, () -> RunPredictor.open(run3,
         new RunPredictor.Options().contrast(new org.scribe3d.generate.ContrastiveDecoding(1, 0.1))));
-    assertTrue(noAverage.getMessage().contains("--standardize-tokens"), noAverage.getMessage());
-    CliTestSupport.Result noHead = CliTestSupport.run(args(tmp.resolve("token-without-head"), "--max-steps", "1",
-        "--finding-token").toArray(String[]::new));
-    assertEquals(1, noHead.exitCode(), noHead.err());
-    assertTrue(noHead.err().contains("--finding-token reads a trained finding head")
-        && noHead.err().strip().lines().count() == 1, noHead.err());
-    for (String[] badInit : new String[][] {{"--vision-init", tmp.resolve("nothing.safetensors").toString()},
-        {"--vision-init", data.toString()}, {"--preset", "tiny", "--vision-init", enc.toString()}}) {
+    assertTrue(noAverage.getMessage().contains("image.standardize_tokens"), noAverage.getMessage());
+    for (String[] badInit : new String[][] {{"--set", "init.vision=" + tmp.resolve("nothing.safetensors")},
+        {"--set", "init.vision=" + data}, {"--set", "model.preset=tiny", "--set", "init.vision=" + enc}}) {
       List<String> a = new ArrayList<>(List.of("train", "--data", data.toString(), "--out",
-          tmp.resolve("badinit").toString(), "--max-steps", "1", "--cache", tmp.resolve("cache").toString()));
+          tmp.resolve("badinit").toString(), "--set", "optim.max_steps=1", "--cache", tmp.resolve("cache").toString()));
       a.addAll(List.of(badInit));
       if (badInit.length == 2) {
-        a.addAll(List.of("--model-config", modelConfig.toString()));
+        a.addAll(List.of("--set", "model.config=" + modelConfig));
       }
       CliTestSupport.Result b = CliTestSupport.run(a.toArray(String[]::new));
       assertEquals(1, b.exitCode(), b.err());
@@ -401,22 +420,23 @@ class TrainCommandTest {
           || b.err().contains("holds an encoder for a ViT3D"), b.err());
     }
 
-    CliTestSupport.Result bad = CliTestSupport.run(args(tmp.resolve("nohead"), "--pretrain-epochs", "1")
+    CliTestSupport.Result bad = CliTestSupport.run(args(tmp.resolve("nohead"), "--set", "image.pretrain_epochs=1")
         .toArray(String[]::new));
     assertEquals(1, bad.exitCode());
-    assertTrue(bad.err().contains("--pretrain-epochs needs a finding head"), bad.err());
+    assertTrue(bad.err().contains("image.pretrain_epochs needs a finding head"), bad.err());
   }
 
   /**
-   * {@code --standardize-tokens}: the run's config says so, the saved model holds statistics that make the
+   * {@code image.standardize_tokens}: the run's config says so, the saved model holds statistics that make the
    * training scans' tokens mean 0 and std 1 per element, an encoder file leaves them out, and a resume
    * that asks for it on a run started without is one error line.
    */
   @Test
   void standardizedImageTokens() throws Exception {
     Path run = tmp.resolve("standardized");
-    CliTestSupport.Result r = CliTestSupport.run(args(run, "--standardize-tokens", "--freeze-vision", "--max-steps",
-        "2", "--finding-loss", "1").toArray(String[]::new));
+    CliTestSupport.Result r = CliTestSupport.run(args(run, "--set", "image.standardize_tokens=true", "--set",
+        "trainable.vision=frozen", "--set", "optim.max_steps=2", "--set", "image.finding_loss=1")
+        .toArray(String[]::new));
     assertEquals(0, r.exitCode(), r.err());
     List<Path> scans = DatasetLoader.load(data, DatasetLoader.Options.defaults()).split(Split.TRAIN).stream()
         .map(c -> c.image()).toList();
@@ -473,51 +493,34 @@ class TrainCommandTest {
       }
     }
     Path plain = tmp.resolve("plain-then-standardized");
-    assertEquals(0, CliTestSupport.run(args(plain, "--max-steps", "1").toArray(String[]::new)).exitCode());
-    CliTestSupport.Result bad = CliTestSupport.run(args(plain, "--max-steps", "2", "--resume", "--standardize-tokens")
-        .toArray(String[]::new));
+    assertEquals(0, CliTestSupport.run(args(plain, "--set", "optim.max_steps=1").toArray(String[]::new)).exitCode());
+    CliTestSupport.Result bad = CliTestSupport.run(args(plain, "--set", "optim.max_steps=2", "--resume", "--set",
+        "image.standardize_tokens=true").toArray(String[]::new));
     assertEquals(1, bad.exitCode(), bad.err());
-    assertTrue(bad.err().contains("started without --standardize-tokens") && bad.err().strip().lines().count() == 1,
-        bad.err());
-    // --token-noise: in units of the standardised tokens, so only with them; a resume must repeat it
-    CliTestSupport.Result noStd = CliTestSupport.run(args(tmp.resolve("noise-alone"), "--max-steps", "1",
-        "--token-noise", "1").toArray(String[]::new));
-    assertEquals(1, noStd.exitCode(), noStd.err());
-    assertTrue(noStd.err().contains("needs --standardize-tokens") && noStd.err().strip().lines().count() == 1,
-        noStd.err());
-    Path noisy = tmp.resolve("noisy");
-    CliTestSupport.Result n = CliTestSupport.run(args(noisy, "--max-steps", "1", "--standardize-tokens",
-        "--freeze-vision", "--token-noise", "0.5").toArray(String[]::new));
-    assertEquals(0, n.exitCode(), n.err());
-    CliTestSupport.Result other = CliTestSupport.run(args(noisy, "--max-steps", "2", "--standardize-tokens",
-        "--freeze-vision", "--token-noise", "1", "--resume").toArray(String[]::new));
-    assertEquals(1, other.exitCode(), other.err());
-    assertTrue(other.err().contains("token_noise 0.5 (now 1.0)"), other.err());
-    CliTestSupport.Result badDropout = CliTestSupport.run(args(tmp.resolve("dropout"), "--max-steps", "1",
-        "--image-dropout", "1").toArray(String[]::new));
-    assertEquals(1, badDropout.exitCode(), badDropout.err());
-    assertTrue(badDropout.err().contains("--image-dropout must be in [0, 1)")
-        && badDropout.err().strip().lines().count() == 1, badDropout.err());
+    assertTrue(bad.err().contains("started without image.standardize_tokens")
+        && bad.err().strip().lines().count() == 1, bad.err());
   }
 
   /** The tiny preset with the conv vision stem trains, and its config says so; misuse is one error line. */
   @Test
   void convVisionStem() throws Exception {
     Path run = tmp.resolve("conv");
-    CliTestSupport.Result r = CliTestSupport.run("train", "--preset", "tiny", "--vision-stem", "conv", "--data",
-        data.toString(), "--out", run.toString(), "--epochs", "1", "--max-steps", "1", "--batch", "2", "--threads", "1",
-        "--val-samples", "0", "--cache", tmp.resolve("cache").toString());
+    CliTestSupport.Result r = CliTestSupport.run("train", "--set", "model.preset=tiny", "--set",
+        "model.vision_stem=conv", "--data", data.toString(), "--out", run.toString(), "--epochs", "1", "--set",
+        "optim.max_steps=1", "--batch", "2", "--threads", "1", "--set", "validation.samples=0", "--cache",
+        tmp.resolve("cache").toString());
     assertEquals(0, r.exitCode(), r.err());
     MultimodalConfig cfg = MultimodalConfig.load(run.resolve("model/config.json"));
     assertEquals(ViTConfig.CONV_STEM, cfg.vision().stem());
     assertEquals(32, cfg.imageTokens());
-    for (String[] bad : new String[][] {{"--vision-stem", "resnet"}, {"--preset", "paper", "--vision-stem", "conv"},
-        {"--schedule", "linear"}}) {
+    for (String[] bad : new String[][] {{"--set", "model.vision_stem=resnet"}, {"--set", "model.preset=paper",
+        "--set", "model.vision_stem=conv"}, {"--set", "optim.schedule=linear"}}) {
       List<String> a = new ArrayList<>(List.of("train", "--data", data.toString(), "--out", tmp.resolve("bad").toString()));
       a.addAll(List.of(bad));
       CliTestSupport.Result b = CliTestSupport.run(a.toArray(String[]::new));
       assertEquals(2, b.exitCode(), b.err());
-      assertTrue(b.err().contains(bad[bad.length - 2]) && b.err().strip().lines().count() == 1, b.err());
+      String key = bad[bad.length - 1].substring(0, bad[bad.length - 1].indexOf('='));
+      assertTrue(b.err().contains("recipe key " + key + ": ") && b.err().strip().lines().count() == 1, b.err());
     }
     assertTrue(Files.notExists(tmp.resolve("bad")), "nothing is written for bad flags");
   }
@@ -530,14 +533,225 @@ class TrainCommandTest {
     assertTrue(r.err().startsWith("error: ") && r.err().strip().lines().count() == 1, r.err());
     assertTrue(r.err().contains("nope.json"), r.err());
     CliTestSupport.Result w = CliTestSupport.run("train", "--data", data.toString(), "--out",
-        tmp.resolve("y").toString(), "--warmup", "2");
+        tmp.resolve("y").toString(), "--set", "optim.warmup=2");
     assertEquals(2, w.exitCode());
-    assertTrue(w.err().contains("--warmup"), w.err());
+    assertTrue(w.err().contains("recipe key optim.warmup: must be in [0, 1]"), w.err());
     CliTestSupport.Result f = CliTestSupport.run("train", "--data", data.toString(), "--out",
-        tmp.resolve("z").toString(), "--finding-loss", "-1");
-    assertEquals(1, f.exitCode());
-    assertTrue(f.err().contains("--finding-loss must be ≥ 0") && f.err().strip().lines().count() == 1, f.err());
+        tmp.resolve("z").toString(), "--set", "image.finding_loss=-1");
+    assertEquals(2, f.exitCode());
+    assertTrue(f.err().contains("recipe key image.finding_loss: must be a finite number >= 0")
+        && f.err().strip().lines().count() == 1, f.err());
     assertTrue(Files.notExists(tmp.resolve("z")), "nothing is written for bad flags");
+  }
+
+  /** The value at a dotted recipe key of a recorded recipe.json ({@code optim.lr}). */
+  static com.google.gson.JsonElement at(JsonObject recipe, String key) {
+    com.google.gson.JsonElement e = recipe;
+    for (String part : key.split("\\.")) {
+      assertTrue(e.isJsonObject() && e.getAsJsonObject().has(part), key + " missing from " + recipe);
+      e = e.getAsJsonObject().get(part);
+    }
+    return e;
+  }
+
+  static void oneErrorLine(CliTestSupport.Result r, int exitCode, String... parts) {
+    assertEquals(exitCode, r.exitCode(), r.err());
+    assertTrue(r.err().startsWith("error: ") && r.err().strip().lines().count() == 1, r.err());
+    for (String part : parts) {
+      assertTrue(r.err().contains(part), "expected '" + part + "' in " + r.err());
+    }
+  }
+
+  /**
+   * {@code --recipe FILE}: its paths are relative to the file, {@code --set} overrides it, and the run records the
+   * recipe resolved as RUN/recipe.json: every key of the schema, the learning rate and adapters as the run resolved
+   * them, paths absolute, and the preprocessing pipeline inline.
+   */
+  @Test
+  void recipeFileRunRecordsTheResolvedRecipe() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("recipe-files"));
+    Files.copy(modelConfig, dir.resolve("micro.json"));
+    Path file = dir.resolve("small.json");
+    Files.writeString(file, """
+        {
+          "name": "small",
+          "model": {"config": "micro.json"},
+          "optim": {"epochs": 1, "batch": 2, "warmup": 0, "seed": 5},
+          "data": {"augment": false, "cache": "../cache"},
+          "validation": {"samples": 0}
+        }
+        """);
+    Path run = tmp.resolve("from-recipe");
+    CliTestSupport.Result r = CliTestSupport.run("train", "--recipe", file.toString(), "--set", "optim.max_steps=1",
+        "--data", data.toString(), "--out", run.toString(), "--threads", "1");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("trained 1 of 1 steps"), r.out());
+    JsonObject rec = com.google.gson.JsonParser.parseString(Files.readString(RunDirectory.of(run).recipe()))
+        .getAsJsonObject();
+    for (String key : RecipeFiles.keys()) {
+      at(rec, key); // every key of the schema is recorded
+    }
+    assertEquals("small", rec.get("name").getAsString());
+    assertEquals(dir.resolve("micro.json").toAbsolutePath().normalize().toString(),
+        at(rec, "model.config").getAsString(), "a path in a recipe file is relative to the file");
+    assertEquals(tmp.resolve("cache").toAbsolutePath().normalize().toString(), at(rec, "data.cache").getAsString());
+    assertEquals(1e-3, at(rec, "optim.lr").getAsDouble(), 0, "the tiny preset's default rate, resolved");
+    assertEquals(1, at(rec, "optim.max_steps").getAsLong(), "the --set value");
+    assertEquals(1, at(rec, "optim.epochs").getAsInt());
+    assertEquals(5, at(rec, "optim.seed").getAsLong());
+    assertEquals(0, at(rec, "trainable.lora.r").getAsInt(), "no adapters, resolved");
+    assertEquals("patch", at(rec, "model.vision_stem").getAsString());
+    com.google.gson.JsonElement pipeline = at(rec, "data.pipeline");
+    assertTrue(pipeline.isJsonArray() || pipeline.isJsonObject(), pipeline.toString());
+    ViTConfig v = MultimodalConfig.load(modelConfig).vision();
+    assertEquals(org.scribe3d.volume.Pipeline.defaults(new int[] {v.depth(), v.height(), v.width()}, null, true,
+        true).toJson(), org.scribe3d.volume.Pipeline.parse(pipeline.toString(), "data.pipeline").toJson(),
+        "data.augment false: the default pipeline, recorded inline");
+    Recipe back = RunDirectory.of(run).readRecipe();
+    assertEquals(rec, RecipeFiles.toJson(back), "recipe.json reads back as itself");
+    // the same run again with the recorded recipe as its file (paths absolute): nothing to resolve differently
+    Path again = tmp.resolve("from-recorded-recipe");
+    CliTestSupport.Result r2 = CliTestSupport.run("train", "--recipe", RunDirectory.of(run).recipe().toString(),
+        "--data", data.toString(), "--out", again.toString(), "--threads", "1");
+    assertEquals(0, r2.exitCode(), r2.err());
+    assertEquals(List.of(), RecipeFiles.differences(back, RunDirectory.of(again).readRecipe()));
+  }
+
+  /** An unknown key, given with --set or in a recipe file, is one error line naming it and the closest key. */
+  @Test
+  void unknownRecipeKeyIsOneErrorLineWithTheClosestKey() throws Exception {
+    Path out = tmp.resolve("unknown-key");
+    oneErrorLine(CliTestSupport.run("train", "--data", data.toString(), "--out", out.toString(), "--set",
+        "optim.lrr=1"), 2, "optim.lrr", "did you mean 'optim.lr'");
+    Path file = tmp.resolve("typo-recipe.json");
+    Files.writeString(file, "{\"optim\": {\"lrr\": 1}}\n");
+    oneErrorLine(CliTestSupport.run("train", "--recipe", file.toString(), "--data", data.toString(), "--out",
+        out.toString()), 2, "optim.lrr", "did you mean 'optim.lr'");
+    Files.writeString(file, "{\"optimizer\": {\"lr\": 1}}\n");
+    oneErrorLine(CliTestSupport.run("train", "--recipe", file.toString(), "--data", data.toString(), "--out",
+        out.toString()), 2, "optimizer", "unknown recipe key");
+    oneErrorLine(CliTestSupport.run("train", "--data", data.toString(), "--out", out.toString(), "--set",
+        "optim"), 2, "--set", "key=value");
+    oneErrorLine(CliTestSupport.run("train", "--recipe", tmp.resolve("no-such-recipe.json").toString(), "--data",
+        data.toString(), "--out", out.toString()), 2, "--recipe", "no-such-recipe.json");
+    oneErrorLine(CliTestSupport.run("train", "--recipe", "no-such-shipped-recipe", "--data", data.toString(),
+        "--out", out.toString()), 2, "--recipe", "no-such-shipped-recipe", "m3d-paper");
+    assertTrue(Files.notExists(out), "nothing is written for a bad recipe");
+  }
+
+  /** A value out of range or of the wrong kind is one error line naming the key (and the flag that sets it). */
+  @Test
+  void badRecipeValueIsOneErrorLineNamingTheKey() throws Exception {
+    Path out = tmp.resolve("bad-value");
+    String[][] cases = {
+        {"optim.epochs=0", "--epochs (optim.epochs): must be at least 1"},
+        {"prompts.true_hints=2", "recipe key prompts.true_hints: must be in [0, 1]"},
+        {"optim.lr=0", "--lr (optim.lr): must be a positive number"},
+        {"data.augment=maybe", "recipe key data.augment: must be true or false"},
+        {"optim.batch=two", "--batch (optim.batch): must be a number"},
+        {"model.preset=huge", "recipe key model.preset: must be one of"},
+        {"trainable.vision=half", "recipe key trainable.vision: must be full or frozen"},
+        {"trainable.lora.dropout=1", "recipe key trainable.lora.dropout: must be in [0, 1)"}};
+    for (String[] c : cases) {
+      oneErrorLine(CliTestSupport.run("train", "--data", data.toString(), "--out", out.toString(), "--set", c[0]), 2,
+          c[1]);
+    }
+    oneErrorLine(CliTestSupport.run("train", "--data", data.toString(), "--out", out.toString(), "--epochs", "0"), 2,
+        "--epochs (optim.epochs): must be at least 1");
+    Path file = tmp.resolve("bad-value-recipe.json");
+    Files.writeString(file, "{\"prompts\": {\"true_hints\": 2}}\n");
+    oneErrorLine(CliTestSupport.run("train", "--recipe", file.toString(), "--data", data.toString(), "--out",
+        out.toString()), 2, "recipe key prompts.true_hints: must be in [0, 1]");
+    Files.writeString(file, "{\"optim\": {\"epochs\": \"many\"}}\n");
+    oneErrorLine(CliTestSupport.run("train", "--recipe", file.toString(), "--data", data.toString(), "--out",
+        out.toString()), 2, "--epochs (optim.epochs): must be a number");
+    assertTrue(Files.notExists(out), "nothing is written for a bad recipe");
+  }
+
+  /** The shipped recipes load and pass the checks; m3d-paper is the paper's method as written. */
+  @Test
+  void shippedRecipesLoadAndPassTheChecks() throws Exception {
+    for (String name : List.of("demo", "tiny-plain", "m3d-paper")) {
+      Recipe byName = RecipeFiles.load(name, List.of());
+      Path file = org.scribe3d.data.ProjectHome.file(RecipeFiles.SHIPPED_DIR + "/" + name + ".json").orElseThrow();
+      Recipe byFile = RecipeFiles.load(file.toString(), List.of());
+      assertEquals(RecipeFiles.toJson(byName), RecipeFiles.toJson(byFile), name);
+      assertEquals(name, byName.name);
+      assertTrue(!byName.description.isBlank(), name);
+    }
+    assertTrue(RecipeFiles.shippedNames().containsAll(List.of("demo", "tiny-plain", "m3d-paper")),
+        RecipeFiles.shippedNames().toString());
+    Recipe demo = RecipeFiles.load("demo", List.of());
+    assertTrue(demo.freezeVision() && demo.image.standardizeTokens && demo.prompts.findingHints);
+    assertEquals(1.0, demo.prompts.trueHints, 0);
+    Path vision = Path.of(demo.init.vision);
+    assertTrue(vision.isAbsolute() && vision.endsWith(Path.of("models", "tiny-encoder.safetensors")), vision.toString());
+    assertTrue(Files.isRegularFile(vision), "the demo's encoder ships: " + vision);
+    assertTrue(Path.of(demo.init.languageModel).endsWith(Path.of("models", "tiny-lm")), demo.init.languageModel);
+    Recipe plain = RecipeFiles.load("tiny-plain", List.of());
+    assertEquals(Recipe.FULL, plain.trainable.vision);
+    assertTrue(!plain.image.standardizeTokens && !plain.prompts.findingHints && plain.image.findingLoss == 0);
+    assertEquals(demo.init.vision, plain.init.vision);
+
+    Recipe paper = RecipeFiles.load("m3d-paper", List.of());
+    assertEquals("paper", paper.model.preset);
+    assertEquals(Recipe.FULL, paper.trainable.vision);
+    assertEquals(16, paper.trainable.lora.r);
+    assertEquals(32, paper.trainable.lora.alpha, 0);
+    assertEquals(0.05, paper.trainable.lora.dropout, 0);
+    assertEquals(List.of("all-linear"), paper.trainable.lora.targetModules);
+    assertEquals(1e-5, paper.lr(), 0);
+    assertEquals(8, paper.optim.epochs);
+    assertEquals(0, paper.optim.weightDecay, 0);
+    assertEquals(0.1, paper.optim.warmup, 0);
+    assertEquals("cosine", paper.optim.schedule);
+    assertTrue(paper.data.augment);
+    assertTrue(!paper.image.standardizeTokens && !paper.prompts.findingHints && !paper.image.blind);
+    // the paper recipe with its language model given on the command line
+    Recipe withLm = RecipeFiles.load("m3d-paper", List.of("init.language_model=lm-dir"));
+    assertEquals(Path.of("lm-dir").toAbsolutePath().normalize().toString(), withLm.init.languageModel);
+  }
+
+  /** The method lives in the recipe: train's own options are the everyday ones. */
+  @Test
+  void trainHelpListsFewOptions() {
+    CliTestSupport.Result r = CliTestSupport.run("train", "--help");
+    assertEquals(0, r.exitCode(), r.err());
+    List<String> options = r.out().lines().filter(l -> l.matches("^ {0,8}(-\\w, )?--[\\w-]+.*")).toList();
+    assertTrue(options.size() >= 16 && options.size() <= 25, options.size() + " option lines:\n" + r.out());
+    assertTrue(r.out().contains("--recipe") && r.out().contains("--set"), r.out());
+    for (String gone : List.of("--model-config", "--freeze-vision", "--finding-hints", "--max-steps", "--blind")) {
+      assertTrue(options.stream().noneMatch(l -> l.contains(gone)), gone + " is a recipe key now: " + r.out());
+    }
+  }
+
+  /**
+   * {@code --resume} without {@code --recipe} continues the run with the recipe it recorded (here one that differs
+   * from the defaults); an override that changes the recipe is refused, naming the key.
+   */
+  @Test
+  void resumeWithoutRecipeUsesTheRecordedOne() throws Exception {
+    Path run = tmp.resolve("resume-recorded");
+    // a wall-clock limit far shorter than the run: it stops early, with a checkpoint
+    CliTestSupport.Result first = CliTestSupport.run(args(run, "--set", "image.standardize_tokens=true", "--set",
+        "trainable.vision=frozen", "--set", "optim.max_steps=6", "--minutes", "0.001")
+        .toArray(String[]::new));
+    assertEquals(0, first.exitCode(), first.err());
+    assertTrue(first.out().contains(" of 6 steps") && first.out().contains("(time limit)"), first.out());
+    long done = new CheckpointStore(run, 2).latest().map(c -> c.step()).orElse(0L);
+    assertTrue(done > 0 && done < 6, "stopped at " + done);
+    CliTestSupport.Result resumed = CliTestSupport.run("train", "--data", data.toString(), "--out", run.toString(),
+        "--resume", "--threads", "1");
+    assertEquals(0, resumed.exitCode(), resumed.err());
+    assertTrue(resumed.out().contains("trained 6 of 6 steps (from step " + done + ")"), resumed.out());
+    assertEquals(6, MetricsLog.read(run.resolve("metrics.jsonl")).stream().filter(l -> !l.has("kind")).count());
+    Recipe rec = RunDirectory.of(run).readRecipe();
+    assertTrue(rec.image.standardizeTokens && rec.freezeVision(), RecipeFiles.toJsonString(rec));
+    assertEquals(3e-3, rec.lr(), 0);
+    assertTrue(MultimodalConfig.load(run.resolve("model/config.json")).standardizeTokens());
+    CliTestSupport.Result other = CliTestSupport.run("train", "--data", data.toString(), "--out", run.toString(),
+        "--resume", "--threads", "1", "--set", "image.standardize_tokens=false");
+    oneErrorLine(other, 1, "cannot resume", "another recipe", "image.standardize_tokens true (now false)");
   }
 
   static Process child(List<String> args, Path log) throws Exception {

@@ -1,10 +1,6 @@
 package org.scribe3d.train;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -84,18 +80,6 @@ class MultimodalTaskTest {
         float ref = MaskedCrossEntropy.sum(logits, batch.labels()).getFloat();
         assertEquals(ref, shared, 1e-4f * Math.abs(ref));
         assertTrue(task.lossUnits(b) > 0);
-        // --image-dropout: a dropped scan's examples see the blind control's input (zero image embeddings)
-        MultimodalTask.Batch dropped = new MultimodalTask.Batch(b.images(), b.imageOf(), b.examples(), null, null,
-            new float[] {0f, 0f});
-        float droppedLoss = task.lossSum(model, dropped, m).getFloat();
-        model.setBlind(true);
-        float blind = task.lossSum(model, b, m).getFloat();
-        model.setBlind(false);
-        assertEquals(blind, droppedLoss, 1e-5f * Math.abs(blind));
-        assertTrue(Math.abs(droppedLoss - shared) > 1e-4f * Math.abs(shared), "dropping the image changes the loss");
-        MultimodalTask.Batch kept = new MultimodalTask.Batch(b.images(), b.imageOf(), b.examples(), null, null,
-            new float[] {1f, 1f});
-        assertEquals(shared, task.lossSum(model, kept, m).getFloat(), 1e-6f * Math.abs(shared));
       }
     }
   }
@@ -195,7 +179,7 @@ class MultimodalTaskTest {
     }
     VocabMap vocab;
     try (Llama3Tokenizer tok = Llama3Tokenizer.vendored()) {
-      vocab = TrainRun.corpusVocab(TextTokenizer.of(tok), ex, List.of());
+      vocab = CorpusVocabulary.of(TextTokenizer.of(tok), ex, List.of());
     }
     LlamaConfig t = ModelPresets.tiny(vocab).llm();
     LlamaConfig llm = new LlamaConfig(32, 64, layers, heads, kvHeads, headDim, 1e-5, 500000.0, null, vocab.size(),
@@ -224,81 +208,6 @@ class MultimodalTaskTest {
       grads.put(e.getKey(), e.getValue().array().getGradient().toFloatArray());
     }
     return loss;
-  }
-
-  /**
-   * --token-noise: one draw per distinct scan of the micro-batch, of the asked standard deviation, from
-   * the samples' random sources (the same seeds give the same noise, and the augmented images do not change
-   * because noise is drawn after them); none when not augmenting (validation).
-   */
-  @Test
-  void tokenNoiseIsDrawnPerScanInTrainingOnly(@TempDir Path tmp) throws Exception {
-    PhantomDataset.write(tmp.resolve("ph"), 2, 5, 0.0, SizePreset.SMALL, (i, n, id, split, c) -> { });
-    List<TrainingExample> ex = Examples.expandAll(
-        DatasetLoader.load(tmp.resolve("ph"), DatasetLoader.Options.defaults()).split(Split.TRAIN));
-    try (Llama3Tokenizer tok = Llama3Tokenizer.vendored()) {
-      TextTokenizer tt = TextTokenizer.of(tok);
-      VocabMap vocab = TrainRun.corpusVocab(tt, ex, List.of());
-      MultimodalConfig tiny = ModelPresets.tiny(vocab);
-      PromptBuilder pb = new PromptBuilder(tt, tiny.imageTokens(), tiny.imageTokenId(), tiny.maxLength());
-      PipelineCache volumes = new PipelineCache(tmp.resolve("cache"), Pipeline.training(new int[] {16, 64, 64}, null));
-      int elements = 6 * 1000;
-      MultimodalTask plain = new MultimodalTask(ex, pb, volumes, true, tok.eosId(), vocab);
-      MultimodalTask noisy = new MultimodalTask(ex, pb, volumes, true, tok.eosId(), vocab).withTokenNoise(0.5, elements);
-      MultimodalTask validation = new MultimodalTask(ex, pb, volumes, false, tok.eosId(), vocab)
-          .withTokenNoise(0.5, elements);
-      int[] groups = noisy.groups();
-      int other = 0;
-      while (groups[other] == groups[0]) {
-        other++;
-      }
-      int[] samples = {0, other, 0};
-      MultimodalTask.Batch a = noisy.load(samples, seeds(7));
-      assertEquals(2, a.distinctImages());
-      float[] n = a.tokenNoise();
-      assertEquals(2 * elements, n.length);
-      for (int img = 0; img < 2; img++) {
-        double sum = 0;
-        double sq = 0;
-        for (int j = img * elements; j < (img + 1) * elements; j++) {
-          sum += n[j];
-          sq += (double) n[j] * n[j];
-        }
-        double mean = sum / elements;
-        assertEquals(0, mean, 0.03, "mean of scan " + img);
-        assertEquals(0.5, Math.sqrt(sq / elements - mean * mean), 0.02, "std of scan " + img);
-      }
-      assertFalse(java.util.Arrays.equals(java.util.Arrays.copyOfRange(n, 0, elements),
-          java.util.Arrays.copyOfRange(n, elements, 2 * elements)), "each scan its own draw");
-      assertArrayEquals(n, noisy.load(samples, seeds(7)).tokenNoise(), 0f);
-      assertFalse(java.util.Arrays.equals(n, noisy.load(samples, seeds(8)).tokenNoise()));
-      assertArrayEquals(plain.load(samples, seeds(7)).images(), a.images(), 0f);
-      assertNull(plain.load(samples, seeds(7)).tokenNoise());
-      assertNull(validation.load(samples, seeds(7)).tokenNoise());
-      assertThrows(IllegalArgumentException.class, () -> plain.withTokenNoise(Double.NaN, elements));
-      assertThrows(IllegalArgumentException.class, () -> plain.withTokenNoise(-1, elements));
-      // --image-dropout: each distinct scan is dropped with the asked probability, in training only
-      MultimodalTask dropping = new MultimodalTask(ex, pb, volumes, true, tok.eosId(), vocab).withImageDropout(0.3);
-      int dropped = 0;
-      int draws = 0;
-      for (long seed = 0; seed < 150; seed++) {
-        float[] keep = dropping.load(samples, seeds(seed)).imageKeep();
-        assertEquals(2, keep.length);
-        for (float k : keep) {
-          assertTrue(k == 0f || k == 1f);
-          dropped += k == 0f ? 1 : 0;
-          draws++;
-        }
-      }
-      assertEquals(0.3, (double) dropped / draws, 0.07, dropped + " of " + draws + " dropped");
-      assertArrayEquals(dropping.load(samples, seeds(3)).imageKeep(), dropping.load(samples, seeds(3)).imageKeep());
-      assertNull(new MultimodalTask(ex, pb, volumes, false, tok.eosId(), vocab).withImageDropout(0.3)
-          .load(samples, seeds(3)).imageKeep());
-      assertNull(a.imageKeep());
-      for (double bad : new double[] {1, -0.1, Double.NaN}) {
-        assertThrows(IllegalArgumentException.class, () -> plain.withImageDropout(bad));
-      }
-    }
   }
 
   private static SplittableRandom[] seeds(long base) {

@@ -45,9 +45,10 @@ class PaperReducedStepTest {
     PhantomDataset.write(data, 2, 11, 0.0, SizePreset.SMALL, (i, n, id, split, c) -> { });
     Path run = tmp.resolve("run");
     // warmup 0: with one step, a 10 % warmup would give the only update a learning rate of 0
-    CliTestSupport.Result r = CliTestSupport.run("train", "--preset", "paper-reduced", "--data", data.toString(),
-        "--out", run.toString(), "--max-steps", "1", "--batch", "1", "--warmup", "0", "--lr", "1e-4",
-        "--val-samples", "0", "--threads", "2", "--seed", "42", "--cache", tmp.resolve("cache").toString());
+    CliTestSupport.Result r = CliTestSupport.run("train", "--set", "model.preset=paper-reduced", "--data",
+        data.toString(), "--out", run.toString(), "--set", "optim.max_steps=1", "--batch", "1", "--set",
+        "optim.warmup=0", "--lr", "1e-4", "--set", "validation.samples=0", "--threads", "2", "--seed", "42", "--cache",
+        tmp.resolve("cache").toString());
     assertEquals(0, r.exitCode(), r.err());
     assertTrue(r.out().contains("trained 1 of 1 steps"), r.out());
     assertTrue(r.err().contains("paper-reduced preset, 19582912 parameters (1458048 trainable)"), r.err());

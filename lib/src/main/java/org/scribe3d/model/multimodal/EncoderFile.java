@@ -145,7 +145,7 @@ public final class EncoderFile {
     String json = src.metadata().get(CONFIG_KEY);
     if (json == null) {
       throw new IllegalArgumentException(file + " is not a Scribe3D encoder file (no " + CONFIG_KEY
-          + " metadata; train --pretrain-epochs writes one to RUN/pretrain/encoder.safetensors)");
+          + " metadata; train with image.pretrain_epochs > 0 writes one to RUN/pretrain/encoder.safetensors)");
     }
     return MultimodalConfig.fromJson(JsonParser.parseString(json).getAsJsonObject(),
         file + " (metadata)");

@@ -74,7 +74,7 @@ public final class SpatialPoolingProjector extends Module {
   public NDArray meanTokens() {
     if (tokenMean == null) {
       throw new IllegalStateException("the average scan is known only to a projector that standardises its tokens"
-          + " (a run trained with --standardize-tokens)");
+          + " (a run trained with image.standardize_tokens)");
     }
     return tokenMean.array().expandDims(0);
   }

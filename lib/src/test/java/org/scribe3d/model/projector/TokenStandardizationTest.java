@@ -53,40 +53,6 @@ class TokenStandardizationTest {
     }
   }
 
-  /** --token-noise: noise n on the standardised tokens is the same as noise n · std on the raw tokens. */
-  @Test
-  void noiseIsAddedToTheStandardisedTokens() {
-    try (NDManager m = NDManager.newBaseManager()) {
-      SpatialPoolingProjector std = new SpatialPoolingProjector(STANDARDIZED, m, DataType.FLOAT32);
-      int n = STANDARDIZED.tokensIn() * STANDARDIZED.inHidden();
-      Random r = new Random(9);
-      float[] mean = new float[n];
-      float[] sd = new float[n];
-      float[] x = new float[2 * n];
-      float[] noise = new float[2 * n];
-      float[] shifted = new float[2 * n];
-      for (int i = 0; i < n; i++) {
-        mean[i] = (float) r.nextGaussian();
-        sd[i] = 0.1f + r.nextFloat();
-      }
-      std.setTokenStatistics(mean, sd);
-      for (int i = 0; i < x.length; i++) {
-        x[i] = (float) r.nextGaussian();
-        noise[i] = (float) r.nextGaussian();
-        shifted[i] = x[i] + noise[i] * sd[i % n];
-      }
-      Shape s = new Shape(2, STANDARDIZED.tokensIn(), STANDARDIZED.inHidden());
-      NDArray tokens = m.create(x, s);
-      assertArrayEquals(std.forward(m.create(shifted, s)).toFloatArray(),
-          std.forward(tokens, m.create(noise, s)).toFloatArray(), 1e-5f);
-      assertArrayEquals(std.forward(tokens).toFloatArray(), std.forward(tokens, null).toFloatArray(), 0f);
-      assertFalse(java.util.Arrays.equals(std.forward(tokens).toFloatArray(),
-          std.forward(tokens, m.create(noise, s)).toFloatArray()));
-      assertThrows(IllegalArgumentException.class,
-          () -> std.forward(tokens, m.zeros(new Shape(1, STANDARDIZED.tokensIn(), STANDARDIZED.inHidden()))));
-    }
-  }
-
   @Test
   void statisticsAreBuffers() {
     try (NDManager m = NDManager.newBaseManager()) {
