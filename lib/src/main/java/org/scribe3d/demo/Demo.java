@@ -82,6 +82,7 @@ public final class Demo {
     overrides.add("optim.seed=" + s.seed);
     overrides.add("data.cache=" + cache.toAbsolutePath());
     Recipe recipe = RecipeFiles.load(s.recipe, overrides); // a bad recipe fails before synthesis
+    RecipeFiles.checkPaths(recipe);
     List<Step> steps = new ArrayList<>();
 
     final long synthStart = System.nanoTime();

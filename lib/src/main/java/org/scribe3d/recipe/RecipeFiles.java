@@ -392,6 +392,27 @@ public final class RecipeFiles {
     return t.getMessage() == null ? t.toString() : t.getMessage();
   }
 
+  /**
+   * Checks that the files a recipe names are there: {@code model.config} and a string {@code data.pipeline} are
+   * files, {@code init.vision} a file or a run directory, {@code init.language_model} a directory with a config.json.
+   */
+  public static void checkPaths(Recipe r) {
+    if (r.model.config != null && !Files.isRegularFile(Path.of(r.model.config))) {
+      throw new RecipeException("model.config", "no such file " + r.model.config);
+    }
+    if (r.init.vision != null && !Files.exists(Path.of(r.init.vision))) {
+      throw new RecipeException("init.vision", "no such encoder file or run directory " + r.init.vision);
+    }
+    if (r.init.languageModel != null && !Files.isRegularFile(Path.of(r.init.languageModel, "config.json"))) {
+      throw new RecipeException("init.language_model", "no model directory (with a config.json) at "
+          + r.init.languageModel);
+    }
+    if (r.data.pipeline != null && r.data.pipeline.isJsonPrimitive()
+        && !Files.isRegularFile(Path.of(r.data.pipeline.getAsString()))) {
+      throw new RecipeException("data.pipeline", "no such file " + r.data.pipeline.getAsString());
+    }
+  }
+
   /** Writes a resolved recipe. */
   public static void write(Recipe r, Path file) throws IOException {
     org.scribe3d.io.AtomicFiles.writeString(file, toJsonString(r));

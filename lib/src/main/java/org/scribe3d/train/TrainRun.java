@@ -84,6 +84,7 @@ public final class TrainRun {
     }
     RunDirectory run = RunDirectory.of(s.out);
     Recipe r = recipeToRun(recipe, run, s.resume);
+    RecipeFiles.checkPaths(r);
     List<Device> devices = Devices.parse(s.devices);
     Devices.checkDtype(s.dtype, devices);
     Dataset ds = DatasetLoader.load(s.data, DatasetLoader.Options.defaults());

@@ -9,12 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.scribe3d.recipe.Recipe;
+import org.scribe3d.run.RunDirectory;
 
 /**
  * The demo end to end at toy size (a few cases, one short epoch): every step runs, the model and its
  * blind control are trained and evaluated, and summary.json / report.html carry the figures the
  * README promises; the run starts from the shipped pretrained encoder, frozen, with standardised image
- * tokens. The learning itself is measured at full size by `scribe3d demo` (docs/demo.md).
+ * tokens. The learning itself is measured at full size by `scribe3d demo` (docs/method.md).
  */
 class DemoCommandTest {
   @Test
@@ -35,25 +37,28 @@ class DemoCommandTest {
     double vqa = s.get("vqa_accuracy").getAsDouble();
     assertTrue(vqa >= 0 && vqa <= 1, "vqa " + vqa);
     assertTrue(s.get("train_minutes").getAsDouble() > 0);
-    assertEquals(6, s.getAsJsonArray("steps").size());
+    assertEquals(5, s.getAsJsonArray("steps").size()); // synth, train, evaluate, and the blind control's two
     assertTrue(Files.exists(out.resolve("run/model/model.safetensors")));
-    assertTrue(s.get("vision_init").getAsString().endsWith(DemoCommand.SHIPPED_ENCODER), s.get("vision_init").toString());
-    assertTrue(s.get("lm_init").getAsString().endsWith(DemoCommand.SHIPPED_LM), s.get("lm_init").toString());
-    assertTrue(Files.readString(out.resolve("run/run-options.json")).contains("\"freeze_vision\":true"));
+    assertTrue(s.get("vision_init").getAsString().endsWith("models/tiny-encoder.safetensors"), s.get("vision_init").toString());
+    assertTrue(s.get("lm_init").getAsString().endsWith("models/tiny-lm"), s.get("lm_init").toString());
+    Recipe model = RunDirectory.of(out.resolve("run")).readRecipe();
+    Recipe blind = RunDirectory.of(out.resolve("blind")).readRecipe();
+    assertTrue(model.freezeVision() && blind.freezeVision());
     // the pretrained language model is fine-tuned at the lower rate, both runs alike
     for (String run : new String[] {"run", "blind"}) {
       JsonObject train = JsonParser.parseString(Files.readString(out.resolve(run + "/train-config.json")))
           .getAsJsonObject().getAsJsonObject("train");
-      assertEquals(DemoCommand.LR_PRETRAINED_LM, train.get("lr").getAsDouble(), 0.0, run);
+      assertEquals(1e-4, train.get("lr").getAsDouble(), 0.0, run);
     }
     assertTrue(org.scribe3d.model.multimodal.MultimodalConfig.load(out.resolve("run/model/config.json"))
         .standardizeTokens());
     assertTrue(Files.exists(out.resolve("blind/eval/eval.json")));
     // the model reads its encoder's diagnosis as a hint; the blind control gets nothing from the image
-    assertTrue(Files.readString(out.resolve("run/run-options.json")).contains("\"finding_hints\":true"));
-    assertTrue(Files.readString(out.resolve("run/run-options.json")).contains("\"true_hints\":" + DemoCommand.TRUE_HINTS));
+    assertTrue(model.prompts.findingHints && model.prompts.trueHints == 1.0 && !model.image.blind);
     assertTrue(Files.isRegularFile(out.resolve("run/finding-hints.json")));
-    assertTrue(Files.readString(out.resolve("blind/run-options.json")).contains("\"finding_hints\":false"));
+    assertTrue(!blind.prompts.findingHints && blind.image.blind);
+    // the run decodes as its recipe says: reports by minimum Bayes risk over 8 samples
+    assertEquals(8, model.decoding.reportSamples());
     assertTrue(Files.notExists(out.resolve("blind/finding-hints.json")));
     assertTrue(Files.notExists(out.resolve("run/checkpoints/step-00000732")) && Files.notExists(out.resolve("blind/old.txt")));
     String html = Files.readString(out.resolve("report.html"));
@@ -64,10 +69,9 @@ class DemoCommandTest {
 
   @Test
   void badArgumentsAreOneErrorLine(@TempDir Path dir) {
-    String[][] bad = {{"--cases", "0"}, {"--vision-init", dir.resolve("none.safetensors").toString()},
-        {"--from-scratch", "--vision-init", dir.resolve("none.safetensors").toString()}, {"--true-hints", "1.5"},
-        {"--lm-init", dir.resolve("no-lm").toString()}, {"--no-lm-init", "--lm-init", dir.toString()},
-        {"--lr", "0"}};
+    String[][] bad = {{"--cases", "0"}, {"--set", "init.vision=" + dir.resolve("none.safetensors")},
+        {"--set", "prompts.true_hints=1.5"}, {"--set", "init.language_model=" + dir.resolve("no-lm")},
+        {"--set", "optim.lr=0"}, {"--set", "optim.lrr=1"}, {"--recipe", dir.resolve("none.json").toString()}};
     for (String[] b : bad) {
       java.util.List<String> a = new java.util.ArrayList<>(java.util.List.of("demo", "--out", dir.resolve("d").toString()));
       a.addAll(java.util.List.of(b));
