@@ -34,6 +34,7 @@ import org.scribe3d.eval.LlamaGreenJudge;
 import org.scribe3d.eval.Predictions;
 import org.scribe3d.eval.VqaAccuracy;
 import org.scribe3d.infer.RunPredictor;
+import org.scribe3d.recipe.Decoding;
 import org.scribe3d.text.FindingExtractor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -72,7 +73,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       description = "With --run: prompts decoded together (default ${DEFAULT-VALUE}).")
   int batch;
 
-  @Mixin DecodingOptions decoding; // with --run: --answer-mode, --contrast, --plausibility
+  @Mixin DecodingOptions decoding; // with --run: --answer-mode, --report-samples and the sampling settings
 
   @Option(names = "--blind", description = "With --run: zero the image embeddings (blind control; runs trained with"
       + " --blind are detected from RUN/blind.json without this).")
@@ -228,8 +229,6 @@ public final class EvaluateCommand implements Callable<Integer> {
     if (run != null) { // how the predictions were generated from the run
       inputs.addProperty("run", run.toAbsolutePath().normalize().toString());
       inputs.addProperty("answer_mode", decoding.answerModeKey());
-      inputs.addProperty("contrast", decoding.contrast);
-      inputs.addProperty("plausibility", decoding.plausibility);
       inputs.addProperty("report_samples", decoding.reportSamples);
       if (decoding.reportSamples > 0) {
         inputs.addProperty("temperature", decoding.temperature);
@@ -283,9 +282,9 @@ public final class EvaluateCommand implements Callable<Integer> {
       out = run.resolve("eval");
     }
     Path file = out.resolve("predictions.jsonl");
-    RunPredictor.Options o = decoding.applyTo(new RunPredictor.Options().threads(threads).batch(batch).blind(blind)
-        .log(System.err));
-    try (RunPredictor p = RunPredictor.open(run, o)) {
+    Decoding d = decoding.toDecoding(null);
+    RunPredictor.Options o = new RunPredictor.Options().threads(threads).batch(batch).blind(blind).log(System.err);
+    try (RunPredictor p = RunPredictor.open(run, d, o)) {
       RunPredictor.SplitResult r = p.predictSplit(ds, s, file, System.err);
       err.printf(Locale.ROOT, "generated %d report and %d VQA predictions for %d %s cases in %.1f s (preprocess %.1f s,"
               + " vision %.1f s, reports %.1f s, answers %.1f s; %d unparseable answers): %s%n", r.reportLines(),

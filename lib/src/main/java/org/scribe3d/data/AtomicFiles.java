@@ -21,13 +21,21 @@ public final class AtomicFiles {
         // not a POSIX file system: keep the defaults
       }
       Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      try {
-        Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (java.nio.file.AtomicMoveNotSupportedException e) { // e.g. some network file systems
-        Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
-      }
+      move(tmp, path);
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * Renames {@code from} to {@code to}, replacing it: atomically where the file system can (readers see the
+   * old file or the new one, never a part), else a plain replacing move (e.g. some network file systems).
+   */
+  public static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
     }
   }
 }

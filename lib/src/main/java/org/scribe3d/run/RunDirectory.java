@@ -1,5 +1,6 @@
 package org.scribe3d.run;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -57,6 +58,14 @@ public record RunDirectory(Path dir) {
   /** Which finding types (and severities) the run's hints may name, judged on its training scans. */
   public Path findingHints() {
     return dir.resolve("finding-hints.json");
+  }
+
+  /**
+   * Whether the run is a blind control, trained with its image embeddings zeroed (generation then zeroes them
+   * too): a {@code blind.json} marker in the run directory.
+   */
+  public boolean isBlind() {
+    return Files.isRegularFile(dir.resolve("blind.json"));
   }
 
   /** The vision-pretraining stage's own trainer directory. */

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.scribe3d.data.AtomicFiles;
 
 /**
  * {@code metrics.jsonl}: one JSON object per line, flushed per line so a killed run keeps every
@@ -58,7 +59,7 @@ public final class MetricsLog implements AutoCloseable {
     }
     Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".tmp-metrics-", ".jsonl");
     Files.write(tmp, keep, StandardCharsets.UTF_8);
-    VolumeCache.move(tmp, file);
+    AtomicFiles.move(tmp, file);
   }
 
   /** Reads all lines back (for plots, tests, the demo report). */

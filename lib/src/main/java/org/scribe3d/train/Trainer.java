@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import org.scribe3d.data.AtomicFiles;
 import org.scribe3d.model.nn.Module;
 import org.scribe3d.model.nn.Param;
 import org.slf4j.Logger;
@@ -453,6 +454,6 @@ public final class Trainer<B> {
     o.addProperty("replicas", replicas.size());
     Path tmp = Files.createTempFile(runDir, ".tmp-config-", ".json");
     Files.writeString(tmp, new GsonBuilder().setPrettyPrinting().create().toJson(o), StandardCharsets.UTF_8);
-    VolumeCache.move(tmp, runDir.resolve("train-config.json"));
+    AtomicFiles.move(tmp, runDir.resolve("train-config.json"));
   }
 }

@@ -37,12 +37,12 @@ import org.scribe3d.data.Question;
 import org.scribe3d.data.Region;
 import org.scribe3d.data.Split;
 import org.scribe3d.data.TrainingExample;
-import org.scribe3d.generate.ReportSampling;
 import org.scribe3d.infer.Answer;
 import org.scribe3d.infer.RunPredictor;
 import org.scribe3d.model.multimodal.MultimodalConfig;
 import org.scribe3d.model.multimodal.MultimodalModel;
-import org.scribe3d.train.TrainRun;
+import org.scribe3d.recipe.Decoding;
+import org.scribe3d.run.RunDirectory;
 import org.scribe3d.volume.Pipeline;
 
 /**
@@ -51,6 +51,9 @@ import org.scribe3d.volume.Pipeline;
  * and the {@link RunPredictor} API, plus bad input.
  */
 class GenerateCommandTest {
+  /** The marker of a blind-control run that {@link RunDirectory#isBlind()} looks for. */
+  private static final String BLIND_MARKER = "blind.json";
+
   @TempDir static Path tmp;
   static Path data;
   static Path run;
@@ -168,8 +171,6 @@ class GenerateCommandTest {
     JsonObject second = JsonParser.parseString(Files.readString(again.resolve("eval.json"))).getAsJsonObject();
     eval.getAsJsonObject("inputs").remove("run"); // how --run generated them; the scores must not differ
     eval.getAsJsonObject("inputs").remove("answer_mode");
-    eval.getAsJsonObject("inputs").remove("contrast");
-    eval.getAsJsonObject("inputs").remove("plausibility");
     eval.getAsJsonObject("inputs").remove("report_samples");
     eval.remove("seconds");
     second.remove("seconds");
@@ -197,18 +198,18 @@ class GenerateCommandTest {
     // the predictor's report and answer are what the model generates for exactly those prompts; an
     // untrained model (near-uniform logits) so that any change of the input embeddings shows
     Path random = untrainedRun("random-run");
-    try (RunPredictor p = RunPredictor.open(random, new RunPredictor.Options().threads(1)
-            .answerMode(RunPredictor.AnswerMode.GREEDY));
+    try (RunPredictor p = RunPredictor.open(random, Decoding.DEFAULT.withAnswerMode(Decoding.GREEDY),
+            new RunPredictor.Options().threads(1));
         NDManager m = NDManager.newBaseManager()) {
       MultimodalModel model = p.model();
       var v = model.config().vision();
       NDArray img = m.create(p.preprocess(val.image()), new Shape(1, 1, v.depth(), v.height(), v.width()));
       String want = model.generateText(img, List.of(PromptTemplates.mrg(Region.ABDOMEN)), p.tokenizer(),
-          model.greedy(RunPredictor.REPORT_MAX_NEW_TOKENS)).get(0).strip();
+          model.greedy(Decoding.DEFAULT.reportMaxNewTokens())).get(0).strip();
       assertEquals(want, p.reports(val.image(), EnumSet.of(Region.ABDOMEN)).get(Region.ABDOMEN));
       Question q = val.questions().get(0);
       String wantAnswer = model.generateText(img, List.of(PromptTemplates.vqa(q)), p.tokenizer(),
-          model.greedy(RunPredictor.ANSWER_MAX_NEW_TOKENS)).get(0).strip();
+          model.greedy(Decoding.DEFAULT.answerMaxNewTokens())).get(0).strip();
       Answer a = p.answer(val.image(), q);
       assertEquals(wantAnswer, a.text());
       assertEquals(RunPredictor.answerLetter(wantAnswer), a.letter());
@@ -289,7 +290,7 @@ class GenerateCommandTest {
   private static Path untrainedRun(String name) throws Exception {
     Path dir = tmp.resolve(name);
     Files.createDirectories(dir);
-    Files.copy(run.resolve(TrainRun.PIPELINE_FILE), dir.resolve(TrainRun.PIPELINE_FILE));
+    Files.copy(RunDirectory.of(run).pipeline(), RunDirectory.of(dir).pipeline());
     try (NDManager m = NDManager.newBaseManager()) {
       new MultimodalModel(MultimodalConfig.load(run.resolve("model").resolve(MultimodalModel.CONFIG_FILE)), m,
           DataType.FLOAT32, 11).save(dir.resolve("model"));
@@ -300,7 +301,7 @@ class GenerateCommandTest {
   @Test
   void blindRunIsOpenedBlindAndIgnoresTheImage() throws Exception {
     Path blind = untrainedRun("blind-run");
-    Files.writeString(blind.resolve(TrainRun.BLIND_FILE), "{\"blind\": true}\n");
+    Files.writeString(blind.resolve(BLIND_MARKER), "{\"blind\": true}\n");
     Case other = ds.split(Split.TRAIN).get(0);
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     try (PrintStream ps = new PrintStream(log, true, StandardCharsets.UTF_8);
@@ -310,7 +311,7 @@ class GenerateCommandTest {
       assertEquals(r.get(0), r.get(1), "a blind model cannot tell two scans apart");
     }
     assertTrue(log.toString(StandardCharsets.UTF_8).contains("blind-control run"), log.toString());
-    Files.delete(blind.resolve(TrainRun.BLIND_FILE));
+    Files.delete(blind.resolve(BLIND_MARKER));
     try (RunPredictor p = RunPredictor.open(blind, new RunPredictor.Options().threads(1))) {
       assertFalse(p.blind());
       List<Map<Region, String>> r = p.reports(List.of(val.image(), other.image()), EnumSet.of(Region.CHEST));
@@ -326,8 +327,8 @@ class GenerateCommandTest {
         "--threads", "1", "--val-samples", "0", "--cache", tmp.resolve("cache").toString(), "--blind",
         "--no-augment");
     assertEquals(0, r.exitCode(), r.err());
-    assertTrue(Files.isRegularFile(blind.resolve(TrainRun.BLIND_FILE)));
-    assertFalse(Files.exists(run.resolve(TrainRun.BLIND_FILE)), "a normal run is not marked blind");
+    assertTrue(RunDirectory.of(blind).isBlind());
+    assertFalse(RunDirectory.of(run).isBlind(), "a normal run is not marked blind");
     try (RunPredictor p = RunPredictor.open(blind, new RunPredictor.Options().threads(1).log(
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)))) {
       assertTrue(p.blind());
@@ -352,7 +353,7 @@ class GenerateCommandTest {
 
   @Test
   void runPipelineIsRecordedAndUsedWithoutAugmentation() throws Exception {
-    Pipeline recorded = Pipeline.load(run.resolve(TrainRun.PIPELINE_FILE));
+    Pipeline recorded = Pipeline.load(RunDirectory.of(run).pipeline());
     assertTrue(recorded.steps().stream().anyMatch(s -> s instanceof Pipeline.Rot90), "trained with augmentation");
     try (RunPredictor p = RunPredictor.open(run, new RunPredictor.Options().threads(1))) {
       assertTrue(p.pipelineRecorded());
@@ -390,23 +391,24 @@ class GenerateCommandTest {
       greedy = p.reports(val.image(), all);
     }
     // at a vanishing temperature every sample is the greedy report, so MBR returns it
-    try (RunPredictor p = RunPredictor.open(run, new RunPredictor.Options().threads(1)
-        .reportSampling(new ReportSampling(3, 1e-6, 1, 7)))) {
+    try (RunPredictor p = RunPredictor.open(run, sampling(3, 1e-6, 1, 7), new RunPredictor.Options().threads(1))) {
       assertEquals(greedy, p.reports(val.image(), all));
     }
     // hot samples: the same seed gives the same reports
     List<Map<Region, String>> twice = new ArrayList<>();
     for (int k = 0; k < 2; k++) {
-      try (RunPredictor p = RunPredictor.open(run, new RunPredictor.Options().threads(1)
-          .reportSampling(new ReportSampling(4, 2.0, 1, 11)))) {
+      try (RunPredictor p = RunPredictor.open(run, sampling(4, 2.0, 1, 11), new RunPredictor.Options().threads(1))) {
         twice.add(p.reports(val.image(), all));
       }
     }
     assertEquals(twice.get(0), twice.get(1));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunPredictor.open(run,
-        new RunPredictor.Options().reportSampling(new ReportSampling(2, 1, 1, 7))
-            .contrast(new org.scribe3d.generate.ContrastiveDecoding(1, 0.1))));
-    assertTrue(e.getMessage().contains("cannot be combined"), e.getMessage());
+  }
+
+  /** The default decoding with {@code samples} sampled reports (temperature, top-p, seed) besides the greedy one. */
+  private static Decoding sampling(int samples, double temperature, double topP, long seed) {
+    Decoding d = Decoding.DEFAULT;
+    return new Decoding(d.answerMode(), samples, temperature, topP, seed, d.reportMaxNewTokens(),
+        d.answerMaxNewTokens());
   }
 
   @Test
@@ -446,12 +448,12 @@ class GenerateCommandTest {
     for (String f : List.of(MultimodalModel.CONFIG_FILE, MultimodalModel.WEIGHTS_FILE)) {
       Files.copy(run.resolve("model").resolve(f), badPipe.resolve("model").resolve(f));
     }
-    Files.writeString(badPipe.resolve(TrainRun.PIPELINE_FILE), "[{\"op\": \"resize\", \"size\": [8, 8, 8]}]");
+    Files.writeString(RunDirectory.of(badPipe).pipeline(), "[{\"op\": \"resize\", \"size\": [8, 8, 8]}]");
     assertError(CliTestSupport.run("generate", "--run", badPipe.toString(), "--image", img), 1,
         "resizes to 8×8×8 but the model takes");
-    Files.writeString(badPipe.resolve(TrainRun.PIPELINE_FILE), "{not json");
+    Files.writeString(RunDirectory.of(badPipe).pipeline(), "{not json");
     assertError(CliTestSupport.run("generate", "--run", badPipe.toString(), "--image", img), 1,
-        TrainRun.PIPELINE_FILE);
+        RunDirectory.of(badPipe).pipeline().getFileName().toString());
     // a question whose words the run's restricted vocabulary never saw cannot be asked: said, not guessed
     CliTestSupport.Result r = CliTestSupport.run("generate", "--run", run.toString(), "--image", img, "--question",
         "Zygomorphic quixotry?", "--choices", "A=Xylophone;B=Quokka;C=Zebu;D=Wombat", "--threads", "1");
@@ -460,8 +462,6 @@ class GenerateCommandTest {
     assertError(CliTestSupport.run("generate", "--run", run.toString(), "--image", img, "--question",
         val.questions().get(0).question(), "--choices", "A=a;B=b;C=c;D=d", "--answer-mode", "beam"), 2,
         "unknown answer mode 'beam'");
-    assertError(CliTestSupport.run("evaluate", "--data", dsj, "--run", run.toString(), "--report-samples", "4",
-        "--contrast", "1"), 2, "--report-samples cannot be combined with --contrast");
     assertError(CliTestSupport.run("evaluate", "--data", dsj, "--run", run.toString(), "--report-samples", "4",
         "--temperature", "0"), 2, "sampling temperature must be");
     assertError(CliTestSupport.run("evaluate", "--data", dsj, "--run", run.toString(), "--report-samples", "-2"), 2,

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -36,6 +35,8 @@ import org.scribe3d.phantom.SizePreset;
 import org.scribe3d.prompt.Llama3Tokenizer;
 import org.scribe3d.prompt.TextTokenizer;
 import org.scribe3d.prompt.VocabMap;
+import org.scribe3d.recipe.Decoding;
+import org.scribe3d.run.RunDirectory;
 import org.scribe3d.train.CheckpointStore;
 import org.scribe3d.train.MetricsLog;
 import org.scribe3d.train.TrainRun;
@@ -276,7 +277,7 @@ class TrainCommandTest {
     }
     // the encoder's preprocessing comes with it
     assertTrue(r2.out().contains("pipeline: the one") || r2.err().contains("pipeline: the one"), r2.out() + r2.err());
-    assertEquals(Files.readString(run.resolve(TrainRun.PIPELINE_FILE)), Files.readString(run2.resolve(TrainRun.PIPELINE_FILE)));
+    assertEquals(Files.readString(RunDirectory.of(run).pipeline()), Files.readString(RunDirectory.of(run2).pipeline()));
     // --freeze-vision: a real step moves the projector and head, not the encoder
     Path run3 = tmp.resolve("frozen");
     CliTestSupport.Result r3 = CliTestSupport.run("train", "--model-config", modelConfig.toString(), "--data",
@@ -320,13 +321,11 @@ class TrainCommandTest {
       }
       assertTrue(b.names().contains("finding_token.weight"), b.names().toString());
     }
-    // it generates, plainly and contrasting each scan with the average scan
+    // it generates
     Path scan = DatasetLoader.load(data, DatasetLoader.Options.defaults()).split(Split.TRAIN).get(0).image();
-    for (double alpha : new double[] {0, 1}) {
-      try (RunPredictor p = RunPredictor.open(run4, new RunPredictor.Options().contrast(
-          new org.scribe3d.generate.ContrastiveDecoding(alpha, 0.1)).reportMaxNewTokens(8))) {
-        assertEquals(1, p.reports(scan, java.util.Set.of(org.scribe3d.data.Region.CHEST)).size());
-      }
+    try (RunPredictor p = RunPredictor.open(run4, Decoding.DEFAULT.withReportMaxNewTokens(8),
+        new RunPredictor.Options())) {
+      assertEquals(1, p.reports(scan, java.util.Set.of(org.scribe3d.data.Region.CHEST)).size());
     }
     // --finding-hints: the loaded head's diagnosis in words in front of every prompt, in training and generation
     Path hintConfig = hintModelConfig(cfg.findingLabels(), tmp.resolve("micro-hints.json"));
@@ -338,20 +337,20 @@ class TrainCommandTest {
     assertEquals(0, r5.exitCode(), r5.err());
     assertTrue((r5.out() + r5.err()).contains("finding hints: the head's diagnosis in front of every prompt"),
         r5.out() + r5.err());
-    assertTrue(Files.isRegularFile(run5.resolve(TrainRun.HINTS_FILE)));
+    assertTrue(Files.isRegularFile(RunDirectory.of(run5).findingHints()));
     assertTrue(Files.readString(run5.resolve(TrainRun.RUN_OPTIONS_FILE)).contains("\"finding_hints\":true"));
     assertEquals(cfg.findingLabels(), MultimodalConfig.load(run5.resolve("model/config.json")).findingLabels());
-    try (RunPredictor p = RunPredictor.open(run5, new RunPredictor.Options().reportMaxNewTokens(8))) {
+    try (RunPredictor p = RunPredictor.open(run5, Decoding.DEFAULT.withReportMaxNewTokens(8), new RunPredictor.Options())) {
       // the hint is the head's probabilities in words, recomputed from the saved (frozen) head
       java.util.Map<String, Double> probs = p.findingProbabilities(List.of(scan)).get(0);
       float[] pr = new float[cfg.findingLabels().size()];
       for (int i = 0; i < pr.length; i++) {
         pr[i] = probs.get(cfg.findingLabels().get(i)).floatValue();
       }
-      JsonObject th = com.google.gson.JsonParser.parseString(Files.readString(run5.resolve(TrainRun.HINTS_FILE)))
+      JsonObject th = com.google.gson.JsonParser.parseString(Files.readString(RunDirectory.of(run5).findingHints()))
           .getAsJsonObject().getAsJsonObject("thresholds");
       assertTrue(th.keySet().stream().allMatch(l -> l.startsWith("type:")), th.toString());
-      double[] thresholds = org.scribe3d.train.FindingHints.readThresholds(run5.resolve(TrainRun.HINTS_FILE),
+      double[] thresholds = org.scribe3d.prompt.HintThresholds.read(RunDirectory.of(run5).findingHints(),
           cfg.findingLabels());
       assertEquals(org.scribe3d.prompt.FindingHint.of(cfg.findingLabels(), pr, 0, thresholds), p.hint(scan));
       assertEquals(1, p.reports(scan, java.util.Set.of(org.scribe3d.data.Region.CHEST)).size());
@@ -377,10 +376,6 @@ class TrainCommandTest {
     assertEquals(1, noWords.exitCode(), noWords.err());
     List<String> errLines = noWords.err().strip().lines().filter(l -> l.startsWith("error: ")).toList();
     assertTrue(errLines.size() == 1 && errLines.get(0).contains("cannot write the finding hints"), noWords.err());
-    // contrast needs the average scan, known only with standardised tokens
-    IllegalArgumentException noAverage = assertThrows(IllegalArgumentException.class, () -> RunPredictor.open(run3,
-        new RunPredictor.Options().contrast(new org.scribe3d.generate.ContrastiveDecoding(1, 0.1))));
-    assertTrue(noAverage.getMessage().contains("--standardize-tokens"), noAverage.getMessage());
     CliTestSupport.Result noHead = CliTestSupport.run(args(tmp.resolve("token-without-head"), "--max-steps", "1",
         "--finding-token").toArray(String[]::new));
     assertEquals(1, noHead.exitCode(), noHead.err());

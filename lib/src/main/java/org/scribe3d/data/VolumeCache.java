@@ -1,4 +1,4 @@
-package org.scribe3d.train;
+package org.scribe3d.data;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
@@ -7,11 +7,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
@@ -124,8 +122,8 @@ public final class VolumeCache {
       m.addProperty("count", v.length);
       m.addProperty("format", "float32-le");
       Files.writeString(tmpMeta, m.toString(), StandardCharsets.UTF_8);
-      move(tmpData, data);
-      move(tmpMeta, meta);
+      AtomicFiles.move(tmpData, data);
+      AtomicFiles.move(tmpMeta, meta);
     } finally {
       Files.deleteIfExists(tmpData);
       Files.deleteIfExists(tmpMeta);
@@ -174,14 +172,6 @@ public final class VolumeCache {
     float[] v = new float[count];
     bb.asFloatBuffer().get(v);
     return v;
-  }
-
-  static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-    }
   }
 
   static String sha256(String s) {
