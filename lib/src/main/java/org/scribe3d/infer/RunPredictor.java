@@ -22,6 +22,7 @@ import org.scribe3d.data.Split;
 import org.scribe3d.generate.ReportSampling;
 import org.scribe3d.model.multimodal.MultimodalConfig;
 import org.scribe3d.model.multimodal.MultimodalModel;
+import org.scribe3d.prompt.TextTokenizer;
 import org.scribe3d.recipe.Decoding;
 import org.scribe3d.run.RunDirectory;
 import org.scribe3d.volume.Pipeline;
@@ -193,7 +194,7 @@ public final class RunPredictor implements AutoCloseable {
   }
 
   /** The tokenizer the prompts are encoded with (owned by this predictor). */
-  public org.scribe3d.prompt.TextTokenizer tokenizer() {
+  public TextTokenizer tokenizer() {
     return run.text();
   }
 

@@ -29,9 +29,9 @@ public final class FindingHints {
   /**
    * A type is named in hints only if, on the training scans, at least this fraction of the head's calls at
    * {@link FindingHint#THRESHOLD} are right against the labels read from their reports: a hint that names what is not
-   * there misleads the language model, which learns (from true hints) to follow it. Precision, not F1 (the rule up to
-   * session 13, at 0.5): a type the head finds only sometimes but rightly when it does is worth naming — where the
-   * hint is silent the model is where it would be had the type never been named. Session 14, demo training scans:
+   * there misleads the language model, which learns (from true hints) to follow it. Precision, not F1 (an F1 >= 0.5
+   * rule keeps such types out): a type the head finds only sometimes but rightly when it does is worth naming — where
+   * the hint is silent the model is where it would be had the type never been named. On the demo's training scans
    * kidney stones were called right 18 times in 24 (F1 0.49 for a recall of 0.37), liver lesions 10 in 10 (F1 0.31).
    */
   public static final double MIN_PRECISION = 0.7;
@@ -70,9 +70,8 @@ public final class FindingHints {
    * except the severity labels of named types the head grades well (0: the hint gives the most probable, see
    * {@code nameSeverities}). A fixed threshold rather than each type's
    * F1-optimal one: on the demo's training scans the optimal cut sat on the edge of the positives (ascites 0.98,
-   * the head's scores being separable there) and missed held-out positives just below it (session 10: ascites F1
-   * 0.96 → 0.25); under the F1 rule of sessions 10–13, session 12 found no threshold in 0.2–0.7 that let kidney
-   * stones or liver lesions in either.
+   * the head's scores being separable there) and missed held-out positives just below it (ascites F1 0.96 → 0.25);
+   * under an F1 rule, no threshold in 0.2–0.7 let kidney stones or liver lesions in either.
    *
    * @param probs the head's probabilities per scan
    * @param truth the labels each scan's reports state (same order as {@code probs})
@@ -107,7 +106,7 @@ public final class FindingHints {
    * A named type's severity is named too when, on the scans whose reports state one, the head's most probable
    * severity of the type is the stated one at least {@link #MIN_SEVERITY_ACCURACY} of the time (over at least
    * {@link #MIN_SEVERITY_SCANS} scans): its severity labels then get threshold 0, so the hint gives the most
-   * probable one. Session 10 saw wrong attributes in hints cost the reports more than right ones gained.
+   * probable one: wrong attributes in hints were measured to cost the reports more than right ones gained.
    */
   private static void nameSeverities(List<String> labels, List<float[]> probs, List<? extends Collection<String>> truth,
       String type, double[] out) {
