@@ -123,8 +123,8 @@ public final class EvaluateCommand implements Callable<Integer> {
       if (run == null) {
         result = Evaluation.evaluate(predictions, settings, err);
       } else {
-        result = RunEvaluation.evaluate(new RunEvaluation.Settings(run, threads, batch, blind, decoding::applyTo,
-            decodingInputs()), settings, err, System.err);
+        result = RunEvaluation.evaluate(new RunEvaluation.Settings(run, threads, batch, blind,
+            decoding.over(DecodingOptions.recorded(run), null)), settings, err, System.err);
       }
     } catch (InvalidSettingException e) {
       throw new CliExit(e.message(s -> FLAGS.getOrDefault(s, s)), e.usage() ? 2 : 1);
@@ -137,19 +137,6 @@ public final class EvaluateCommand implements Callable<Integer> {
         dir.resolve("summary.html"), result.seconds());
     stdout.flush();
     return 0;
-  }
-
-  /** With --run: the decoding flags as eval.json's inputs record them. */
-  private Map<String, Object> decodingInputs() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("answer_mode", decoding.answerModeKey());
-    m.put("report_samples", decoding.reportSamples);
-    if (decoding.reportSamples > 0) {
-      m.put("temperature", decoding.temperature);
-      m.put("top_p", decoding.topP);
-      m.put("sample_seed", decoding.sampleSeed);
-    }
-    return m;
   }
 
   private static String comparisonText(PairedComparison cmp) {

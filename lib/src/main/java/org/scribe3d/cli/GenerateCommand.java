@@ -17,6 +17,7 @@ import org.scribe3d.data.Question;
 import org.scribe3d.data.Region;
 import org.scribe3d.infer.Answer;
 import org.scribe3d.infer.RunPredictor;
+import org.scribe3d.recipe.Decoding;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -26,8 +27,9 @@ import picocli.CommandLine.Spec;
 /** {@code scribe3d generate}: a trained run's report per region, or its answer to one question, for a scan. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
     description = {"Generate with a trained run (scribe3d train): the findings report of each region of a CT scan,"
-        + " or the answer to one multiple-choice question about it. Greedy decoding, the run's own preprocessing"
-        + " (without augmentation) and its training prompts."})
+        + " or the answer to one multiple-choice question about it, decoded as the run's recipe says (the decoding"
+        + " its evaluation used; flags override it), with the run's own preprocessing (without augmentation) and its"
+        + " training prompts."})
 public final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--run", required = true, paramLabel = "RUN_DIR", description = "Run directory written by 'scribe3d train'.")
   Path run;
@@ -52,11 +54,11 @@ public final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--threads", description = "Torch intra-op threads (default: all cores).")
   Integer threads;
 
-  @Option(names = "--max-new-tokens", description = "Most new tokens (default: " + RunPredictor.REPORT_MAX_NEW_TOKENS
-      + " for reports, " + RunPredictor.ANSWER_MAX_NEW_TOKENS + " for answers).")
+  @Option(names = "--max-new-tokens", description = "Most new tokens of reports and answers (default: the run's"
+      + " decoding.report_max_new_tokens and decoding.answer_max_new_tokens).")
   Integer maxNewTokens;
 
-  @Mixin DecodingOptions decoding; // --answer-mode, --contrast, --plausibility
+  @Mixin DecodingOptions decoding; // --answer-mode, --report-samples and the sampling settings
 
   @Option(names = "--blind", description = "Zero the image embeddings (blind control; runs trained with --blind are"
       + " detected from RUN/blind.json without this).")
@@ -95,14 +97,11 @@ public final class GenerateCommand implements Callable<Integer> {
     if (!Files.isRegularFile(image)) {
       throw new CliExit("image " + image + " is not a regular file");
     }
-    RunPredictor.Options o = decoding.applyTo(new RunPredictor.Options().threads(threads).blind(blind)
-        .log(System.err));
-    if (maxNewTokens != null) {
-      o.reportMaxNewTokens(maxNewTokens).answerMaxNewTokens(maxNewTokens);
-    }
+    Decoding d = decoding.over(DecodingOptions.recorded(run), maxNewTokens);
+    RunPredictor.Options o = new RunPredictor.Options().threads(threads).blind(blind).log(System.err);
     PrintWriter out = spec.commandLine().getOut();
     long t0 = System.nanoTime();
-    try (RunPredictor p = RunPredictor.open(run, o)) {
+    try (RunPredictor p = RunPredictor.open(run, d, o)) {
       JsonObject doc = new JsonObject();
       doc.addProperty("run", run.toAbsolutePath().normalize().toString());
       doc.addProperty("image", image.toAbsolutePath().normalize().toString());

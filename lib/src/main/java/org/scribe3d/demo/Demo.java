@@ -153,8 +153,7 @@ public final class Demo {
     long ts = System.nanoTime();
     Evaluation.Settings e = Evaluation.Settings.of(dataset).withSplit("validation")
         .withBootstrap(s.bootstrap, Evaluation.Settings.DEFAULT_SEED).withOut(RunDirectory.of(run).evalDir());
-    EvalResult r = RunEvaluation.evaluate(RunEvaluation.ofRun(run, s.threads > 0 ? s.threads : null,
-        RunDirectory.of(run).readRecipe().decoding), e, out, progress);
+    EvalResult r = RunEvaluation.evaluate(RunEvaluation.ofRun(run, s.threads > 0 ? s.threads : null), e, out, progress);
     steps.add(new Step("generate for the held-out split and evaluate", cmd, seconds(ts)));
     return r;
   }

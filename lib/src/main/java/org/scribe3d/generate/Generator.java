@@ -1,7 +1,6 @@
 package org.scribe3d.generate;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -65,64 +64,10 @@ public final class Generator {
     return cfg.numBeams() > 1 ? beamSearch(src, embeds, mask, cfg) : sampleOrGreedy(src, embeds, mask, cfg);
   }
 
-  /**
-   * Greedy {@link ContrastiveDecoding}: each prompt runs twice in one batch, with its embeddings
-   * {@code embeds} [B, T, H] and with {@code contrastEmbeds} [B, T, H] (the same prompt with the contrast
-   * image spliced in; same mask), and both copies are fed the token chosen from their combined scores.
-   * The result's scores are the chosen tokens' log-probabilities with the scan.
-   */
-  public static GenerationResult generateContrastive(LogitsSource src, NDArray embeds, NDArray contrastEmbeds,
-      NDArray mask, GenerationConfig cfg, ContrastiveDecoding cd) {
-    if (cfg.numBeams() > 1 || cfg.sampling()) {
-      throw new IllegalArgumentException("contrastive decoding is greedy: no beams or sampling");
-    }
-    if (!contrastEmbeds.getShape().equals(embeds.getShape())) {
-      throw new IllegalArgumentException("contrast embeddings " + contrastEmbeds.getShape()
-          + " do not match the prompt embeddings " + embeds.getShape());
-    }
-    int batch = (int) embeds.getShape().get(0);
-    NDArray both = NDArrays.concat(new NDList(embeds, contrastEmbeds.toType(embeds.getDataType(), false)), 0);
-    NDArray mask2 = mask == null ? null : NDArrays.concat(new NDList(mask, mask), 0);
-    try {
-      return decode(src, both, mask2, batch, 2, cfg, (logits, scores, done) ->
-          chooseContrastive(logits, batch, cd, scores, done));
-    } finally {
-      both.close();
-      if (mask2 != null) {
-        mask2.close();
-      }
-    }
-  }
-
-  /**
-   * Logits [2B, V] (rows 0…B−1 with the scan, B…2B−1 with the contrast) → each row's token maximising
-   * (1 + α) log p − α log q among the tokens with p ≥ β · max p; adds its log p to scores.
-   */
-  private static long[] chooseContrastive(NDArray logits, int batch, ContrastiveDecoding cd, double[] scores,
-      boolean[] done) {
-    NDArray lf = logits.getDataType() == DataType.FLOAT32 ? logits : logits.toType(DataType.FLOAT32, false);
-    NDArray logp = lf.get(new NDIndex("0:{}", batch)).logSoftmax(-1);
-    NDArray logq = lf.get(new NDIndex("{}:", batch)).logSoftmax(-1);
-    NDArray best = logp.max(new int[] {-1}, true);
-    NDArray plausible = logp.gte(best.add((float) Math.log(cd.beta())));
-    NDArray contrast = logp.mul((float) (1 + cd.alpha())).sub(logq.mul((float) cd.alpha()));
-    NDArray masked = NDArrays.where(plausible, contrast, contrast.getManager().full(contrast.getShape(),
-        Float.NEGATIVE_INFINITY));
-    long[] ids = masked.argMax(-1).toLongArray();
-    float[] lp = logp.gather(logp.getManager().create(ids, new Shape(batch, 1)), -1).toFloatArray();
-    for (int b = 0; b < batch; b++) {
-      if (!done[b]) {
-        scores[b] += lp[b];
-      }
-    }
-    return ids;
-  }
-
   private static GenerationResult sampleOrGreedy(LogitsSource src, NDArray embeds, NDArray mask,
       GenerationConfig cfg) {
     SplittableRandom rng = new SplittableRandom(cfg.seed());
-    return decode(src, embeds, mask, (int) embeds.getShape().get(0), 1, cfg,
-        (logits, scores, done) -> choose(logits, cfg, rng, scores, done));
+    return decode(src, embeds, mask, cfg, (logits, scores, done) -> choose(logits, cfg, rng, scores, done));
   }
 
   /** Picks each of B rows' next token from one step's logits; adds the chosen tokens' log-probs to scores. */
@@ -131,13 +76,12 @@ public final class Generator {
   }
 
   /**
-   * Token-by-token decoding of {@code batch} prompts whose embeddings come {@code copies} times over in
-   * {@code embeds} [copies · B, T, H] (copy c of row b at c · B + b, e.g. scan and contrast): every step
-   * feeds each copy the token {@code chooser} picked for its row, until every row has ended (EOS or
-   * {@code maxNewTokens}).
+   * Token-by-token decoding of the prompts with embeddings {@code embeds} [B, T, H]: every step feeds each row
+   * the token {@code chooser} picked for it, until every row has ended (EOS or {@code maxNewTokens}).
    */
-  private static GenerationResult decode(LogitsSource src, NDArray embeds, NDArray mask, int batch, int copies,
-      GenerationConfig cfg, Chooser chooser) {
+  private static GenerationResult decode(LogitsSource src, NDArray embeds, NDArray mask, GenerationConfig cfg,
+      Chooser chooser) {
+    int batch = (int) embeds.getShape().get(0);
     int promptLen = (int) embeds.getShape().get(1);
     NDManager nm = embeds.getManager();
     List<List<Long>> out = new ArrayList<>();
@@ -153,7 +97,7 @@ public final class Generator {
     long t0 = System.nanoTime();
     long tPrefill;
     int steps = 0;
-    try (KvCache cache = src.newCache(copies * batch, promptLen + cfg.maxNewTokens())) {
+    try (KvCache cache = src.newCache(batch, promptLen + cfg.maxNewTokens())) {
       long[] next;
       try (NDScope scope = new NDScope()) {
         next = chooser.choose(src.lastLogits(embeds, mask, cache), scores, done);
@@ -179,16 +123,12 @@ public final class Generator {
         if (all) {
           break;
         }
-        long[] feed = new long[copies * batch];
+        long[] feed = new long[batch];
         for (int b = 0; b < batch; b++) {
-          // finished rows idle on padding; no one attends across rows
-          long t = done[b] ? cfg.padId() : next[b];
-          for (int c = 0; c < copies; c++) {
-            feed[c * batch + b] = t;
-          }
+          feed[b] = done[b] ? cfg.padId() : next[b]; // finished rows idle on padding; no one attends across rows
         }
         try (NDScope scope = new NDScope()) {
-          NDArray ids = nm.create(feed, new Shape(copies * batch, 1));
+          NDArray ids = nm.create(feed, new Shape(batch, 1));
           next = chooser.choose(src.lastLogits(src.embed(ids), null, cache), scores, done);
         }
         steps++;

@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.UnaryOperator;
 import org.scribe3d.data.Dataset;
 import org.scribe3d.data.DatasetException;
 import org.scribe3d.data.DatasetLoader;
@@ -20,6 +19,7 @@ import org.scribe3d.data.Split;
 import org.scribe3d.eval.EvalResult;
 import org.scribe3d.eval.Evaluation;
 import org.scribe3d.eval.InvalidSettingException;
+import org.scribe3d.recipe.Decoding;
 
 /**
  * Evaluating a trained run: the predictions of a split are first generated from the run into
@@ -36,33 +36,31 @@ public final class RunEvaluation {
    * @param threads torch intra-op threads, or null for all cores
    * @param batch prompts decoded together (at least 1)
    * @param blind zero the image embeddings (blind control; runs trained blind are detected without it)
-   * @param decoding applies the decoding settings (answer mode, report sampling) to the predictor's options
-   * @param decodingInputs the decoding settings as eval.json's inputs record them, in order
+   * @param decoding how reports and answers are decoded (a run's recipe records the one it is evaluated with)
    */
-  public record Settings(Path run, Integer threads, int batch, boolean blind,
-      UnaryOperator<RunPredictor.Options> decoding, Map<String, Object> decodingInputs) {
+  public record Settings(Path run, Integer threads, int batch, boolean blind, Decoding decoding) {
     public Settings {
       Objects.requireNonNull(run, "run");
-      decoding = decoding == null ? UnaryOperator.identity() : decoding;
-      decodingInputs = Collections.unmodifiableMap(new LinkedHashMap<>(decodingInputs == null ? Map.of()
-          : decodingInputs));
+      decoding = decoding == null ? Decoding.DEFAULT : decoding;
+    }
+
+    /** The decoding settings as eval.json's inputs record them, in order. */
+    Map<String, Object> decodingInputs() {
+      Map<String, Object> inputs = new LinkedHashMap<>();
+      inputs.put("answer_mode", decoding.answerMode());
+      inputs.put("report_samples", decoding.reportSamples());
+      if (decoding.reportSamples() > 0) {
+        inputs.put("temperature", decoding.temperature());
+        inputs.put("top_p", decoding.topP());
+        inputs.put("sample_seed", decoding.sampleSeed());
+      }
+      return inputs;
     }
   }
 
-  /** Settings that decode as {@code d} says (a run's recipe's decoding): batch 32, not blind beyond the run's own. */
-  public static Settings ofRun(Path run, Integer threads, org.scribe3d.recipe.Decoding d) {
-    Map<String, Object> inputs = new LinkedHashMap<>();
-    inputs.put("answer_mode", d.answerMode());
-    inputs.put("report_samples", d.reportSamples());
-    if (d.reportSamples() > 0) {
-      inputs.put("temperature", d.temperature());
-      inputs.put("top_p", d.topP());
-      inputs.put("sample_seed", d.sampleSeed());
-    }
-    return new Settings(run, threads, 32, false, o -> o.answerMode(RunPredictor.AnswerMode.parse(d.answerMode()))
-        .reportMaxNewTokens(d.reportMaxNewTokens()).answerMaxNewTokens(d.answerMaxNewTokens())
-        .reportSampling(new org.scribe3d.generate.ReportSampling(d.reportSamples(), d.temperature(), d.topP(),
-            d.sampleSeed())), inputs);
+  /** Settings that decode as the run's recipe records: batch 32, blind only if the run is. */
+  public static Settings ofRun(Path run, Integer threads) throws IOException {
+    return new Settings(run, threads, 32, false, org.scribe3d.run.RunDirectory.of(run).readRecipe().decoding);
   }
 
   /**
@@ -113,9 +111,9 @@ public final class RunEvaluation {
   /** The one place the run's predictor is opened: the split's predictions into {@code file}. */
   private static RunPredictor.SplitResult predict(Settings run, Dataset ds, Split split, Path file,
       PrintStream progress) throws IOException {
-    RunPredictor.Options o = run.decoding().apply(new RunPredictor.Options().threads(run.threads())
-        .batch(run.batch()).blind(run.blind()).log(progress));
-    try (RunPredictor p = RunPredictor.open(run.run(), o)) {
+    RunPredictor.Options o = new RunPredictor.Options().threads(run.threads()).batch(run.batch()).blind(run.blind())
+        .log(progress);
+    try (RunPredictor p = RunPredictor.open(run.run(), run.decoding(), o)) {
       return p.predictSplit(ds, split, file, progress);
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new InvalidSettingException("{run}: " + literal(e.getMessage()), false, e);

@@ -1,20 +1,8 @@
 package org.scribe3d.infer;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonObject;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.scribe3d.data.Case;
 import org.scribe3d.data.Dataset;
@@ -30,61 +19,35 @@ import org.scribe3d.data.PromptTemplates;
 import org.scribe3d.data.Question;
 import org.scribe3d.data.Region;
 import org.scribe3d.data.Split;
-import org.scribe3d.generate.ContrastiveDecoding;
-import org.scribe3d.generate.GenerationConfig;
-import org.scribe3d.generate.GenerationResult;
-import org.scribe3d.generate.Generator;
 import org.scribe3d.generate.ReportSampling;
-import org.scribe3d.io.AtomicFiles;
 import org.scribe3d.model.multimodal.MultimodalConfig;
 import org.scribe3d.model.multimodal.MultimodalModel;
-import org.scribe3d.prompt.FindingHint;
-import org.scribe3d.prompt.Llama3Tokenizer;
-import org.scribe3d.prompt.PromptBuilder;
 import org.scribe3d.prompt.TextTokenizer;
-import org.scribe3d.prompt.VocabMap;
-import org.scribe3d.train.FindingHints;
-import org.scribe3d.recipe.Recipe;
+import org.scribe3d.recipe.Decoding;
 import org.scribe3d.run.RunDirectory;
-import com.google.gson.JsonElement;
-import org.scribe3d.train.VolumeCache;
 import org.scribe3d.volume.Pipeline;
-import org.scribe3d.volume.Volume;
-import org.scribe3d.volume.VolumeIO;
 
 /**
- * Generation from a trained run directory ({@link TrainRun}): reports per region and answers to
+ * Generation from a trained run directory ({@link RunDirectory}): reports per region and answers to
  * multiple-choice questions for NIfTI scans, and whole-split predictions files
  * (docs/predictions-format.md) for {@code scribe3d evaluate --run}.
  *
- * <p>What it reuses from the run: {@code RUN/model/} (weights, config, the tiny preset's restricted
- * vocabulary), {@code RUN/pipeline.json} (the preprocessing the run trained with; only its
- * deterministic steps are applied — no augmentation), and the training prompts of
- * {@link PromptTemplates} (the strings {@link org.scribe3d.data.Examples} trains on). Reports are
- * decoded greedily (or by sampling and minimum Bayes risk, {@link Options#reportSampling}) and stop at
- * EOS/EOT; answers are the most likely option ({@link AnswerMode}).
+ * <p>What it reuses from the run: its model, the preprocessing it trained with (only the deterministic
+ * steps — no augmentation; {@link ScanPreprocessor}), its finding hints, and the training prompts of
+ * {@link PromptTemplates} (the strings {@link org.scribe3d.data.Examples} trains on). How it decodes is one
+ * {@link Decoding}: reports greedily or by sampling and minimum Bayes risk ({@link ReportDecoder}), answers
+ * by option scoring or free decoding ({@link AnswerChooser}); reports stop at EOS/EOT.
  *
- * <p>Speed: each distinct scan goes through the vision encoder and projector once, however many
- * prompts are asked about it; prompts are then decoded in batches (left-padded) with the image
- * embeddings spliced after BOS, as {@link MultimodalModel#generateText} does for one image per prompt.
- * Not thread-safe.
+ * <p>Speed: each distinct scan goes through the vision encoder and projector once, however many prompts
+ * are asked about it ({@link ScanEncoder}); prompts are then decoded in batches, left-padded, with the image
+ * embeddings spliced after BOS ({@link PromptDecoder}). Not thread-safe.
  */
 public final class RunPredictor implements AutoCloseable {
-  /** Default most new tokens of a report (phantom reports are 40-80 tokens). */
-  public static final int REPORT_MAX_NEW_TOKENS = 160;
-  /** Default most new tokens of an answer ("B. About 18 mm" is 6). */
-  public static final int ANSWER_MAX_NEW_TOKENS = 16;
-
-  /** Settings; the defaults suit the tiny preset on a CPU. */
+  /** Runtime settings (how fast, where, how loud; not what is generated); the defaults suit the tiny preset on a CPU. */
   public static final class Options {
     int batch = 32;
     int visionBatch = 4;
-    int reportMaxNewTokens = REPORT_MAX_NEW_TOKENS;
-    int answerMaxNewTokens = ANSWER_MAX_NEW_TOKENS;
     int casesPerChunk = 32;
-    AnswerMode answerMode = AnswerMode.OPTIONS;
-    ContrastiveDecoding contrast;
-    ReportSampling reportSampling;
     boolean blind;
     Path cacheDir;
     Integer threads;
@@ -102,45 +65,6 @@ public final class RunPredictor implements AutoCloseable {
       return this;
     }
 
-    public Options reportMaxNewTokens(int n) {
-      this.reportMaxNewTokens = positive(n, "report max new tokens");
-      return this;
-    }
-
-    public Options answerMaxNewTokens(int n) {
-      this.answerMaxNewTokens = positive(n, "answer max new tokens");
-      return this;
-    }
-
-    /** How multiple-choice answers are chosen (default {@link AnswerMode#OPTIONS}). */
-    public Options answerMode(AnswerMode mode) {
-      this.answerMode = java.util.Objects.requireNonNull(mode, "answer mode");
-      return this;
-    }
-
-    /**
-     * Contrast every scan with the average training scan ({@link ContrastiveDecoding}; null or weight 0 = off,
-     * the default): greedy decoding picks tokens by the VCD rule, and option scoring ranks options by
-     * {@code (1 + α) log p(answer | scan) − α log p(answer | average scan)}. Needs a run whose projector
-     * standardises its tokens (the average scan is then known: all standardised tokens zero). Blind runs
-     * decode as without it (their scan and contrast are the same zeros).
-     */
-    public Options contrast(ContrastiveDecoding cd) {
-      this.contrast = cd == null || cd.off() ? null : cd;
-      return this;
-    }
-
-    /**
-     * Reports by sampling and minimum Bayes risk (null or 0 samples = greedy, the default): each report is
-     * also sampled {@code samples} times, and the report kept is the one among the greedy report and the
-     * samples with the highest mean finding-level F1 against the samples ({@link FindingConsensus}). Not
-     * with {@link #contrast} (contrastive decoding is greedy).
-     */
-    public Options reportSampling(ReportSampling rs) {
-      this.reportSampling = rs == null || rs.off() ? null : rs;
-      return this;
-    }
-
     /** Cases preprocessed and held in memory at once by {@link #predictSplit} (default 32). */
     public Options casesPerChunk(int n) {
       this.casesPerChunk = positive(n, "cases per chunk");
@@ -148,8 +72,8 @@ public final class RunPredictor implements AutoCloseable {
     }
 
     /**
-     * Blind control: image embeddings replaced by zeros. Runs trained with {@code --blind} record it
-     * ({@code RUN/blind.json}) and are opened blind without this.
+     * Blind control: image embeddings replaced by zeros. Runs trained blind record it
+     * ({@link RunDirectory#isBlind()}) and are opened blind without this.
      */
     public Options blind(boolean on) {
       this.blind = on;
@@ -185,27 +109,6 @@ public final class RunPredictor implements AutoCloseable {
     }
   }
 
-  /**
-   * How a multiple-choice answer is chosen. {@code OPTIONS} scores each option's answer string ("B. Large",
-   * the training target, with its EOS) by the model's log-likelihood after the question and takes the
-   * highest (rank classification, as lm-evaluation-harness scores multiple choice): the answer is always
-   * one of the options, its letter and text agree, and it is the option the model finds most probable as a
-   * whole. {@code GREEDY} decodes freely (at most {@code answerMaxNewTokens}); the first letter is the answer,
-   * and a small model's letter and text may disagree (session 8: on a third of the questions).
-   */
-  public enum AnswerMode {
-    OPTIONS, GREEDY;
-
-    public static AnswerMode parse(String s) {
-      for (AnswerMode m : values()) {
-        if (m.name().equalsIgnoreCase(s.strip())) {
-          return m;
-        }
-      }
-      throw new IllegalArgumentException("unknown answer mode '" + s + "' (expected options or greedy)");
-    }
-  }
-
   /** One prompt {@link #predictSplit} asks about a case: a region's report or one question. */
   public record Request(String caseId, Region region, int questionIndex, Question question, String prompt,
       String reference) {
@@ -226,163 +129,83 @@ public final class RunPredictor implements AutoCloseable {
   public record SplitResult(Path file, int cases, int reportLines, int vqaLines, int unparseableAnswers,
       double preprocessSeconds, double visionSeconds, double reportSeconds, double answerSeconds, double seconds) {}
 
-  private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+  private final LoadedRun run;
+  private final Decoding decoding;
+  private final int casesPerChunk;
+  private final ScanEncoder encoder;
+  private final PromptDecoder decoder;
+  private final ReportDecoder reportDecoder;
+  private final AnswerChooser answerChooser;
 
-  private final Path run;
-  private final Options options;
-  private final NDManager manager;
-  private final MultimodalModel model;
-  private final Llama3Tokenizer tokenizer;
-  private final TextTokenizer text;
-  private final PromptBuilder prompts;
-  private final Pipeline pipeline;
-  private final boolean pipelineRecorded;
-  private final int[] dhw;
-  private final VolumeCache cache;
-  /** The average training scan's image embeddings [K, H] when contrasting, else null (computed once at open). */
-  private final NDArray averageScan;
-  /** Whether prompts carry the finding head's hint (the run's finding-hints file), as in the run's training. */
-  private final boolean hints;
-  /** Per head label, the probability at which the hint names its type (NaN: never), from the hints file. */
-  private final double[] hintThresholds;
-  private double preprocessSeconds;
-  private double visionSeconds;
-
-  private RunPredictor(Path run, Options o) throws IOException {
+  private RunPredictor(LoadedRun run, Decoding decoding, Options o) {
     this.run = run;
-    this.options = o;
-    if (o.contrast != null && o.reportSampling != null) {
-      throw new IllegalArgumentException("report sampling cannot be combined with contrastive decoding"
-          + " (contrastive decoding is greedy)");
-    }
-    if (!Files.isDirectory(run)) {
-      throw new IllegalArgumentException("run directory " + run + " does not exist");
-    }
-    RunDirectory rd = RunDirectory.of(run);
-    Path modelDir = rd.model();
-    if (!Files.isRegularFile(modelDir.resolve(MultimodalModel.CONFIG_FILE))
-        || !Files.isRegularFile(modelDir.resolve(MultimodalModel.WEIGHTS_FILE))) {
-      throw new IllegalArgumentException(run + " has no trained model (" + modelDir + "/" + MultimodalModel.CONFIG_FILE
-          + " and " + MultimodalModel.WEIGHTS_FILE + "; they are written when training ends)");
-    }
-    MultimodalConfig cfg = MultimodalConfig.load(modelDir.resolve(MultimodalModel.CONFIG_FILE));
-    this.dhw = new int[] {cfg.vision().depth(), cfg.vision().height(), cfg.vision().width()};
-    Recipe recipe = Files.isRegularFile(rd.recipe()) ? rd.readRecipe() : null;
-    JsonElement recorded = recipe == null ? null : recipe.data.pipeline;
-    if (recorded != null && (recorded.isJsonObject() || recorded.isJsonArray())) {
-      this.pipeline = deterministic(Pipeline.parse(recorded.toString(), rd.recipe() + " data.pipeline"));
-      this.pipelineRecorded = true;
-    } else {
-      this.pipeline = Pipeline.defaults(dhw, null, true, true);
-      this.pipelineRecorded = false;
-      o.log.println("note: " + run + " records no preprocessing pipeline (" + rd.recipe().getFileName()
-          + " data.pipeline): preprocessing with the defaults (reorient, normalize, crop foreground, resize to "
-          + fmt(dhw) + ")");
-    }
-    checkSize(pipeline, dhw, pipelineRecorded ? rd.recipe() + " data.pipeline" : "default pipeline");
-    boolean blindRun = recipe != null && recipe.image.blind;
-    if (blindRun) {
-      o.log.println("note: " + run + " is a blind-control run (" + rd.recipe().getFileName() + " image.blind): image"
-          + " embeddings are zeroed, as in its training");
-    }
-    this.cache = o.cacheDir == null ? null : new VolumeCache(o.cacheDir, pipeline.toJson(), this::preprocessUncached);
-    NDManager m = NDManager.newBaseManager(); // loads the engine (its native library) first
-    Llama3Tokenizer tok = null;
-    try {
-      if (o.threads != null) {
-        ai.djl.pytorch.jni.JniUtils.setNumThreads(o.threads);
-      }
-      this.model = MultimodalModel.load(modelDir, m, DataType.FLOAT32);
-      this.model.setBlind(o.blind || blindRun);
-      tok = Llama3Tokenizer.vendored();
-    } catch (RuntimeException e) {
-      if (tok != null) {
-        tok.close();
-      }
-      m.close();
-      throw e;
-    }
-    this.manager = m;
-    this.tokenizer = tok;
-    NDArray average = null;
-    if (o.contrast != null && !model.isBlind()) { // blind runs: scan and contrast are the same zeros
-      try (NDScope scope = new NDScope()) {
-        average = model.averageScanEmbeddings().get(0);
-        NDScope.unregister(average);
-      } catch (IllegalStateException e) {
-        close();
-        throw new IllegalArgumentException("contrastive decoding needs " + run + " to know its average scan: "
-            + e.getMessage(), e);
-      }
-    }
-    this.averageScan = average;
-    Path hintFile = rd.findingHints();
-    this.hints = Files.isRegularFile(hintFile) && !model.isBlind();
-    if (hints && !model.hasFindingHead()) {
-      close();
-      throw new IllegalArgumentException(run + " was trained with finding hints (" + hintFile.getFileName()
-          + ") but its model has no finding head");
-    }
-    double[] th = null;
-    if (hints) {
-      try {
-        th = FindingHints.readThresholds(hintFile, model.config().findingLabels());
-      } catch (IllegalArgumentException e) {
-        close();
-        throw e;
-      }
-    }
-    this.hintThresholds = th;
-    this.text = TextTokenizer.of(tok);
-    this.prompts = new PromptBuilder(text, cfg.imageTokens(), cfg.imageTokenId(), cfg.maxLength());
+    this.decoding = decoding;
+    this.casesPerChunk = o.casesPerChunk;
+    this.encoder = new ScanEncoder(run, o.visionBatch);
+    this.decoder = new PromptDecoder(run, o.batch);
+    this.reportDecoder = new ReportDecoder(decoder, decoding.reportMaxNewTokens(), new ReportSampling(
+        decoding.reportSamples(), decoding.temperature(), decoding.topP(), decoding.sampleSeed()));
+    this.answerChooser = new AnswerChooser(run, decoder, o.batch, decoding.answerMode().equals(Decoding.OPTIONS),
+        decoding.answerMaxNewTokens());
   }
 
-  /** Opens a run directory with default options. */
+  /** Opens a run directory with the default decoding and runtime settings. */
   public static RunPredictor open(Path run) throws IOException {
     return open(run, new Options());
   }
 
+  /** Opens a run directory with the default decoding ({@link Decoding#DEFAULT}). */
+  public static RunPredictor open(Path run, Options o) throws IOException {
+    return open(run, Decoding.DEFAULT, o);
+  }
+
   /**
-   * Opens a run directory: loads {@code RUN/model/}, the vendored Llama-3 tokenizer and the run's
-   * preprocessing pipeline (or, for runs without {@code pipeline.json}, the default inference pipeline
-   * at the model's input size, with a note on the log stream).
+   * Opens a run directory: loads its model, the vendored Llama-3 tokenizer and the run's preprocessing
+   * pipeline (or, for runs without one, the default inference pipeline at the model's input size, with a
+   * note on the log stream), to decode as {@code decoding} says.
    *
    * @throws IllegalArgumentException if the directory, its model or its pipeline is missing or unusable
    */
-  public static RunPredictor open(Path run, Options o) throws IOException {
-    return new RunPredictor(run, o);
+  public static RunPredictor open(Path run, Decoding decoding, Options o) throws IOException {
+    Objects.requireNonNull(decoding, "decoding");
+    return new RunPredictor(LoadedRun.open(run, o.blind, o.cacheDir, o.threads, o.log), decoding, o);
   }
 
   public Path run() {
-    return run;
+    return run.dir();
   }
 
   public MultimodalModel model() {
-    return model;
+    return run.model();
+  }
+
+  /** How reports and answers are decoded. */
+  public Decoding decoding() {
+    return decoding;
   }
 
   /** True when image embeddings are zeroed (a blind-control run, or {@link Options#blind}). */
   public boolean blind() {
-    return model.isBlind();
+    return run.model().isBlind();
   }
 
   public MultimodalConfig config() {
-    return model.config();
+    return run.config();
   }
 
   /** The tokenizer the prompts are encoded with (owned by this predictor). */
   public TextTokenizer tokenizer() {
-    return text;
+    return run.text();
   }
 
   /** The deterministic preprocessing applied to every scan. */
   public Pipeline pipeline() {
-    return pipeline;
+    return run.preprocessor().pipeline();
   }
 
-  /** False when the run has no pipeline.json and the default pipeline is used. */
+  /** False when the run has no recorded pipeline and the default pipeline is used. */
   public boolean pipelineRecorded() {
-    return pipelineRecorded;
+    return run.preprocessor().recorded();
   }
 
   // ------------------------------------------------------------------ prompts
@@ -444,22 +267,20 @@ public final class RunPredictor implements AutoCloseable {
     List<Region> rs = Arrays.stream(Region.values()).filter(regions::contains).toList();
     List<Path> imgs = new ArrayList<>();
     List<String> ps = new ArrayList<>();
+    List<Region> regionOf = new ArrayList<>();
     for (Path p : images) {
       for (Region r : rs) {
         imgs.add(p);
         ps.add(reportPrompt(r));
+        regionOf.add(r);
       }
     }
-    List<Region> regionOf = new ArrayList<>();
-    for (int i = 0; i < images.size(); i++) {
-      regionOf.addAll(rs);
-    }
-    Scans scans = scans(imgs);
+    ScanPreprocessor.Scans scans = run.preprocessor().distinct(imgs);
     List<String> out;
-    try (NDManager m = manager.newSubManager()) {
-      Encoded e = encodeScans(scans.volumes(), m);
-      out = decodeReports(e.embeddings(), scans.imageOf(), encode(e.hinted(ps, scans.imageOf())), regionOf, e.hints(),
-          m);
+    try (NDManager m = run.manager().newSubManager()) {
+      ScanEncoder.Encoded e = encoder.encode(scans.volumes(), m);
+      out = reportDecoder.decode(e.embeddings(), scans.imageOf(), run.toModelIds(e.hinted(ps, scans.imageOf())),
+          regionOf, e.hints(), m);
     }
     List<Map<Region, String>> maps = new ArrayList<>();
     int k = 0;
@@ -488,19 +309,17 @@ public final class RunPredictor implements AutoCloseable {
       checkOptions(q);
       ps.add(questionPrompt(q));
     }
-    List<String> texts;
-    if (options.answerMode == AnswerMode.GREEDY) {
-      texts = generate(images, ps, options.answerMaxNewTokens);
-    } else if (images.isEmpty()) {
-      texts = List.of();
-    } else {
-      Scans scans = scans(images);
-      try (NDManager m = manager.newSubManager()) {
-        Encoded e = encodeScans(scans.volumes(), m);
-        texts = chooseOptions(e.embeddings(), scans.imageOf(), questions, encode(e.hinted(ps, scans.imageOf())), m);
-      }
-    }
     List<Answer> out = new ArrayList<>();
+    if (images.isEmpty()) {
+      return out;
+    }
+    ScanPreprocessor.Scans scans = run.preprocessor().distinct(images);
+    List<String> texts;
+    try (NDManager m = run.manager().newSubManager()) {
+      ScanEncoder.Encoded e = encoder.encode(scans.volumes(), m);
+      texts = answerChooser.answers(e.embeddings(), scans.imageOf(), questions,
+          run.toModelIds(e.hinted(ps, scans.imageOf())), m);
+    }
     for (String s : texts) {
       out.add(new Answer(answerLetter(s), s));
     }
@@ -512,17 +331,17 @@ public final class RunPredictor implements AutoCloseable {
    * "type:lung_nodule") per scan, for runs trained with {@code --finding-loss}.
    */
   public List<Map<String, Double>> findingProbabilities(List<Path> images) throws IOException {
-    if (!model.hasFindingHead()) {
-      throw new IllegalArgumentException(run + " was trained without a finding head (recipe key image.finding_loss)");
+    if (!run.model().hasFindingHead()) {
+      throw new IllegalArgumentException(run.dir() + " was trained without a finding head (train --finding-loss)");
     }
-    List<String> labels = model.config().findingLabels();
+    List<String> labels = run.config().findingLabels();
     List<Map<String, Double>> out = new ArrayList<>();
-    for (int from = 0; from < images.size(); from += options.casesPerChunk) {
+    for (int from = 0; from < images.size(); from += casesPerChunk) {
       List<float[]> volumes = new ArrayList<>();
-      for (Path p : images.subList(from, Math.min(images.size(), from + options.casesPerChunk))) {
+      for (Path p : images.subList(from, Math.min(images.size(), from + casesPerChunk))) {
         volumes.add(preprocess(p));
       }
-      float[] p = headProbabilities(volumes);
+      float[] p = encoder.headProbabilities(volumes);
       for (int i = 0; i < volumes.size(); i++) {
         Map<String, Double> row = new LinkedHashMap<>();
         for (int l = 0; l < labels.size(); l++) {
@@ -545,10 +364,11 @@ public final class RunPredictor implements AutoCloseable {
     if (images.isEmpty()) {
       return List.of();
     }
-    Scans scans = scans(images);
-    try (NDManager m = manager.newSubManager()) {
-      Encoded e = encodeScans(scans.volumes(), m);
-      return decode(e.embeddings(), scans.imageOf(), encode(e.hinted(promptTexts, scans.imageOf())), maxNewTokens, m);
+    ScanPreprocessor.Scans scans = run.preprocessor().distinct(images);
+    try (NDManager m = run.manager().newSubManager()) {
+      ScanEncoder.Encoded e = encoder.encode(scans.volumes(), m);
+      return decoder.decode(e.embeddings(), scans.imageOf(), run.toModelIds(e.hinted(promptTexts, scans.imageOf())),
+          maxNewTokens, m, null);
     }
   }
 
@@ -557,47 +377,17 @@ public final class RunPredictor implements AutoCloseable {
    * frozen finding head), or null when the run was trained without hints.
    */
   public String hint(Path image) throws IOException {
-    if (!hints) {
+    if (!run.hints()) {
       return null;
     }
-    try (NDManager m = manager.newSubManager()) {
-      return encodeScans(List.of(preprocess(image)), m).hints()[0];
+    try (NDManager m = run.manager().newSubManager()) {
+      return encoder.encode(List.of(preprocess(image)), m).hints()[0];
     }
   }
 
-  /**
-   * The finding heads' label probabilities ({@code MultimodalModel.findingProbabilities}), labels per volume, the
-   * encoder batched as for embeddings.
-   */
-  private float[] headProbabilities(List<float[]> volumes) {
-    long t = System.nanoTime();
-    int labels = model.config().findingLabels().size();
-    float[] out = new float[volumes.size() * labels];
-    for (int b = 0; b < volumes.size(); b += options.visionBatch) {
-      int n = Math.min(options.visionBatch, volumes.size() - b);
-      try (NDManager m = manager.newSubManager()) {
-        float[] p = model.findingProbabilitiesOfImages(images(volumes, b, n, m)).toFloatArray();
-        System.arraycopy(p, 0, out, b * labels, n * labels);
-      }
-    }
-    visionSeconds += (System.nanoTime() - t) / 1e9;
-    return out;
-  }
-
-  /** The distinct scans of a list of image paths, preprocessed once each, and which one each entry is. */
-  private record Scans(int[] imageOf, List<float[]> volumes) {}
-
-  private Scans scans(List<Path> images) throws IOException {
-    Map<Path, Integer> index = new LinkedHashMap<>();
-    int[] imageOf = new int[images.size()];
-    for (int i = 0; i < images.size(); i++) {
-      imageOf[i] = index.computeIfAbsent(images.get(i).toAbsolutePath().normalize(), k -> index.size());
-    }
-    List<float[]> volumes = new ArrayList<>();
-    for (Path p : index.keySet()) {
-      volumes.add(preprocess(p));
-    }
-    return new Scans(imageOf, volumes);
+  /** A scan as the model's input: D×H×W floats (W fastest), deterministic preprocessing only. */
+  public float[] preprocess(Path image) throws IOException {
+    return run.preprocessor().preprocess(image);
   }
 
   // ------------------------------------------------------------------ whole split
@@ -611,479 +401,8 @@ public final class RunPredictor implements AutoCloseable {
    *     restricted vocabulary (checked for every case before any generation)
    */
   public SplitResult predictSplit(Dataset ds, Split split, Path out, PrintStream progress) throws IOException {
-    List<Case> cases = ds.split(split);
-    if (cases.isEmpty()) {
-      throw new IllegalArgumentException(ds.source() + ": the " + split.key() + " split has no cases");
-    }
-    List<List<Request>> reqs = new ArrayList<>();
-    int reportRows = 0;
-    int vqaRows = 0;
-    for (Case c : cases) {
-      List<Request> r = requests(c);
-      for (Request q : r) {
-        try {
-          toModelIds(q.prompt());
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("case " + c.id() + (q.isReport() ? " region " + q.region().key()
-              : " question " + q.questionIndex()) + ": " + e.getMessage(), e);
-        }
-        if (q.isReport()) {
-          reportRows++;
-        } else {
-          vqaRows++;
-        }
-      }
-      reqs.add(r);
-    }
-    long t0 = System.nanoTime();
-    preprocessSeconds = 0;
-    visionSeconds = 0;
-    double reportSec = 0;
-    double answerSec = 0;
-    int unparseable = 0;
-    int reportsDone = 0;
-    int answersDone = 0;
-    long lastPrint = t0;
-    Path abs = out.toAbsolutePath();
-    try (AtomicFiles.Pending pending = AtomicFiles.begin(abs)) {
-      try (BufferedWriter w = pending.writer()) {
-        for (int from = 0; from < cases.size(); from += options.casesPerChunk) {
-          int to = Math.min(cases.size(), from + options.casesPerChunk);
-          List<float[]> volumes = new ArrayList<>();
-          for (int i = from; i < to; i++) {
-            volumes.add(preprocess(cases.get(i).image()));
-          }
-          List<String> repPrompts = new ArrayList<>();
-          List<Integer> repImg = new ArrayList<>();
-          List<Region> repRegion = new ArrayList<>();
-          List<String> vqaPrompts = new ArrayList<>();
-          List<Integer> vqaImg = new ArrayList<>();
-          List<Question> vqaQuestions = new ArrayList<>();
-          for (int i = from; i < to; i++) {
-            for (Request q : reqs.get(i)) {
-              (q.isReport() ? repPrompts : vqaPrompts).add(q.prompt());
-              (q.isReport() ? repImg : vqaImg).add(i - from);
-              if (q.isReport()) {
-                repRegion.add(q.region());
-              } else {
-                vqaQuestions.add(q.question());
-              }
-            }
-          }
-          List<String> repOut;
-          List<String> vqaOut;
-          String[] chunkHints;
-          try (NDManager m = manager.newSubManager()) {
-            Encoded e = encodeScans(volumes, m);
-            chunkHints = e.hints();
-            NDArray[] emb = e.embeddings();
-            int[] repImages = repImg.stream().mapToInt(Integer::intValue).toArray();
-            int[] vqaImages = vqaImg.stream().mapToInt(Integer::intValue).toArray();
-            List<long[]> vqaIds = encode(e.hinted(vqaPrompts, vqaImages));
-            long a = System.nanoTime();
-            repOut = decodeReports(emb, repImages, encode(e.hinted(repPrompts, repImages)), repRegion, e.hints(), m);
-            long b = System.nanoTime();
-            vqaOut = options.answerMode == AnswerMode.GREEDY
-                ? decode(emb, vqaImages, vqaIds, options.answerMaxNewTokens, m)
-                : chooseOptions(emb, vqaImages, vqaQuestions, vqaIds, m);
-            long c = System.nanoTime();
-            reportSec += (b - a) / 1e9;
-            answerSec += (c - b) / 1e9;
-          }
-          int ri = 0;
-          int vi = 0;
-          for (int i = from; i < to; i++) {
-            for (Request q : reqs.get(i)) {
-              JsonObject o = new JsonObject();
-              o.addProperty("case_id", q.caseId());
-              if (q.isReport()) {
-                o.addProperty("region", q.region().key());
-                o.addProperty("prediction", repOut.get(ri++));
-                o.addProperty("reference", q.reference());
-                if (chunkHints != null) {
-                  o.addProperty("hint", chunkHints[i - from]);
-                }
-                reportsDone++;
-              } else {
-                String pred = vqaOut.get(vi++);
-                if (answerLetter(pred).isEmpty()) {
-                  unparseable++;
-                }
-                o.addProperty("question_index", q.questionIndex());
-                o.addProperty("type", q.question().type());
-                o.addProperty("prediction", pred);
-                o.addProperty("answer", q.reference());
-                answersDone++;
-              }
-              w.write(GSON.toJson(o));
-              w.write('\n');
-            }
-          }
-          long now = System.nanoTime();
-          if (now - lastPrint > 10_000_000_000L || to == cases.size()) {
-            lastPrint = now;
-            double sec = (now - t0) / 1e9;
-            double eta = sec / to * (cases.size() - to);
-            progress.printf(Locale.ROOT, "generate: %d/%d cases, %d/%d reports, %d/%d answers, %.1f s, ETA %.0f s%n",
-                to, cases.size(), reportsDone, reportRows, answersDone, vqaRows, sec, eta);
-            progress.flush();
-          }
-        }
-      }
-      pending.commit();
-    }
-    return new SplitResult(abs, cases.size(), reportsDone, answersDone, unparseable, preprocessSeconds,
-        visionSeconds, reportSec, answerSec, (System.nanoTime() - t0) / 1e9);
-  }
-
-  // ------------------------------------------------------------------ the machinery
-
-  /** A scan as the model's input: D×H×W floats (W fastest), deterministic preprocessing only. */
-  public float[] preprocess(Path image) throws IOException {
-    long t = System.nanoTime();
-    try {
-      return cache != null ? cache.get(image) : preprocessUncached(image);
-    } finally {
-      preprocessSeconds += (System.nanoTime() - t) / 1e9;
-    }
-  }
-
-  private float[] preprocessUncached(Path image) throws IOException {
-    if (!Files.isRegularFile(image)) {
-      throw new IOException("image " + image + (Files.exists(image) ? " is not a regular file" : " does not exist"));
-    }
-    Volume v;
-    try {
-      v = VolumeIO.load(image);
-    } catch (IOException e) {
-      String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-      throw new IOException(msg.contains(image.getFileName().toString()) ? msg : image + ": " + msg, e);
-    }
-    try {
-      v = pipeline.apply(v, image.toString(), null, true);
-    } catch (IllegalArgumentException e) {
-      throw new IOException(e.getMessage(), e);
-    }
-    if (v.nz() != dhw[0] || v.ny() != dhw[1] || v.nx() != dhw[2]) {
-      throw new IOException(image + ": preprocessing gave " + v.nz() + "×" + v.ny() + "×" + v.nx()
-          + ", the model takes " + fmt(dhw));
-    }
-    return v.voxels();
-  }
-
-  /** Prompt text → BOS, K placeholders, prompt tokens, in model ids. */
-  private long[] toModelIds(String prompt) {
-    long[] original = prompts.prompt(prompt);
-    VocabMap vocab = model.config().vocab();
-    if (vocab == null) {
-      return original;
-    }
-    try {
-      return vocab.toCompact(original);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("prompt '" + prompt + "' cannot be given to this model: " + e.getMessage()
-          + " (the run's vocabulary holds only the tokens of its training corpus)", e);
-    }
-  }
-
-  private List<long[]> encode(List<String> texts) {
-    List<long[]> out = new ArrayList<>();
-    for (String t : texts) {
-      out.add(toModelIds(t));
-    }
-    return out;
-  }
-
-  /** Volumes {@code from … from + n − 1} as one image batch [n, C, D, H, W] owned by m. */
-  private NDArray images(List<float[]> volumes, int from, int n, NDManager m) {
-    int vox = dhw[0] * dhw[1] * dhw[2];
-    int c = model.config().vision().channels();
-    float[] buf = new float[n * vox * c];
-    for (int i = 0; i < n; i++) {
-      float[] v = volumes.get(from + i);
-      for (int ch = 0; ch < c; ch++) {
-        System.arraycopy(v, 0, buf, (i * c + ch) * vox, vox); // one-channel CT (channels copy it)
-      }
-    }
-    return m.create(buf, new Shape(n, c, dhw[0], dhw[1], dhw[2]));
-  }
-
-  /**
-   * Each volume's image embeddings [K, H] (owned by m) and, for runs trained with finding hints, its hint, or
-   * null hints: one pass of the vision encoder serves both.
-   */
-  private record Encoded(NDArray[] embeddings, String[] hints) {
-    /** The prompts with their scan's hint in front (scan {@code imageOf[i]} for prompt i); as given without hints. */
-    List<String> hinted(List<String> prompts, int[] imageOf) {
-      if (hints == null) {
-        return prompts;
-      }
-      List<String> out = new ArrayList<>(prompts.size());
-      for (int i = 0; i < prompts.size(); i++) {
-        out.add(FindingHint.prepend(hints[imageOf[i]], prompts.get(i)));
-      }
-      return out;
-    }
-  }
-
-  /** {@link Encoded} of the volumes, computed {@code visionBatch} scans at a time. */
-  private Encoded encodeScans(List<float[]> volumes, NDManager m) {
-    long t = System.nanoTime();
-    NDArray[] out = new NDArray[volumes.size()];
-    String[] hintOut = hints ? new String[volumes.size()] : null;
-    FindingHint.Heads heads = hints ? model.findingHeads() : null;
-    for (int from = 0; from < volumes.size(); from += options.visionBatch) {
-      int n = Math.min(options.visionBatch, volumes.size() - from);
-      try (NDScope scope = new NDScope()) {
-        MultimodalModel.ImageFeatures f = model.encodeImages(images(volumes, from, n, m), n, m);
-        NDArray e = f.embeddings();
-        for (int i = 0; i < n; i++) {
-          NDArray row = e.get(i);
-          row.attach(m);
-          NDScope.unregister(row);
-          out[from + i] = row;
-        }
-        if (hintOut != null) { // hints are off for blind runs, whose encoder gives no tokens
-          FindingHint.Scores[] s = model.findingScores(f.visionTokens());
-          for (int i = 0; i < n; i++) {
-            hintOut[from + i] = FindingHint.of(heads, s[i], hintThresholds);
-          }
-        }
-      }
-    }
-    visionSeconds += (System.nanoTime() - t) / 1e9;
-    return new Encoded(out, hintOut);
-  }
-
-  /**
-   * Report prompts (model ids) for images emb[imageOf[i]], report i about {@code regions.get(i)}: greedy,
-   * or with {@link Options#reportSampling} the minimum-Bayes-risk choice among the greedy report and
-   * {@code samples} sampled ones (the copies of a prompt are decoded side by side in the same batches). With
-   * finding hints ({@code hints} per image, else null) the hint's findings weigh as much as all samples together:
-   * the report chosen agrees best with both the samples and the run's own image classifier.
-   */
-  private List<String> decodeReports(NDArray[] emb, int[] imageOf, List<long[]> ids, List<Region> regions,
-      String[] hints, NDManager m) {
-    List<String> greedy = decode(emb, imageOf, ids, options.reportMaxNewTokens, m, null);
-    ReportSampling rs = options.reportSampling;
-    if (rs == null) {
-      return greedy;
-    }
-    int n = rs.samples();
-    int[] copyOf = new int[ids.size() * n];
-    List<long[]> copies = new ArrayList<>(copyOf.length);
-    for (int i = 0; i < ids.size(); i++) {
-      for (int k = 0; k < n; k++) {
-        copyOf[i * n + k] = imageOf[i];
-        copies.add(ids.get(i));
-      }
-    }
-    List<String> sampled = decode(emb, copyOf, copies, options.reportMaxNewTokens, m, rs);
-    List<String> out = new ArrayList<>(ids.size());
-    for (int i = 0; i < ids.size(); i++) {
-      List<String> samples = sampled.subList(i * n, (i + 1) * n);
-      List<String> hypotheses = new ArrayList<>(n + 1);
-      hypotheses.add(greedy.get(i)); // first: ties keep the greedy report
-      hypotheses.addAll(samples);
-      List<org.scribe3d.data.Finding> said = hints == null ? null
-          : FindingHint.parse(hints[imageOf[i]]).stream().map(FindingHint.Item::finding).toList();
-      out.add(hypotheses.get(FindingConsensus.choose(hypotheses, samples, regions.get(i), said)));
-    }
-    return out;
-  }
-
-  private List<String> decode(NDArray[] emb, int[] imageOf, List<long[]> ids, int maxNewTokens, NDManager m) {
-    return decode(emb, imageOf, ids, maxNewTokens, m, null);
-  }
-
-  /**
-   * Decoding of prompts (model ids) for images emb[imageOf[i]], {@code batch} rows at a time: greedy (with
-   * the contrast when one is set) when {@code sampling} is null, else sampled with its temperature and
-   * top-p from a stream seeded by its seed and the batch's position. Rows are batched in order of prompt
-   * length (less left padding to compute); results come back in input order.
-   */
-  private List<String> decode(NDArray[] emb, int[] imageOf, List<long[]> ids, int maxNewTokens, NDManager m,
-      ReportSampling sampling) {
-    String[] out = new String[ids.size()];
-    Integer[] order = new Integer[ids.size()];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (x, y) -> Integer.compare(ids.get(x).length, ids.get(y).length)); // stable
-    VocabMap vocab = model.config().vocab();
-    for (int from = 0; from < order.length; from += options.batch) {
-      int b = Math.min(options.batch, order.length - from);
-      int t = 0;
-      for (int i = 0; i < b; i++) {
-        t = Math.max(t, ids.get(order[from + i]).length);
-      }
-      int maxNew = Math.max(1, Math.min(maxNewTokens, model.config().maxLength() - t));
-      GenerationConfig cfg = sampling == null ? model.greedy(maxNew)
-          : GenerationConfig.sampling(maxNew, model.eosIds(), sampling.temperature(), sampling.topP(),
-              sampling.seed() + from);
-      long[] flat = new long[b * t];
-      float[] mask = new float[b * t];
-      Arrays.fill(flat, cfg.padId());
-      int[] pad = new int[b];
-      for (int i = 0; i < b; i++) {
-        long[] p = ids.get(order[from + i]);
-        pad[i] = t - p.length;
-        System.arraycopy(p, 0, flat, i * t + pad[i], p.length);
-        Arrays.fill(mask, i * t + pad[i], (i + 1) * t, 1f);
-      }
-      try (NDManager cm = m.newSubManager()) {
-        NDArray[] rowImages = new NDArray[b];
-        int[] imageStart = new int[b];
-        for (int i = 0; i < b; i++) {
-          rowImages[i] = emb[imageOf[order[from + i]]];
-          imageStart[i] = pad[i] + 1; // [left padding, BOS] + image embeddings + prompt text
-        }
-        NDArray embeds = spliced(flat, b, t, rowImages, imageStart, cm);
-        NDArray maskArr = cm.create(mask, new Shape(b, t));
-        GenerationResult r = contrasting() && sampling == null
-            ? Generator.generateContrastive(model.logitsSource(), embeds,
-                spliced(flat, b, t, averageScans(b), imageStart, cm), maskArr, cfg, options.contrast)
-            : Generator.generate(model.logitsSource(), embeds, maskArr, cfg);
-        for (int i = 0; i < b; i++) {
-          long[] tokens = r.tokens().get(i);
-          out[order[from + i]] = text.decode(vocab == null ? tokens : vocab.toOriginal(tokens)).strip();
-        }
-      }
-    }
-    return Arrays.asList(out);
-  }
-
-  /**
-   * Token embeddings of {@code flat} [b, t] (model ids) with row i's image embeddings [K, H] spliced over
-   * its K placeholders starting at {@code imageStart[i]} (PromptBuilder's layout: right after BOS), owned
-   * by {@code cm}.
-   */
-  private NDArray spliced(long[] flat, int b, int t, NDArray[] rowImages, int[] imageStart, NDManager cm) {
-    try (NDScope scope = new NDScope()) {
-      NDArray embeds = MultimodalModel.splice(model.llm().embed(cm.create(flat, new Shape(b, t))),
-          NDArrays.stack(new NDList(rowImages)), imageStart);
-      embeds.attach(cm);
-      NDScope.unregister(embeds);
-      return embeds;
-    }
-  }
-
-  /**
-   * {@link AnswerMode#OPTIONS}: for question i about image emb[imageOf[i]], the option whose answer string
-   * (the training target "X. text" and EOS, {@link PromptBuilder#answer}) has the highest log-likelihood
-   * under the model; returned as that answer string. Candidates run right-padded as in training (image
-   * after BOS, positions from 0), {@code batch} at a time; the head is applied to the answer positions only.
-   * An option with tokens outside a restricted vocabulary cannot be produced by the model and is never chosen.
-   */
-  private List<String> chooseOptions(NDArray[] emb, int[] imageOf, List<Question> questions, List<long[]> promptIds,
-      NDManager m) {
-    VocabMap vocab = model.config().vocab();
-    int letters = PromptTemplates.LETTERS.size();
-    double[] score = new double[questions.size() * letters];
-    Arrays.fill(score, Double.NEGATIVE_INFINITY);
-    List<long[]> cand = new ArrayList<>();
-    List<Integer> candSlot = new ArrayList<>();
-    List<Integer> candHead = new ArrayList<>();
-    for (int i = 0; i < questions.size(); i++) {
-      long[] head = promptIds.get(i);
-      for (int l = 0; l < letters; l++) {
-        long[] answer = prompts.answer(questions.get(i).answerTextFor(PromptTemplates.LETTERS.get(l)));
-        if (head.length + answer.length > model.config().maxLength()
-            || (vocab != null && !Arrays.stream(answer).allMatch(vocab::contains))) {
-          continue; // the model could not write this answer whole
-        }
-        long[] ids = Arrays.copyOf(head, head.length + answer.length);
-        System.arraycopy(vocab == null ? answer : vocab.toCompact(answer), 0, ids, head.length, answer.length);
-        cand.add(ids);
-        candSlot.add(i * letters + l);
-        candHead.add(head.length);
-      }
-    }
-    NDArray[] scanOf = new NDArray[cand.size()];
-    for (int c = 0; c < cand.size(); c++) {
-      scanOf[c] = emb[imageOf[candSlot.get(c) / letters]];
-    }
-    double[] ll = logLikelihoods(cand, candHead, scanOf, m);
-    double[] llContrast = null;
-    if (contrasting()) {
-      llContrast = logLikelihoods(cand, candHead, averageScans(cand.size()), m);
-    }
-    for (int c = 0; c < cand.size(); c++) {
-      score[candSlot.get(c)] = llContrast == null ? ll[c] : options.contrast.score(ll[c], llContrast[c]);
-    }
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < questions.size(); i++) {
-      int best = -1;
-      for (int l = 0; l < letters; l++) {
-        if (score[i * letters + l] > Double.NEGATIVE_INFINITY && (best < 0 || score[i * letters + l] > score[i * letters + best])) {
-          best = l;
-        }
-      }
-      if (best < 0) {
-        throw new IllegalArgumentException("no option of question '" + questions.get(i).question()
-            + "' can be written with this run's vocabulary (it holds only the tokens of its training corpus)");
-      }
-      out.add(questions.get(i).answerTextFor(PromptTemplates.LETTERS.get(best)));
-    }
-    return out;
-  }
-
-  /**
-   * Summed log-likelihood of each candidate's tokens from index {@code candHead[c]} on, with image
-   * embeddings {@code images[c]} spliced after BOS. Candidates run right-padded as in training (positions
-   * from 0), {@code batch} at a time; the head is applied to the scored positions only.
-   */
-  private double[] logLikelihoods(List<long[]> cand, List<Integer> candHead, NDArray[] images, NDManager m) {
-    double[] out = new double[cand.size()];
-    long pad = model.greedy(1).padId();
-    for (int from = 0; from < cand.size(); from += options.batch) {
-      int b = Math.min(options.batch, cand.size() - from);
-      int t = 0;
-      for (int i = 0; i < b; i++) {
-        t = Math.max(t, cand.get(from + i).length);
-      }
-      long[] flat = new long[b * t];
-      float[] mask = new float[b * t];
-      Arrays.fill(flat, pad);
-      int[] imageStart = new int[b];
-      for (int i = 0; i < b; i++) {
-        long[] ids = cand.get(from + i);
-        System.arraycopy(ids, 0, flat, i * t, ids.length);
-        Arrays.fill(mask, i * t, i * t + ids.length, 1f);
-        imageStart[i] = 1;
-      }
-      try (NDManager cm = m.newSubManager()) {
-        NDArray hidden = model.llm().hidden(spliced(flat, b, t, Arrays.copyOfRange(images, from, from + b),
-            imageStart, cm), cm.create(mask, new Shape(b, t)), null, null);
-        for (int i = 0; i < b; i++) {
-          long[] ids = cand.get(from + i);
-          int head = candHead.get(from + i);
-          // hidden state j predicts token j + 1: the scored tokens head … end-1 come from states head-1 … end-2
-          NDArray logp = model.llm().logits(hidden.get(new NDIndex("{}, {}:{}, :", i, head - 1, ids.length - 1)))
-              .toType(DataType.FLOAT32, false).logSoftmax(-1);
-          float[] lp = logp.toFloatArray();
-          int v = (int) logp.getShape().get(1);
-          double sum = 0;
-          for (int j = head; j < ids.length; j++) {
-            sum += lp[(j - head) * v + (int) ids[j]];
-          }
-          out[from + i] = sum;
-        }
-      }
-    }
-    return out;
-  }
-
-  /** Whether decoding and option scoring contrast with the average scan (never for blind runs: same zeros). */
-  private boolean contrasting() {
-    return averageScan != null;
-  }
-
-  /** The average scan's image embeddings for n rows (one array, shared). */
-  private NDArray[] averageScans(int n) {
-    NDArray[] out = new NDArray[n];
-    Arrays.fill(out, averageScan);
-    return out;
+    return new SplitPredictionsWriter(run, encoder, reportDecoder, answerChooser, casesPerChunk)
+        .write(ds, split, out, progress);
   }
 
   private static void checkOptions(Question q) {
@@ -1096,45 +415,8 @@ public final class RunPredictor implements AutoCloseable {
     }
   }
 
-  /** The pipeline without its augmentation steps. */
-  static Pipeline deterministic(Pipeline p) {
-    List<Pipeline.Step> keep = new ArrayList<>();
-    for (Pipeline.Step s : p.steps()) {
-      if (!(s instanceof Pipeline.Rot90 || s instanceof Pipeline.Flip || s instanceof Pipeline.ScaleIntensity
-          || s instanceof Pipeline.ShiftIntensity)) {
-        keep.add(s);
-      }
-    }
-    return new Pipeline(keep);
-  }
-
-  /** The pipeline must end at a fixed size equal to the model input (a crop after the resize would not). */
-  private static void checkSize(Pipeline p, int[] dhw, String source) {
-    int[] size = null;
-    for (Pipeline.Step s : p.steps()) {
-      if (s instanceof Pipeline.Resize r) {
-        size = new int[] {r.d(), r.h(), r.w()};
-      } else if (s instanceof Pipeline.CropForeground) {
-        size = null;
-      }
-    }
-    if (size == null) {
-      throw new IllegalArgumentException(source + ": the pipeline does not end with a resize to the model input "
-          + fmt(dhw));
-    }
-    if (!Arrays.equals(size, dhw)) {
-      throw new IllegalArgumentException(source + ": the pipeline resizes to " + fmt(size) + " but the model takes "
-          + fmt(dhw));
-    }
-  }
-
-  private static String fmt(int[] s) {
-    return s[0] + "×" + s[1] + "×" + s[2];
-  }
-
   @Override
   public void close() {
-    tokenizer.close();
-    manager.close();
+    run.close();
   }
 }

@@ -53,15 +53,12 @@ public record RunDirectory(Path dir) {
     return dir.resolve("model");
   }
 
-  /** The preprocessing pipeline the run trained with (generation applies its deterministic steps). */
-  public Path pipeline() {
-    return dir.resolve("pipeline.json");
-  }
 
   /** Which finding types (and severities) the run's hints may name, judged on its training scans. */
   public Path findingHints() {
     return dir.resolve("finding-hints.json");
   }
+
 
   /** The vision-pretraining stage's own trainer directory. */
   public Path pretrainDir() {

@@ -4,7 +4,7 @@ import java.util.SplittableRandom;
 
 /**
  * Builds training micro-batches on the loader thread: preprocessing (usually through a
- * {@link VolumeCache}), augmentation, tokenisation, padding, label masks. Must be pure Java work
+ * {@link org.scribe3d.data.VolumeCache}), augmentation, tokenisation, padding, label masks. Must be pure Java work
  * (no NDArrays: those belong to the compute thread) and deterministic given the random sources.
  *
  * @param <B> the micro-batch type, turned into tensors by the {@link Objective}

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.scribe3d.data.Case;
 import org.scribe3d.data.PhantomTruth;
+import org.scribe3d.data.PipelineCache;
 import org.scribe3d.model.vision.ViTConfig;
 import org.scribe3d.text.FindingLabels;
 import org.scribe3d.volume.Affines;

@@ -2,9 +2,7 @@ package org.scribe3d.train;
 
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,9 +12,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import org.scribe3d.data.Finding;
+import org.scribe3d.data.PipelineCache;
 import org.scribe3d.data.TrainingExample;
 import org.scribe3d.model.multimodal.MultimodalModel;
 import org.scribe3d.prompt.FindingHint;
+import org.scribe3d.prompt.HintThresholds;
 
 /**
  * {@code train --finding-hints}: the frozen finding head's probabilities for each scan (once, on its
@@ -241,36 +241,9 @@ public final class FindingHints {
         hints.size(), trueHintCount(trueFraction, trainFindings.size()));
   }
 
-  /** The run's hints file: the prefix and, per type the hints may name, its threshold. */
+  /** The run's hints file ({@link HintThresholds#toJson}). */
   public static JsonObject toJson(List<String> labels, double[] thresholds) {
-    JsonObject named = new JsonObject();
-    for (int l = 0; l < thresholds.length; l++) {
-      if (!Double.isNaN(thresholds[l])) {
-        named.addProperty(labels.get(l), thresholds[l]);
-      }
-    }
-    JsonObject o = new JsonObject();
-    o.addProperty("prefix", FindingHint.PREFIX);
-    o.add("thresholds", named);
-    return o;
-  }
-
-  /**
-   * The thresholds of a hints file in the head's label order (labels it does not list: NaN, never named).
-   *
-   * @throws IllegalArgumentException if the file is not a hints file
-   */
-  public static double[] readThresholds(Path file, List<String> labels) throws IOException {
-    try {
-      JsonObject named = JsonParser.parseString(Files.readString(file)).getAsJsonObject().getAsJsonObject("thresholds");
-      double[] out = new double[labels.size()];
-      for (int l = 0; l < out.length; l++) {
-        out[l] = named.has(labels.get(l)) ? named.get(labels.get(l)).getAsDouble() : Double.NaN;
-      }
-      return out;
-    } catch (RuntimeException e) { // malformed JSON, no "thresholds" object, a non-number
-      throw new IllegalArgumentException(file + " is not a finding-hints file (" + e.getMessage() + ")", e);
-    }
+    return HintThresholds.toJson(labels, thresholds);
   }
 
   /** The examples with their scan's hint in front of each prompt. */

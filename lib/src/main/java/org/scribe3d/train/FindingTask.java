@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.scribe3d.data.PipelineCache;
 import org.scribe3d.model.multimodal.MultimodalModel;
 import org.scribe3d.model.nn.Module;
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.scribe3d.data.PipelineCache;
 import org.scribe3d.model.multimodal.MultimodalModel;
 
 /**

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.scribe3d.data.PipelineCache;
 
 /**
  * Scans through the model outside training, a batch at a time: each scan's deterministic preprocessing (no

@@ -26,6 +26,7 @@ import org.scribe3d.data.Dataset;
 import org.scribe3d.data.DatasetLoader;
 import org.scribe3d.data.Examples;
 import org.scribe3d.data.PhantomTruth;
+import org.scribe3d.data.PipelineCache;
 import org.scribe3d.data.Split;
 import org.scribe3d.data.TrainingExample;
 import org.scribe3d.model.multimodal.EncoderFile;

@@ -37,11 +37,11 @@ import org.scribe3d.data.Question;
 import org.scribe3d.data.Region;
 import org.scribe3d.data.Split;
 import org.scribe3d.data.TrainingExample;
-import org.scribe3d.generate.ReportSampling;
 import org.scribe3d.infer.Answer;
 import org.scribe3d.infer.RunPredictor;
 import org.scribe3d.model.multimodal.MultimodalConfig;
 import org.scribe3d.model.multimodal.MultimodalModel;
+import org.scribe3d.recipe.Decoding;
 import org.scribe3d.recipe.Recipe;
 import org.scribe3d.recipe.RecipeFiles;
 import org.scribe3d.run.RunDirectory;
@@ -53,6 +53,8 @@ import org.scribe3d.volume.Pipeline;
  * and the {@link RunPredictor} API, plus bad input.
  */
 class GenerateCommandTest {
+  /** The marker of a blind-control run that {@link RunDirectory#isBlind()} looks for. */
+
   @TempDir static Path tmp;
   static Path data;
   static Path run;
@@ -170,8 +172,6 @@ class GenerateCommandTest {
     JsonObject second = JsonParser.parseString(Files.readString(again.resolve("eval.json"))).getAsJsonObject();
     eval.getAsJsonObject("inputs").remove("run"); // how --run generated them; the scores must not differ
     eval.getAsJsonObject("inputs").remove("answer_mode");
-    eval.getAsJsonObject("inputs").remove("contrast");
-    eval.getAsJsonObject("inputs").remove("plausibility");
     eval.getAsJsonObject("inputs").remove("report_samples");
     eval.remove("seconds");
     second.remove("seconds");
@@ -199,18 +199,18 @@ class GenerateCommandTest {
     // the predictor's report and answer are what the model generates for exactly those prompts; an
     // untrained model (near-uniform logits) so that any change of the input embeddings shows
     Path random = untrainedRun("random-run");
-    try (RunPredictor p = RunPredictor.open(random, new RunPredictor.Options().threads(1)
-            .answerMode(RunPredictor.AnswerMode.GREEDY));
+    try (RunPredictor p = RunPredictor.open(random, Decoding.DEFAULT.withAnswerMode(Decoding.GREEDY),
+            new RunPredictor.Options().threads(1));
         NDManager m = NDManager.newBaseManager()) {
       MultimodalModel model = p.model();
       var v = model.config().vision();
       NDArray img = m.create(p.preprocess(val.image()), new Shape(1, 1, v.depth(), v.height(), v.width()));
       String want = model.generateText(img, List.of(PromptTemplates.mrg(Region.ABDOMEN)), p.tokenizer(),
-          model.greedy(RunPredictor.REPORT_MAX_NEW_TOKENS)).get(0).strip();
+          model.greedy(Decoding.DEFAULT.reportMaxNewTokens())).get(0).strip();
       assertEquals(want, p.reports(val.image(), EnumSet.of(Region.ABDOMEN)).get(Region.ABDOMEN));
       Question q = val.questions().get(0);
       String wantAnswer = model.generateText(img, List.of(PromptTemplates.vqa(q)), p.tokenizer(),
-          model.greedy(RunPredictor.ANSWER_MAX_NEW_TOKENS)).get(0).strip();
+          model.greedy(Decoding.DEFAULT.answerMaxNewTokens())).get(0).strip();
       Answer a = p.answer(val.image(), q);
       assertEquals(wantAnswer, a.text());
       assertEquals(RunPredictor.answerLetter(wantAnswer), a.letter());
@@ -407,23 +407,24 @@ class GenerateCommandTest {
       greedy = p.reports(val.image(), all);
     }
     // at a vanishing temperature every sample is the greedy report, so MBR returns it
-    try (RunPredictor p = RunPredictor.open(run, new RunPredictor.Options().threads(1)
-        .reportSampling(new ReportSampling(3, 1e-6, 1, 7)))) {
+    try (RunPredictor p = RunPredictor.open(run, sampling(3, 1e-6, 1, 7), new RunPredictor.Options().threads(1))) {
       assertEquals(greedy, p.reports(val.image(), all));
     }
     // hot samples: the same seed gives the same reports
     List<Map<Region, String>> twice = new ArrayList<>();
     for (int k = 0; k < 2; k++) {
-      try (RunPredictor p = RunPredictor.open(run, new RunPredictor.Options().threads(1)
-          .reportSampling(new ReportSampling(4, 2.0, 1, 11)))) {
+      try (RunPredictor p = RunPredictor.open(run, sampling(4, 2.0, 1, 11), new RunPredictor.Options().threads(1))) {
         twice.add(p.reports(val.image(), all));
       }
     }
     assertEquals(twice.get(0), twice.get(1));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunPredictor.open(run,
-        new RunPredictor.Options().reportSampling(new ReportSampling(2, 1, 1, 7))
-            .contrast(new org.scribe3d.generate.ContrastiveDecoding(1, 0.1))));
-    assertTrue(e.getMessage().contains("cannot be combined"), e.getMessage());
+  }
+
+  /** The default decoding with {@code samples} sampled reports (temperature, top-p, seed) besides the greedy one. */
+  private static Decoding sampling(int samples, double temperature, double topP, long seed) {
+    Decoding d = Decoding.DEFAULT;
+    return new Decoding(d.answerMode(), samples, temperature, topP, seed, d.reportMaxNewTokens(),
+        d.answerMaxNewTokens());
   }
 
   @Test
@@ -477,8 +478,6 @@ class GenerateCommandTest {
     assertError(CliTestSupport.run("generate", "--run", run.toString(), "--image", img, "--question",
         val.questions().get(0).question(), "--choices", "A=a;B=b;C=c;D=d", "--answer-mode", "beam"), 2,
         "unknown answer mode 'beam'");
-    assertError(CliTestSupport.run("evaluate", "--data", dsj, "--run", run.toString(), "--report-samples", "4",
-        "--contrast", "1"), 2, "--report-samples cannot be combined with --contrast");
     assertError(CliTestSupport.run("evaluate", "--data", dsj, "--run", run.toString(), "--report-samples", "4",
         "--temperature", "0"), 2, "sampling temperature must be");
     assertError(CliTestSupport.run("evaluate", "--data", dsj, "--run", run.toString(), "--report-samples", "-2"), 2,

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -36,6 +35,7 @@ import org.scribe3d.phantom.SizePreset;
 import org.scribe3d.prompt.Llama3Tokenizer;
 import org.scribe3d.prompt.TextTokenizer;
 import org.scribe3d.prompt.VocabMap;
+import org.scribe3d.recipe.Decoding;
 import org.scribe3d.recipe.Recipe;
 import org.scribe3d.recipe.RecipeFiles;
 import org.scribe3d.run.RunDirectory;
@@ -307,7 +307,7 @@ class TrainCommandTest {
       assertTrue(movedProjector > 0, "the projector should still train");
     }
     assertEquals(Recipe.FROZEN, RunDirectory.of(run3).readRecipe().trainable.vision);
-    // a frozen encoder with standardised tokens (what contrastive decoding needs): the encoder stays as loaded
+    // a frozen encoder with standardised tokens : the encoder stays as loaded
     Path run4 = tmp.resolve("frozen-standardized");
     CliTestSupport.Result r4 = CliTestSupport.run("train", "--set", "model.config=" + modelConfig, "--data",
         data.toString(), "--out", run4.toString(), "--epochs", "1", "--set", "optim.max_steps=2", "--batch", "2",
@@ -328,13 +328,11 @@ class TrainCommandTest {
       }
       assertTrue(b.names().stream().noneMatch(n -> n.startsWith("finding_token")), b.names().toString());
     }
-    // it generates, plainly and contrasting each scan with the average scan
+    // it generates
     Path scan = DatasetLoader.load(data, DatasetLoader.Options.defaults()).split(Split.TRAIN).get(0).image();
-    for (double alpha : new double[] {0, 1}) {
-      try (RunPredictor p = RunPredictor.open(run4, new RunPredictor.Options().contrast(
-          new org.scribe3d.generate.ContrastiveDecoding(alpha, 0.1)).reportMaxNewTokens(8))) {
-        assertEquals(1, p.reports(scan, java.util.Set.of(org.scribe3d.data.Region.CHEST)).size());
-      }
+    try (RunPredictor p = RunPredictor.open(run4, Decoding.DEFAULT.withReportMaxNewTokens(8),
+        new RunPredictor.Options())) {
+      assertEquals(1, p.reports(scan, java.util.Set.of(org.scribe3d.data.Region.CHEST)).size());
     }
     // prompts.finding_hints: the loaded head's diagnosis in words in front of every prompt, in training and generation
     Path hintConfig = hintModelConfig(cfg.findingLabels(), tmp.resolve("micro-hints.json"));
@@ -363,7 +361,7 @@ class TrainCommandTest {
       }
       assertTrue(frozen > 0, a.names().toString());
     }
-    try (RunPredictor p = RunPredictor.open(run5, new RunPredictor.Options().reportMaxNewTokens(8))) {
+    try (RunPredictor p = RunPredictor.open(run5, Decoding.DEFAULT.withReportMaxNewTokens(8), new RunPredictor.Options())) {
       // the hint is the head's probabilities in words, recomputed from the saved (frozen) head
       java.util.Map<String, Double> probs = p.findingProbabilities(List.of(scan)).get(0);
       float[] pr = new float[cfg.findingLabels().size()];
@@ -373,7 +371,7 @@ class TrainCommandTest {
       JsonObject th = com.google.gson.JsonParser.parseString(Files.readString(RunDirectory.of(run5).findingHints()))
           .getAsJsonObject().getAsJsonObject("thresholds");
       assertTrue(th.keySet().stream().allMatch(l -> l.startsWith("type:")), th.toString());
-      double[] thresholds = org.scribe3d.train.FindingHints.readThresholds(RunDirectory.of(run5).findingHints(),
+      double[] thresholds = org.scribe3d.prompt.HintThresholds.read(RunDirectory.of(run5).findingHints(),
           cfg.findingLabels());
       assertEquals(org.scribe3d.prompt.FindingHint.of(cfg.findingLabels(), pr, 0, thresholds), p.hint(scan));
       assertEquals(1, p.reports(scan, java.util.Set.of(org.scribe3d.data.Region.CHEST)).size());
@@ -401,10 +399,6 @@ class TrainCommandTest {
     assertEquals(1, noWords.exitCode(), noWords.err());
     List<String> errLines = noWords.err().strip().lines().filter(l -> l.startsWith("error: ")).toList();
     assertTrue(errLines.size() == 1 && errLines.get(0).contains("cannot write the finding hints"), noWords.err());
-    // contrast needs the average scan, known only with standardised tokens
-    IllegalArgumentException noAverage = assertThrows(IllegalArgumentException.class, () -> RunPredictor.open(run3,
-        new RunPredictor.Options().contrast(new org.scribe3d.generate.ContrastiveDecoding(1, 0.1))));
-    assertTrue(noAverage.getMessage().contains("image.standardize_tokens"), noAverage.getMessage());
     for (String[] badInit : new String[][] {{"--set", "init.vision=" + tmp.resolve("nothing.safetensors")},
         {"--set", "init.vision=" + data}, {"--set", "model.preset=tiny", "--set", "init.vision=" + enc}}) {
       List<String> a = new ArrayList<>(List.of("train", "--data", data.toString(), "--out",

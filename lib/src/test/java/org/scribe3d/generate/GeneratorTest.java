@@ -88,68 +88,6 @@ class GeneratorTest {
     assertTrue(r.tokensPerSecond() > 0);
   }
 
-  /** Embeddings [B, T, H] of equally long prompts, owned by m. */
-  static NDArray embedRows(long[]... prompts) {
-    long[] flat = new long[prompts.length * prompts[0].length];
-    for (int i = 0; i < prompts.length; i++) {
-      System.arraycopy(prompts[i], 0, flat, i * prompts[0].length, prompts[0].length);
-    }
-    NDArray e = lm.embed(m.create(flat, new Shape(prompts.length, prompts[0].length)));
-    e.attach(m);
-    return e;
-  }
-
-  @Test
-  void contrastiveDecodingFollowsTheVcdRuleAtEveryStep() {
-    // the "scan" prompt and the "contrast" prompt differ in their middle tokens, as a scan's image
-    // embeddings differ from the average scan's
-    long[] scan = {3, 17, 9, 22, 5};
-    long[] contrast = {3, 30, 31, 12, 5};
-    double alpha = 1.5;
-    double beta = 0.05;
-    GenerationResult r = Generator.generateContrastive(src, embedRows(scan), embedRows(contrast), null,
-        GenerationConfig.greedy(10, Set.of()), new ContrastiveDecoding(alpha, beta));
-    long[] gen = r.tokens().get(0);
-    assertEquals(10, gen.length);
-    double sum = 0;
-    int differs = 0;
-    for (int i = 0; i < gen.length; i++) {
-      long[] done = Arrays.copyOf(gen, i);
-      float[] p = fullLogProbs(concat(scan, done))[scan.length + i - 1];
-      float[] q = fullLogProbs(concat(contrast, done))[contrast.length + i - 1];
-      float cut = p[argmax(p)] + (float) Math.log(beta);
-      int best = -1;
-      double bestScore = Double.NEGATIVE_INFINITY;
-      for (int v = 0; v < V; v++) {
-        double sc = (1 + alpha) * p[v] - alpha * q[v];
-        if (p[v] >= cut && sc > bestScore) {
-          bestScore = sc;
-          best = v;
-        }
-      }
-      assertEquals(best, gen[i], "token " + i);
-      differs += best != argmax(p) ? 1 : 0;
-      sum += p[(int) gen[i]];
-    }
-    assertTrue(differs > 0, "the contrast never changed a choice: the test would not see a wrong rule");
-    assertEquals(sum, r.scores()[0], 1e-3);
-  }
-
-  @Test
-  void contrastiveDecodingWithoutWeightIsGreedyAndBatchesLikeGreedy() {
-    List<long[]> prompts = List.of(new long[] {4, 8, 15, 16}, new long[] {7, 1, 2, 3});
-    Set<Long> eos = Set.of(0L);
-    GenerationResult greedy = Generator.generate(src, m, prompts, GenerationConfig.greedy(10, eos));
-    GenerationResult cd = Generator.generateContrastive(src, embedRows(prompts.get(0), prompts.get(1)),
-        embedRows(new long[] {9, 9, 9, 9}, new long[] {5, 6, 7, 8}), null, GenerationConfig.greedy(10, eos),
-        new ContrastiveDecoding(0, ContrastiveDecoding.DEFAULT_BETA));
-    for (int i = 0; i < prompts.size(); i++) {
-      assertArrayEquals(greedy.tokens().get(i), cd.tokens().get(i), "prompt " + i);
-      assertEquals(greedy.scores()[i], cd.scores()[i], 1e-3);
-      assertEquals(greedy.stoppedAtEos()[i], cd.stoppedAtEos()[i]);
-    }
-  }
-
   @Test
   void cachedLogitsEqualUncachedAtEveryStep() {
     long[] seq = {1, 2, 3, 4, 5, 6, 7, 8};

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.scribe3d.data.Case;
 import org.scribe3d.data.DatasetLoader;
 import org.scribe3d.data.PhantomTruth;
+import org.scribe3d.data.PipelineCache;
 import org.scribe3d.data.Split;
 import org.scribe3d.model.vision.ViTConfig;
 import org.scribe3d.phantom.PhantomDataset;

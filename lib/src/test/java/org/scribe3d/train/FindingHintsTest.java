@@ -14,9 +14,6 @@ import org.scribe3d.data.Region;
 import org.scribe3d.data.TrainingExample;
 
 class FindingHintsTest {
-  static final List<String> LABELS = List.of("type:ascites", "type:lung_nodule", "side:lung_nodule:left",
-      "type:renal_cyst");
-
   @Test
   void aTypeIsNamedAtTheFixedThresholdOnlyIfTheHeadsCallsOfItAreRightOnTheTrainingScans() {
     // 40 training scans; calls are probabilities >= 0.5
@@ -107,20 +104,6 @@ class FindingHintsTest {
     assertEquals(mixed, FindingHints.withTrueHints(head, truth, labels, th, 0.3, 7));
     assertEquals(head, FindingHints.withTrueHints(head, truth, labels, th, 0, 7));
     assertThrows(IllegalArgumentException.class, () -> FindingHints.withTrueHints(head, truth, labels, th, 1.5, 7));
-  }
-
-  @Test
-  void hintsFileRoundTripsAndABrokenOneIsAClearError(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
-    double[] th = {0.5, Double.NaN, Double.NaN, 0.5};
-    Path f = tmp.resolve("finding-hints.json");
-    java.nio.file.Files.writeString(f, FindingHints.toJson(LABELS, th).toString());
-    double[] back = FindingHints.readThresholds(f, LABELS);
-    assertEquals(0.5, back[0], 0);
-    assertTrue(Double.isNaN(back[1]) && Double.isNaN(back[2]));
-    assertEquals(0.5, back[3], 0);
-    java.nio.file.Files.writeString(f, "{not json");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FindingHints.readThresholds(f, LABELS));
-    assertTrue(e.getMessage().startsWith(f + " is not a finding-hints file"), e.getMessage());
   }
 
   @Test

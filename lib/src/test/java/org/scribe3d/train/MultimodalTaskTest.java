@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scribe3d.data.DatasetLoader;
 import org.scribe3d.data.Examples;
+import org.scribe3d.data.PipelineCache;
 import org.scribe3d.data.Split;
 import org.scribe3d.data.TrainingExample;
 import org.scribe3d.model.ModelPresets;

@@ -264,17 +264,6 @@ public final class MultimodalModel extends Module {
     return projector.forward(tokens);
   }
 
-  /**
-   * Image embeddings [1, K, llm hidden] of the average training scan: its mean tokens
-   * ({@link SpatialPoolingProjector#meanTokens()}) through {@link #embeddingsOfTokens}. The contrast of
-   * contrastive decoding.
-   *
-   * @throws IllegalStateException when the projector does not standardise (the mean tokens are not known)
-   */
-  public NDArray averageScanEmbeddings() {
-    return embeddingsOfTokens(projector.meanTokens());
-  }
-
   /** The finding head's linear layer (part of the pretrained image side), or null without a head. */
   public Module findingHead() {
     return findingHead;

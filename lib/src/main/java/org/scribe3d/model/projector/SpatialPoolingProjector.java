@@ -65,20 +65,6 @@ public final class SpatialPoolingProjector extends Module {
     return projector.forward(pool(standardize(tokens), config));
   }
 
-  /**
-   * The mean training-scan tokens [1, N, C] (standardised, all zeros): the average scan, the contrast of
-   * contrastive decoding.
-   *
-   * @throws IllegalStateException when the config does not standardise (the mean tokens are not known)
-   */
-  public NDArray meanTokens() {
-    if (tokenMean == null) {
-      throw new IllegalStateException("the average scan is known only to a projector that standardises its tokens"
-          + " (a run trained with image.standardize_tokens)");
-    }
-    return tokenMean.array().expandDims(0);
-  }
-
   /** Tokens [B, N, C] minus the mean token, over its standard deviation (as given); unchanged without. */
   public NDArray standardize(NDArray tokens) {
     if (tokenMean == null) {

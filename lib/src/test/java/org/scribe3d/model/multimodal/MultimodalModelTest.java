@@ -116,29 +116,6 @@ class MultimodalModelTest {
     assertTrue(e.getMessage().contains("finding_head.token"), e.getMessage());
   }
 
-  @Test
-  void averageScanIsTheMeanTokensThroughTheImageSide() {
-    try (NDManager m = NDManager.newBaseManager()) {
-      MultimodalModel plain = new MultimodalModel(config(null), m, DataType.FLOAT32, 3);
-      IllegalStateException e = assertThrows(IllegalStateException.class, plain::averageScanEmbeddings);
-      assertTrue(e.getMessage().contains("image.standardize_tokens"), e.getMessage());
-      MultimodalConfig cfg = config(null).withTokenStandardization(true).withFindingHead(List.of("a", "b"));
-      MultimodalModel mm = new MultimodalModel(cfg, m, DataType.FLOAT32, 3);
-      NDArray tokens = mm.vision().forward(images(m, 3, 9));
-      int n = (int) tokens.getShape().get(1);
-      int c = (int) tokens.getShape().get(2);
-      float[] mean = tokens.mean(new int[] {0}).toFloatArray();
-      float[] std = new float[n * c];
-      java.util.Arrays.fill(std, 0.5f);
-      mm.projector().setTokenStatistics(mean, std);
-      // a scan whose tokens are the mean at every position is the average scan
-      NDArray avgTokens = m.create(mean, new Shape(1, n, c));
-      assertArrayEquals(mm.embeddingsOfTokens(avgTokens).toFloatArray(), mm.averageScanEmbeddings().toFloatArray(),
-          1e-6f);
-      assertEquals(new Shape(1, cfg.imageTokens(), 32), mm.averageScanEmbeddings().getShape());
-    }
-  }
-
   /**
    * Outside training (no NDScope), a forward in a caller's sub-manager must leave nothing in the weights' manager:
    * the hints and the predictor run every scan of a data set that way (see VisionParityTest); the language model's

@@ -1,4 +1,4 @@
-package org.scribe3d.train;
+package org.scribe3d.data;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;

@@ -1,4 +1,4 @@
-package org.scribe3d.train;
+package org.scribe3d.data;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package org.scribe3d.train;
+package org.scribe3d.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,0 +1,192 @@
+package org.scribe3d.infer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.scribe3d.io.AtomicFiles;
+import org.scribe3d.data.Case;
+import org.scribe3d.data.Dataset;
+import org.scribe3d.data.Question;
+import org.scribe3d.data.Region;
+import org.scribe3d.data.Split;
+import org.scribe3d.infer.RunPredictor.Request;
+import org.scribe3d.infer.RunPredictor.SplitResult;
+
+/**
+ * The predictions file of one split (docs/predictions-format.md), as {@code scribe3d evaluate --run} scores it:
+ * a report line per case and region whose reference is not empty, a VQA line per question, in case order.
+ * Cases go through in chunks (preprocessed and held in memory together); each chunk's scans are encoded once
+ * for all its prompts. Written to a temporary sibling and renamed at the end.
+ */
+final class SplitPredictionsWriter {
+  private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+  private static final long PROGRESS_NANOS = 10_000_000_000L;
+
+  private final LoadedRun run;
+  private final ScanEncoder encoder;
+  private final ReportDecoder reports;
+  private final AnswerChooser answers;
+  private final int casesPerChunk;
+
+  SplitPredictionsWriter(LoadedRun run, ScanEncoder encoder, ReportDecoder reports, AnswerChooser answers,
+      int casesPerChunk) {
+    this.run = run;
+    this.encoder = encoder;
+    this.reports = reports;
+    this.answers = answers;
+    this.casesPerChunk = casesPerChunk;
+  }
+
+  /** What one chunk of cases produced: report and answer texts in request order, and the scans' hints (or null). */
+  private record Chunk(List<String> reports, List<String> answers, String[] hints, double reportSeconds,
+      double answerSeconds) {}
+
+  /**
+   * Writes the file; a progress line goes to {@code progress} about every 10 s and at the end.
+   *
+   * @throws IllegalArgumentException if the split has no cases, or a prompt uses tokens outside a
+   *     restricted vocabulary (checked for every case before any generation)
+   */
+  SplitResult write(Dataset ds, Split split, Path out, PrintStream progress) throws IOException {
+    List<Case> cases = ds.split(split);
+    if (cases.isEmpty()) {
+      throw new IllegalArgumentException(ds.source() + ": the " + split.key() + " split has no cases");
+    }
+    List<List<Request>> reqs = new ArrayList<>();
+    int reportRows = 0;
+    int vqaRows = 0;
+    for (Case c : cases) {
+      List<Request> r = RunPredictor.requests(c);
+      for (Request q : r) {
+        try {
+          run.toModelIds(q.prompt());
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("case " + c.id() + (q.isReport() ? " region " + q.region().key()
+              : " question " + q.questionIndex()) + ": " + e.getMessage(), e);
+        }
+        if (q.isReport()) {
+          reportRows++;
+        } else {
+          vqaRows++;
+        }
+      }
+      reqs.add(r);
+    }
+    long t0 = System.nanoTime();
+    double preprocess0 = run.preprocessor().seconds();
+    double vision0 = encoder.seconds();
+    double reportSec = 0;
+    double answerSec = 0;
+    int unparseable = 0;
+    int reportsDone = 0;
+    int answersDone = 0;
+    long lastPrint = t0;
+    Path abs = out.toAbsolutePath();
+    Files.createDirectories(abs.getParent());
+    try (AtomicFiles.Pending file = AtomicFiles.begin(abs)) {
+      {
+        BufferedWriter w = file.writer();
+        for (int from = 0; from < cases.size(); from += casesPerChunk) {
+          int to = Math.min(cases.size(), from + casesPerChunk);
+          Chunk chunk = predict(cases, reqs, from, to);
+          reportSec += chunk.reportSeconds();
+          answerSec += chunk.answerSeconds();
+          int ri = 0;
+          int vi = 0;
+          for (int i = from; i < to; i++) {
+            for (Request q : reqs.get(i)) {
+              JsonObject o = new JsonObject();
+              o.addProperty("case_id", q.caseId());
+              if (q.isReport()) {
+                o.addProperty("region", q.region().key());
+                o.addProperty("prediction", chunk.reports().get(ri++));
+                o.addProperty("reference", q.reference());
+                if (chunk.hints() != null) {
+                  o.addProperty("hint", chunk.hints()[i - from]);
+                }
+                reportsDone++;
+              } else {
+                String pred = chunk.answers().get(vi++);
+                if (RunPredictor.answerLetter(pred).isEmpty()) {
+                  unparseable++;
+                }
+                o.addProperty("question_index", q.questionIndex());
+                o.addProperty("type", q.question().type());
+                o.addProperty("prediction", pred);
+                o.addProperty("answer", q.reference());
+                answersDone++;
+              }
+              w.write(GSON.toJson(o));
+              w.write('\n');
+            }
+          }
+          long now = System.nanoTime();
+          if (now - lastPrint > PROGRESS_NANOS || to == cases.size()) {
+            lastPrint = now;
+            double sec = (now - t0) / 1e9;
+            double eta = sec / to * (cases.size() - to);
+            progress.printf(Locale.ROOT, "generate: %d/%d cases, %d/%d reports, %d/%d answers, %.1f s, ETA %.0f s%n",
+                to, cases.size(), reportsDone, reportRows, answersDone, vqaRows, sec, eta);
+            progress.flush();
+          }
+        }
+      }
+      file.commit();
+    }
+    return new SplitResult(abs, cases.size(), reportsDone, answersDone, unparseable,
+        run.preprocessor().seconds() - preprocess0, encoder.seconds() - vision0, reportSec, answerSec,
+        (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** Cases {@code from … to − 1}: their scans preprocessed and encoded once, then their reports and answers. */
+  private Chunk predict(List<Case> cases, List<List<Request>> reqs, int from, int to) throws IOException {
+    List<float[]> volumes = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      volumes.add(run.preprocessor().preprocess(cases.get(i).image()));
+    }
+    List<String> repPrompts = new ArrayList<>();
+    List<Integer> repImg = new ArrayList<>();
+    List<Region> repRegion = new ArrayList<>();
+    List<String> vqaPrompts = new ArrayList<>();
+    List<Integer> vqaImg = new ArrayList<>();
+    List<Question> vqaQuestions = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      for (Request q : reqs.get(i)) {
+        if (q.isReport()) {
+          repPrompts.add(q.prompt());
+          repImg.add(i - from);
+          repRegion.add(q.region());
+        } else {
+          vqaPrompts.add(q.prompt());
+          vqaImg.add(i - from);
+          vqaQuestions.add(q.question());
+        }
+      }
+    }
+    try (NDManager m = run.manager().newSubManager()) {
+      ScanEncoder.Encoded e = encoder.encode(volumes, m);
+      NDArray[] emb = e.embeddings();
+      int[] repImages = repImg.stream().mapToInt(Integer::intValue).toArray();
+      int[] vqaImages = vqaImg.stream().mapToInt(Integer::intValue).toArray();
+      List<long[]> vqaIds = run.toModelIds(e.hinted(vqaPrompts, vqaImages));
+      long a = System.nanoTime();
+      List<String> repOut = reports.decode(emb, repImages, run.toModelIds(e.hinted(repPrompts, repImages)), repRegion,
+          e.hints(), m);
+      long b = System.nanoTime();
+      List<String> vqaOut = answers.answers(emb, vqaImages, vqaQuestions, vqaIds, m);
+      long c = System.nanoTime();
+      return new Chunk(repOut, vqaOut, e.hints(), (b - a) / 1e9, (c - b) / 1e9);
+    }
+  }
+}
