@@ -50,7 +50,8 @@ final class ScanPreprocessor {
     } else {
       this.pipeline = Pipeline.defaults(dhw, null, true, true);
       this.recorded = false;
-      log.println("note: " + run.dir() + " records no preprocessing pipeline (" + source + "): preprocessing with"
+      log.println("note: " + run.dir() + " records no preprocessing pipeline (" + run.recipe().getFileName()
+          + " data.pipeline): preprocessing with"
           + " the defaults (reorient, normalize, crop foreground, resize to " + fmt(dhw) + ")");
     }
     checkSize(pipeline, dhw, recorded ? source : "default pipeline");

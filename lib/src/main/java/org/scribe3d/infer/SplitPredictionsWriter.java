@@ -95,8 +95,7 @@ final class SplitPredictionsWriter {
     Path abs = out.toAbsolutePath();
     Files.createDirectories(abs.getParent());
     try (AtomicFiles.Pending file = AtomicFiles.begin(abs)) {
-      {
-        BufferedWriter w = file.writer();
+      try (BufferedWriter w = file.writer()) { // closing it only flushes
         for (int from = 0; from < cases.size(); from += casesPerChunk) {
           int to = Math.min(cases.size(), from + casesPerChunk);
           Chunk chunk = predict(cases, reqs, from, to);
