@@ -24,6 +24,12 @@ public final class Generator {
   /** Generates from token-id prompts (each its own length; left-padded into one batch). */
   public static GenerationResult generate(LogitsSource src, NDManager manager, List<long[]> prompts,
       GenerationConfig cfg) {
+    return generate(src, manager, prompts, cfg, null);
+  }
+
+  /** As above; when sampling with {@code rowSeeds}, prompt b draws from its own stream seeded by {@code rowSeeds[b]}. */
+  public static GenerationResult generate(LogitsSource src, NDManager manager, List<long[]> prompts,
+      GenerationConfig cfg, long[] rowSeeds) {
     if (prompts.isEmpty()) {
       throw new IllegalArgumentException("no prompts");
     }
@@ -52,7 +58,7 @@ public final class Generator {
         embeds.attach(m);
         NDScope.unregister(embeds);
       }
-      return generate(src, embeds, maskArr, cfg);
+      return generate(src, embeds, maskArr, cfg, rowSeeds);
     }
   }
 
@@ -61,13 +67,31 @@ public final class Generator {
    * multimodal prompt whose image embeddings were spliced in by the caller.
    */
   public static GenerationResult generate(LogitsSource src, NDArray embeds, NDArray mask, GenerationConfig cfg) {
-    return cfg.numBeams() > 1 ? beamSearch(src, embeds, mask, cfg) : sampleOrGreedy(src, embeds, mask, cfg);
+    return generate(src, embeds, mask, cfg, null);
+  }
+
+  /**
+   * As {@link #generate(LogitsSource, NDArray, NDArray, GenerationConfig)}; when sampling with {@code rowSeeds}
+   * (one per row), row b draws from its own stream seeded by {@code rowSeeds[b]} instead of all rows sharing the
+   * config's, so a row's sample does not depend on the other rows of its batch.
+   */
+  public static GenerationResult generate(LogitsSource src, NDArray embeds, NDArray mask, GenerationConfig cfg,
+      long[] rowSeeds) {
+    return cfg.numBeams() > 1 ? beamSearch(src, embeds, mask, cfg) : sampleOrGreedy(src, embeds, mask, cfg, rowSeeds);
   }
 
   private static GenerationResult sampleOrGreedy(LogitsSource src, NDArray embeds, NDArray mask,
-      GenerationConfig cfg) {
-    SplittableRandom rng = new SplittableRandom(cfg.seed());
-    return decode(src, embeds, mask, cfg, (logits, scores, done) -> choose(logits, cfg, rng, scores, done));
+      GenerationConfig cfg, long[] rowSeeds) {
+    int batch = (int) embeds.getShape().get(0);
+    if (rowSeeds != null && rowSeeds.length != batch) {
+      throw new IllegalArgumentException(rowSeeds.length + " row seeds for a batch of " + batch);
+    }
+    SplittableRandom[] rngs = new SplittableRandom[batch];
+    SplittableRandom shared = new SplittableRandom(cfg.seed());
+    for (int b = 0; b < batch; b++) {
+      rngs[b] = rowSeeds == null ? shared : new SplittableRandom(rowSeeds[b]);
+    }
+    return decode(src, embeds, mask, cfg, (logits, scores, done) -> choose(logits, cfg, rngs, scores, done));
   }
 
   /** Picks each of B rows' next token from one step's logits; adds the chosen tokens' log-probs to scores. */
@@ -148,7 +172,7 @@ public final class Generator {
   }
 
   /** Picks the next token of every row from logits [B, V]; adds the chosen tokens' log-probs to scores. */
-  private static long[] choose(NDArray logits, GenerationConfig cfg, SplittableRandom rng, double[] scores,
+  private static long[] choose(NDArray logits, GenerationConfig cfg, SplittableRandom[] rng, double[] scores,
       boolean[] done) {
     NDArray lf = logits.getDataType() == DataType.FLOAT32 ? logits : logits.toType(DataType.FLOAT32, false);
     NDArray logp = lf.logSoftmax(-1);
@@ -190,7 +214,7 @@ public final class Generator {
     return draw(p, ix, all, keep, batch, rng, logp, scores, done);
   }
 
-  private static long[] draw(float[] p, long[] ix, int[] counts, int stride, int batch, SplittableRandom rng,
+  private static long[] draw(float[] p, long[] ix, int[] counts, int stride, int batch, SplittableRandom[] rng,
       NDArray logp, double[] scores, boolean[] done) {
     long[] out = new long[batch];
     for (int b = 0; b < batch; b++) {
@@ -199,7 +223,7 @@ public final class Generator {
       for (int i = 0; i < n; i++) {
         total += p[b * stride + i];
       }
-      double u = rng.nextDouble() * total;
+      double u = rng[b].nextDouble() * total;
       int pick = n - 1;
       double acc = 0;
       for (int i = 0; i < n; i++) {

@@ -46,7 +46,7 @@ final class AnswerChooser {
   /** The answer text to question i (prompt ids {@code promptIds.get(i)}) about image emb[imageOf[i]]. */
   List<String> answers(NDArray[] emb, int[] imageOf, List<Question> questions, List<long[]> promptIds, NDManager m) {
     return scoreOptions ? chooseOptions(emb, imageOf, questions, promptIds, m)
-        : decoder.decode(emb, imageOf, promptIds, maxNewTokens, m, null);
+        : decoder.decode(emb, imageOf, promptIds, maxNewTokens, m, null, null);
   }
 
   /**

@@ -29,12 +29,12 @@ final class PromptDecoder {
 
   /**
    * Decoding of prompts (model ids) for images emb[imageOf[i]], at most {@code maxNewTokens} each: greedy
-   * when {@code sampling} is null, else sampled with its temperature and top-p from a stream seeded by its
-   * seed and the batch's position. Rows are batched in order of prompt length (less left padding to
-   * compute); results come back in input order.
+   * when {@code sampling} is null, else sampled with its temperature and top-p, row i from its own stream seeded by
+   * {@code rowSeeds[i]} (so its draws do not depend on the batch it lands in). Rows are batched in order of prompt
+   * length (less left padding to compute); results come back in input order.
    */
   List<String> decode(NDArray[] emb, int[] imageOf, List<long[]> ids, int maxNewTokens, NDManager m,
-      ReportSampling sampling) {
+      ReportSampling sampling, long[] rowSeeds) {
     MultimodalModel model = run.model();
     String[] out = new String[ids.size()];
     Integer[] order = new Integer[ids.size()];
@@ -51,7 +51,14 @@ final class PromptDecoder {
       int maxNew = Math.max(1, Math.min(maxNewTokens, model.config().maxLength() - t));
       GenerationConfig cfg = sampling == null ? model.greedy(maxNew)
           : GenerationConfig.sampling(maxNew, model.eosIds(), sampling.temperature(), sampling.topP(),
-              sampling.seed() + from);
+              sampling.seed());
+      long[] seeds = null;
+      if (sampling != null) {
+        seeds = new long[b];
+        for (int i = 0; i < b; i++) {
+          seeds[i] = rowSeeds[order[from + i]];
+        }
+      }
       long[] flat = new long[b * t];
       float[] mask = new float[b * t];
       Arrays.fill(flat, cfg.padId());
@@ -70,7 +77,8 @@ final class PromptDecoder {
           imageStart[i] = pad[i] + 1; // [left padding, BOS] + image embeddings + prompt text
         }
         NDArray embeds = run.embedWithImages(flat, b, t, rowImages, imageStart, cm);
-        GenerationResult r = Generator.generate(model.logitsSource(), embeds, cm.create(mask, new Shape(b, t)), cfg);
+        GenerationResult r = Generator.generate(model.logitsSource(), embeds, cm.create(mask, new Shape(b, t)), cfg,
+            seeds);
         for (int i = 0; i < b; i++) {
           out[order[from + i]] = run.decode(r.tokens().get(i));
         }

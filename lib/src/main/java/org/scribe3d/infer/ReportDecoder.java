@@ -12,7 +12,9 @@ import org.scribe3d.prompt.FindingHint;
 /**
  * Reports: greedy decoding, or — with report sampling — the minimum-Bayes-risk choice among the greedy report
  * and {@code samples} sampled ones, the one whose findings agree best with the samples' ({@link FindingConsensus},
- * finding-level F1). The copies of a prompt are decoded side by side in the same batches.
+ * finding-level F1). The copies of a prompt are decoded side by side in the same batches; each copy draws from its
+ * own random stream, seeded by the sampling seed, the scan's content, the prompt and the copy's index, so a scan's
+ * report is the same whether it is decoded alone ({@code generate --run}) or within a split ({@code evaluate --run}).
  */
 final class ReportDecoder {
   private final PromptDecoder decoder;
@@ -35,21 +37,24 @@ final class ReportDecoder {
    * together: the report chosen agrees best with both the samples and the run's own image classifier.
    */
   List<String> decode(NDArray[] emb, int[] imageOf, List<long[]> ids, List<Region> regions, String[] hints,
-      NDManager m) {
-    List<String> greedy = decoder.decode(emb, imageOf, ids, maxNewTokens, m, null);
+      long[] imageKeys, NDManager m) {
+    List<String> greedy = decoder.decode(emb, imageOf, ids, maxNewTokens, m, null, null);
     if (sampling == null) {
       return greedy;
     }
     int n = sampling.samples();
     int[] copyOf = new int[ids.size() * n];
     List<long[]> copies = new ArrayList<>(copyOf.length);
+    long[] seeds = new long[copyOf.length];
     for (int i = 0; i < ids.size(); i++) {
+      long prompt = java.util.Arrays.hashCode(ids.get(i));
       for (int k = 0; k < n; k++) {
         copyOf[i * n + k] = imageOf[i];
         copies.add(ids.get(i));
+        seeds[i * n + k] = rowSeed(sampling.seed(), imageKeys[imageOf[i]], prompt, k);
       }
     }
-    List<String> sampled = decoder.decode(emb, copyOf, copies, maxNewTokens, m, sampling);
+    List<String> sampled = decoder.decode(emb, copyOf, copies, maxNewTokens, m, sampling, seeds);
     List<String> out = new ArrayList<>(ids.size());
     for (int i = 0; i < ids.size(); i++) {
       List<String> samples = sampled.subList(i * n, (i + 1) * n);
@@ -61,5 +66,20 @@ final class ReportDecoder {
       out.add(hypotheses.get(FindingConsensus.choose(hypotheses, samples, regions.get(i), said)));
     }
     return out;
+  }
+
+  /** One sampled row's seed: SplitMix64 steps over the sampling seed, the scan's key, the prompt and the copy. */
+  static long rowSeed(long seed, long imageKey, long prompt, int copy) {
+    long h = mix(seed);
+    h = mix(h ^ imageKey);
+    h = mix(h ^ prompt);
+    return mix(h ^ copy);
+  }
+
+  private static long mix(long z) {
+    z += 0x9e3779b97f4a7c15L;
+    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+    return z ^ (z >>> 31);
   }
 }

@@ -280,7 +280,7 @@ public final class RunPredictor implements AutoCloseable {
     try (NDManager m = run.manager().newSubManager()) {
       ScanEncoder.Encoded e = encoder.encode(scans.volumes(), m);
       out = reportDecoder.decode(e.embeddings(), scans.imageOf(), run.toModelIds(e.hinted(ps, scans.imageOf())),
-          regionOf, e.hints(), m);
+          regionOf, e.hints(), e.keys(), m);
     }
     List<Map<Region, String>> maps = new ArrayList<>();
     int k = 0;
@@ -368,7 +368,7 @@ public final class RunPredictor implements AutoCloseable {
     try (NDManager m = run.manager().newSubManager()) {
       ScanEncoder.Encoded e = encoder.encode(scans.volumes(), m);
       return decoder.decode(e.embeddings(), scans.imageOf(), run.toModelIds(e.hinted(promptTexts, scans.imageOf())),
-          maxNewTokens, m, null);
+          maxNewTokens, m, null, null);
     }
   }
 

@@ -21,9 +21,10 @@ final class ScanEncoder {
   private double seconds;
 
   /**
-   * Each scan's image embeddings [K, H] and, for runs trained with finding hints, its hint (else null hints).
+   * Each scan's image embeddings [K, H], for runs trained with finding hints its hint (else null hints), and a key
+   * of its preprocessed voxels ({@link #contentKey}) that seeds its report samples.
    */
-  record Encoded(NDArray[] embeddings, String[] hints) {
+  record Encoded(NDArray[] embeddings, String[] hints, long[] keys) {
     /** The prompts with their scan's hint in front (scan {@code imageOf[i]} for prompt i); as given without hints. */
     List<String> hinted(List<String> prompts, int[] imageOf) {
       if (hints == null) {
@@ -46,6 +47,19 @@ final class ScanEncoder {
   /** Seconds spent in the encoder so far. */
   double seconds() {
     return seconds;
+  }
+
+  /**
+   * A 64-bit key of a preprocessed volume's voxels (FNV-1a over their float bits): the same scan gets the same key
+   * whichever file or batch it comes from, so its report samples do not depend on how a split is batched.
+   */
+  static long contentKey(float[] volume) {
+    long h = 0xcbf29ce484222325L;
+    for (float v : volume) {
+      h ^= Float.floatToIntBits(v);
+      h *= 0x100000001b3L;
+    }
+    return h;
   }
 
   /** {@link Encoded} of the volumes, the embeddings owned by m. */
@@ -75,7 +89,11 @@ final class ScanEncoder {
       }
     }
     seconds += (System.nanoTime() - t) / 1e9;
-    return new Encoded(out, hintOut);
+    long[] keys = new long[volumes.size()];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = contentKey(volumes.get(i));
+    }
+    return new Encoded(out, hintOut, keys);
   }
 
   /**

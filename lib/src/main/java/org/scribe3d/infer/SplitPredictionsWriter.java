@@ -181,7 +181,7 @@ final class SplitPredictionsWriter {
       List<long[]> vqaIds = run.toModelIds(e.hinted(vqaPrompts, vqaImages));
       long a = System.nanoTime();
       List<String> repOut = reports.decode(emb, repImages, run.toModelIds(e.hinted(repPrompts, repImages)), repRegion,
-          e.hints(), m);
+          e.hints(), e.keys(), m);
       long b = System.nanoTime();
       List<String> vqaOut = answers.answers(emb, vqaImages, vqaQuestions, vqaIds, m);
       long c = System.nanoTime();

@@ -299,6 +299,67 @@ class GenerateCommandTest {
     return dir;
   }
 
+  /**
+   * A run decodes as its recipe says wherever it is asked: generate --run on one held-out scan gives, region by
+   * region, the report evaluate --run wrote for that scan among the whole split — here with reports chosen by minimum
+   * Bayes risk over sampled ones, whose draws must not depend on how the split was batched — and, question by
+   * question, the same answers.
+   */
+  @Test
+  void generateRunGivesTheReportsAndAnswersEvaluateRunWrote() throws Exception {
+    Path mbr = tmp.resolve("mbr-run");
+    Files.createDirectories(mbr.resolve("model"));
+    for (String f : new String[] {MultimodalModel.CONFIG_FILE, MultimodalModel.WEIGHTS_FILE}) {
+      Files.copy(RunDirectory.of(run).model().resolve(f), RunDirectory.of(mbr).model().resolve(f));
+    }
+    Recipe r = RunDirectory.of(run).readRecipe();
+    // hot samples, so that they differ from the greedy report and from each other, and the choice depends on them
+    Decoding d = r.decoding;
+    r.decoding = new Decoding(d.answerMode(), 4, 3.0, 1.0, 11, d.reportMaxNewTokens(), d.answerMaxNewTokens());
+    RecipeFiles.write(r, RunDirectory.of(mbr).recipe());
+    Path out = tmp.resolve("mbr-eval");
+    CliTestSupport.Result e = CliTestSupport.run("evaluate", "--run", mbr.toString(), "--data",
+        data.resolve("dataset.json").toString(), "--split", "validation", "--bootstrap", "10", "--no-meteor",
+        "--threads", "1", "--out", out.toString());
+    assertEquals(0, e.exitCode(), e.err());
+    JsonObject inputs = JsonParser.parseString(Files.readString(out.resolve("eval.json"))).getAsJsonObject()
+        .getAsJsonObject("inputs");
+    assertEquals(4, inputs.get("report_samples").getAsInt(), "evaluate --run decodes as the recipe says: " + inputs);
+    assertEquals(3.0, inputs.get("temperature").getAsDouble(), 0.0, inputs.toString());
+    Map<String, String> reports = new java.util.HashMap<>();
+    Map<Integer, String> answers = new java.util.HashMap<>();
+    for (String line : Files.readAllLines(RunDirectory.predictions(out))) {
+      JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+      if (!o.get("case_id").getAsString().equals(val.id())) {
+        continue;
+      }
+      if (o.has("region")) {
+        reports.put(o.get("region").getAsString(), o.get("prediction").getAsString());
+      } else {
+        answers.put(o.get("question_index").getAsInt(), o.get("prediction").getAsString());
+      }
+    }
+    assertFalse(reports.isEmpty(), "the held-out scan has report lines");
+    CliTestSupport.Result g = CliTestSupport.run("generate", "--run", mbr.toString(), "--image",
+        val.image().toString(), "--json", "--threads", "1");
+    assertEquals(0, g.exitCode(), g.err());
+    JsonObject gen = JsonParser.parseString(g.out()).getAsJsonObject().getAsJsonObject("reports");
+    for (Map.Entry<String, String> want : reports.entrySet()) {
+      assertEquals(want.getValue(), gen.get(want.getKey()).getAsString(), "report of " + want.getKey());
+    }
+    assertEquals(val.questions().size(), answers.size());
+    for (int i = 0; i < val.questions().size(); i++) {
+      Question q = val.questions().get(i);
+      String choices = PromptTemplates.LETTERS.stream().map(l -> l + "=" + q.options().get(l))
+          .collect(Collectors.joining(";"));
+      CliTestSupport.Result a = CliTestSupport.run("generate", "--run", mbr.toString(), "--image",
+          val.image().toString(), "--question", q.question(), "--choices", choices, "--json", "--threads", "1");
+      assertEquals(0, a.exitCode(), a.err());
+      assertEquals(answers.get(i), JsonParser.parseString(a.out()).getAsJsonObject().get("text").getAsString(),
+          "answer to question " + i);
+    }
+  }
+
   /** A hand-written RUN/recipe.json: the defaults with this pipeline and blindness. */
   private static void writeRecipe(Path dir, JsonElement pipeline, boolean blind) throws Exception {
     Recipe r = RecipeFiles.defaults(List.of());

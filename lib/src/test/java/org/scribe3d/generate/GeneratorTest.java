@@ -166,6 +166,27 @@ class GeneratorTest {
     assertTrue(r.stoppedAtEos()[0]);
   }
 
+  /** With a stream per row, a prompt's sample is the same alone as in any batch (what makes split decoding reproducible). */
+  @Test
+  void perRowStreamsMakeASampleIndependentOfItsBatch() {
+    List<long[]> prompts = List.of(new long[] {4, 8, 15, 16}, new long[] {7}, new long[] {30, 1, 2});
+    long[] seeds = {11, 22, 33};
+    GenerationConfig cfg = GenerationConfig.sampling(12, Set.of(), 1.5, 0.9, 42);
+    GenerationResult batched = Generator.generate(src, m, prompts, cfg, seeds);
+    GenerationResult reordered = Generator.generate(src, m, List.of(prompts.get(2), prompts.get(0)), cfg,
+        new long[] {33, 11});
+    for (int i = 0; i < prompts.size(); i++) {
+      GenerationResult alone = Generator.generate(src, m, List.of(prompts.get(i)), cfg, new long[] {seeds[i]});
+      assertArrayEquals(alone.tokens().get(0), batched.tokens().get(i), "prompt " + i);
+    }
+    assertArrayEquals(batched.tokens().get(2), reordered.tokens().get(0));
+    assertArrayEquals(batched.tokens().get(0), reordered.tokens().get(1));
+    // one shared stream: a row's draws depend on the rows before it
+    GenerationResult shared = Generator.generate(src, m, prompts, cfg);
+    GenerationResult sharedAlone = Generator.generate(src, m, List.of(prompts.get(2)), cfg);
+    assertFalse(Arrays.equals(shared.tokens().get(2), sharedAlone.tokens().get(0)));
+  }
+
   @Test
   void samplingIsSeededAndTopPBehaves() {
     List<long[]> p = List.of(new long[] {3, 17, 9});
