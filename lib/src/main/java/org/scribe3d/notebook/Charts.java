@@ -135,6 +135,31 @@ public final class Charts {
   }
 
   /**
+   * Bars with 95% interval whiskers, one series per evaluation and one bar per label: {@code metrics}
+   * gives an evaluation's metrics in label order, e.g. {@code r -> List.of(r.findingF1(Region.CHEST), ...,
+   * r.findingF1())} over the labels chest, ..., all, for a model and its blind control.
+   *
+   * @throws IllegalArgumentException if an evaluation gives a different number of metrics than labels
+   */
+  public static Figure intervalBars(String title, List<String> labels, Map<String, EvalResult> runs,
+      java.util.function.Function<EvalResult, List<EvalResult.Metric>> metrics, String yTitle) {
+    Map<String, double[]> v = new LinkedHashMap<>();
+    Map<String, double[]> lo = new LinkedHashMap<>();
+    Map<String, double[]> hi = new LinkedHashMap<>();
+    for (Map.Entry<String, EvalResult> e : runs.entrySet()) {
+      List<EvalResult.Metric> ms = metrics.apply(e.getValue());
+      if (ms.size() != labels.size()) {
+        throw new IllegalArgumentException("'" + e.getKey() + "' gives " + ms.size() + " metrics for "
+            + labels.size() + " labels");
+      }
+      v.put(e.getKey(), ms.stream().mapToDouble(EvalResult.Metric::value).toArray());
+      lo.put(e.getKey(), ms.stream().mapToDouble(EvalResult.Metric::lo).toArray());
+      hi.put(e.getKey(), ms.stream().mapToDouble(EvalResult.Metric::hi).toArray());
+    }
+    return barWithIntervals(title, labels, v, lo, hi, "", yTitle);
+  }
+
+  /**
    * The differences of a paired comparison (run a minus run b) as bars with their paired 95%
    * intervals; metrics whose difference was not computable are left out.
    */

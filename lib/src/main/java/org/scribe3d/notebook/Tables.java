@@ -72,6 +72,40 @@ public final class Tables {
   }
 
   /**
+   * A recipe as a table, one row per key of the schema ({@link org.scribe3d.recipe.RecipeFiles#keys()},
+   * dotted as in docs/recipes.md and {@code --set}): "key", "value" and "default", values as JSON text
+   * (an object such as a resolved {@code data.pipeline} on one line). Read a run's resolved recipe with
+   * {@code RunDirectory.of(run).readRecipe()}.
+   */
+  public static Table recipe(String name, org.scribe3d.recipe.Recipe r) {
+    JsonObject value = org.scribe3d.recipe.RecipeFiles.toJson(r);
+    JsonObject defaults = org.scribe3d.recipe.RecipeFiles.defaultsJson();
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (String key : org.scribe3d.recipe.RecipeFiles.keys()) {
+      rows.add(row("key", key, "value", jsonText(at(value, key)), "default", jsonText(at(defaults, key))));
+    }
+    return fromRows(name, rows);
+  }
+
+  private static JsonElement at(JsonObject o, String dotted) {
+    JsonElement e = o;
+    for (String part : dotted.split("\\.")) {
+      if (e == null || !e.isJsonObject()) {
+        return null;
+      }
+      e = e.getAsJsonObject().get(part);
+    }
+    return e;
+  }
+
+  private static String jsonText(JsonElement e) {
+    if (e == null || e.isJsonNull()) {
+      return "null";
+    }
+    return e.isJsonPrimitive() && e.getAsJsonPrimitive().isString() ? e.getAsString() : e.toString();
+  }
+
+  /**
    * The regular files below a directory: "file" (relative to it) and "bytes", in path order.
    *
    * @see Workspace#files(Path)

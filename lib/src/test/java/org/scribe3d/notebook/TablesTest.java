@@ -45,4 +45,20 @@ class TablesTest {
     assertEquals(1, t.intColumn("n").get(1));
     assertEquals(0, Tables.fromMap("e", "k", "v", Map.of()).rowCount());
   }
+
+  @Test
+  void recipeHasOneRowPerKeyBesideItsDefault() {
+    org.scribe3d.recipe.Recipe r = org.scribe3d.recipe.RecipeFiles.defaults(List.of("optim.epochs=2",
+        "data.augment=false"));
+    Table t = Tables.recipe("recipe", r);
+    List<String> keys = org.scribe3d.recipe.RecipeFiles.keys();
+    assertEquals(keys.size(), t.rowCount());
+    int epochs = keys.indexOf("optim.epochs");
+    assertEquals("2", t.stringColumn("value").get(epochs));
+    assertEquals("8", t.stringColumn("default").get(epochs));
+    int augment = keys.indexOf("data.augment");
+    assertEquals("false", t.stringColumn("value").get(augment));
+    assertEquals("null", t.stringColumn("value").get(keys.indexOf("init.vision")));
+    assertEquals("tiny", t.stringColumn("value").get(keys.indexOf("model.preset")));
+  }
 }
