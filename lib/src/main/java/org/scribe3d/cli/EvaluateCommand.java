@@ -52,7 +52,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Mixin DecodingOptions decoding; // with --run
 
   @Option(names = "--blind", description = "With --run: zero the image embeddings (blind control; runs trained with"
-      + " --blind are detected from RUN/blind.json without this).")
+      + " image.blind are detected from their recipe without this).")
   boolean blind;
 
   @Option(names = "--data", required = true, paramLabel = "DATASET.json",

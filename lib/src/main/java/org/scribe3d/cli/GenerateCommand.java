@@ -60,8 +60,8 @@ public final class GenerateCommand implements Callable<Integer> {
 
   @Mixin DecodingOptions decoding; // --answer-mode, --report-samples and the sampling settings
 
-  @Option(names = "--blind", description = "Zero the image embeddings (blind control; runs trained with --blind are"
-      + " detected from RUN/blind.json without this).")
+  @Option(names = "--blind", description = "Zero the image embeddings (blind control; runs trained with image.blind"
+      + " are detected from their recipe without this).")
   boolean blind;
 
   @Spec CommandSpec spec;
