@@ -108,33 +108,6 @@ public final class Charts {
   }
 
   /**
-   * Bars with 95% interval whiskers for one metric per label, one series per evaluation: the metric of
-   * label L is named {@code String.format(nameFormat, L)}, e.g. {@code "findings.%s.f1"} over the
-   * labels chest, abdomen, pelvis, all, for a model and its blind control.
-   */
-  public static Figure intervalBars(String title, List<String> labels, String nameFormat, Map<String, EvalFile> runs,
-      String yTitle) {
-    Map<String, double[]> v = new LinkedHashMap<>();
-    Map<String, double[]> lo = new LinkedHashMap<>();
-    Map<String, double[]> hi = new LinkedHashMap<>();
-    for (Map.Entry<String, EvalFile> e : runs.entrySet()) {
-      double[] a = new double[labels.size()];
-      double[] l = new double[labels.size()];
-      double[] h = new double[labels.size()];
-      for (int i = 0; i < a.length; i++) {
-        EvalResult.Metric m = e.getValue().metric(String.format(nameFormat, labels.get(i)));
-        a[i] = m.value();
-        l[i] = m.lo();
-        h[i] = m.hi();
-      }
-      v.put(e.getKey(), a);
-      lo.put(e.getKey(), l);
-      hi.put(e.getKey(), h);
-    }
-    return barWithIntervals(title, labels, v, lo, hi, "", yTitle);
-  }
-
-  /**
    * Bars with 95% interval whiskers, one series per evaluation and one bar per label: {@code metrics}
    * gives an evaluation's metrics in label order, e.g. {@code r -> List.of(r.findingF1(Region.CHEST), ...,
    * r.findingF1())} over the labels chest, ..., all, for a model and its blind control.

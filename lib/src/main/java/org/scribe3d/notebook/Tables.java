@@ -269,4 +269,13 @@ public final class Tables {
     });
     return col;
   }
+
+  /** A metric as "0.812 [0.760, 0.860]" (its value and 95% interval), "0.812" without an interval, "n/a" if absent. */
+  public static String withInterval(org.scribe3d.eval.EvalResult.Metric m) {
+    if (Double.isNaN(m.value())) {
+      return "n/a";
+    }
+    return Double.isNaN(m.lo()) ? format3(m.value())
+        : format3(m.value()) + " [" + format3(m.lo()) + ", " + format3(m.hi()) + "]";
+  }
 }

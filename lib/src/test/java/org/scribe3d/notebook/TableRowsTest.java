@@ -46,5 +46,11 @@ class TableRowsTest {
     assertNull(Tables.round(Double.NaN, 3));
     assertEquals("0.500", Tables.format3(0.5));
     assertEquals("n/a", Tables.format3(Double.NaN));
+    assertEquals("0.812 [0.760, 0.860]", Tables.withInterval(new org.scribe3d.eval.EvalResult.Metric("f1", 96, 0.8121,
+        0.76, 0.86)));
+    assertEquals("0.500", Tables.withInterval(new org.scribe3d.eval.EvalResult.Metric("f1", 96, 0.5, Double.NaN,
+        Double.NaN)));
+    assertEquals("n/a", Tables.withInterval(new org.scribe3d.eval.EvalResult.Metric("f1", 0, Double.NaN, Double.NaN,
+        Double.NaN)));
   }
 }
