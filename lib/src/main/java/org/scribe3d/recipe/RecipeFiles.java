@@ -393,23 +393,24 @@ public final class RecipeFiles {
   }
 
   /**
-   * Checks that the files a recipe names are there: {@code model.config} and a string {@code data.pipeline} are
+   * Checks that the files a recipe names are there (a missing one is an IllegalArgumentException naming its key, not a
+   * usage error): {@code model.config} and a string {@code data.pipeline} are
    * files, {@code init.vision} a file or a run directory, {@code init.language_model} a directory with a config.json.
    */
   public static void checkPaths(Recipe r) {
     if (r.model.config != null && !Files.isRegularFile(Path.of(r.model.config))) {
-      throw new RecipeException("model.config", "no such file " + r.model.config);
+      throw new IllegalArgumentException("recipe key model.config: no such file " + r.model.config);
     }
     if (r.init.vision != null && !Files.exists(Path.of(r.init.vision))) {
-      throw new RecipeException("init.vision", "no such encoder file or run directory " + r.init.vision);
+      throw new IllegalArgumentException("recipe key init.vision: no pretrained encoder file or run directory " + r.init.vision);
     }
     if (r.init.languageModel != null && !Files.isRegularFile(Path.of(r.init.languageModel, "config.json"))) {
-      throw new RecipeException("init.language_model", "no model directory (with a config.json) at "
+      throw new IllegalArgumentException("recipe key init.language_model: no model directory (with a config.json) at "
           + r.init.languageModel);
     }
     if (r.data.pipeline != null && r.data.pipeline.isJsonPrimitive()
         && !Files.isRegularFile(Path.of(r.data.pipeline.getAsString()))) {
-      throw new RecipeException("data.pipeline", "no such file " + r.data.pipeline.getAsString());
+      throw new IllegalArgumentException("recipe key data.pipeline: no such file " + r.data.pipeline.getAsString());
     }
   }
 
