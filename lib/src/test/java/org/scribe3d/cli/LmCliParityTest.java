@@ -22,7 +22,7 @@ import org.scribe3d.model.llama.TinyLlamas;
 import org.scribe3d.prompt.Llama3Tokenizer;
 
 /**
- * Issue 4, done-when 1: {@code lm score} on tiny random Hugging Face directories (real Llama-3
+ * {@code lm score} on tiny random Hugging Face directories (real Llama-3
  * tokenizer) agrees within 1e-3 with Jlama (plain RoPE) and with an independent PyTorch reference
  * (plain RoPE and llama3 scaling), covering GQA, tied and untied heads.
  */

@@ -45,7 +45,7 @@ import org.scribe3d.train.MetricsLog;
 
 /**
  * {@code scribe3d train} on a 4-case phantom set with a micro model (the tiny preset's layout at toy
- * widths, so a step takes milliseconds): a normal run, bad input, and issue 6's done-when 3 — a
+ * widths, so a step takes milliseconds): a normal run, bad input, and the resume guarantee — a
  * {@code train} process killed with SIGKILL mid-epoch and resumed ends with bit-identical weights.
  */
 class TrainCommandTest {

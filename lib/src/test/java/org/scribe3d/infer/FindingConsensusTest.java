@@ -8,7 +8,7 @@ import org.scribe3d.data.FindingType;
 import org.scribe3d.data.Region;
 import org.scribe3d.text.FindingExtractor;
 
-/** MBR over reports with the finding-level F1 utility: the case greedy decoding gets wrong (session 9). */
+/** MBR over reports with the finding-level F1 utility: the case greedy decoding gets wrong. */
 class FindingConsensusTest {
   static final String NORMAL = "The heart is not enlarged. No pericardial effusion.";
 

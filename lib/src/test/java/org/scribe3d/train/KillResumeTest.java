@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 6, done-when 3, at the library level: a training process killed with SIGKILL mid-run and
+ * At the library level: a training process killed with SIGKILL mid-run and
  * resumed in a new process ends with the same weights, bit for bit, as an uninterrupted run.
  */
 class KillResumeTest {

@@ -29,7 +29,7 @@ import org.scribe3d.phantom.PhantomDataset;
 import org.scribe3d.phantom.SizePreset;
 
 /**
- * Issue 6 done-when 4: one real optimizer step of the {@code paper-reduced} preset — the paper's
+ * One real optimizer step of the {@code paper-reduced} preset — the paper's
  * structure (ViT3D 12 layers on 1×32×256×256, 2048 patches pooled to 256 image tokens, a 32-layer
  * Llama with 8 KV heads over the full 128256-token vocabulary, LoRA r 16 on every linear layer of the
  * language model) at 64-wide layers — through {@code scribe3d train}, on a phantom CT scan.

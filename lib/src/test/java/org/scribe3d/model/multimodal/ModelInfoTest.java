@@ -14,7 +14,7 @@ import org.scribe3d.model.ModelPresets;
 import org.scribe3d.model.nn.Param;
 import org.scribe3d.prompt.VocabMap;
 
-/** Issue 4 Done-when 6: the paper preset's counts equal the architecture arithmetic written out here. */
+/** The paper preset's counts equal the architecture arithmetic written out here. */
 class ModelInfoTest {
   // ViT3D (M3D-CLIP): input 1x32x256x256, patch 4x16x16 -> 2048 patches of 1024 values, width 768
   static final long PATCH_LINEAR = 1024L * 768 + 768; //          787,200
