@@ -20,6 +20,7 @@ import org.scribe3d.prompt.Llama3Tokenizer;
 import org.scribe3d.prompt.PromptBuilder;
 import org.scribe3d.prompt.TextTokenizer;
 import org.scribe3d.prompt.VocabMap;
+import org.scribe3d.recipe.Recipe;
 import org.scribe3d.run.RunDirectory;
 
 /**
@@ -75,8 +76,9 @@ final class LoadedRun implements AutoCloseable {
     }
     MultimodalConfig cfg = MultimodalConfig.load(modelDir.resolve(MultimodalModel.CONFIG_FILE));
     int[] dhw = {cfg.vision().depth(), cfg.vision().height(), cfg.vision().width()};
-    ScanPreprocessor preprocessor = new ScanPreprocessor(dir, dhw, cacheDir, log);
-    boolean blindRun = dir.isBlind();
+    Recipe recipe = Files.isRegularFile(dir.recipe()) ? dir.readRecipe() : null; // read once: pipeline and blindness
+    ScanPreprocessor preprocessor = new ScanPreprocessor(dir, recipe, dhw, cacheDir, log);
+    boolean blindRun = recipe != null && recipe.image.blind;
     if (blindRun) {
       log.println("note: " + run + " is a blind-control run: image embeddings are zeroed, as in its training");
     }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.scribe3d.data.VolumeCache;
+import org.scribe3d.recipe.Recipe;
 import org.scribe3d.run.RunDirectory;
 import com.google.gson.JsonElement;
 import org.scribe3d.volume.Pipeline;
@@ -37,13 +38,14 @@ final class ScanPreprocessor {
    * The run's preprocessing for a model input of D×H×W {@code dhw}; a run without a recorded pipeline gets
    * the defaults, with a note on {@code log}.
    *
+   * @param recipe the run's recorded recipe, or null for a directory without one
    * @param cacheDir an on-disk cache of preprocessed volumes to reuse and fill, or null
    * @throws IllegalArgumentException if the recorded pipeline is unreadable or does not end at the model input size
    */
-  ScanPreprocessor(RunDirectory run, int[] dhw, Path cacheDir, PrintStream log) throws IOException {
+  ScanPreprocessor(RunDirectory run, Recipe recipe, int[] dhw, Path cacheDir, PrintStream log) throws IOException {
     this.dhw = dhw.clone();
     String source = run.recipe() + " data.pipeline";
-    JsonElement given = Files.isRegularFile(run.recipe()) ? run.readRecipe().data.pipeline : null;
+    JsonElement given = recipe == null ? null : recipe.data.pipeline;
     if (given != null && (given.isJsonArray() || given.isJsonObject())) {
       this.pipeline = deterministic(Pipeline.parse(given.toString(), source));
       this.recorded = true;

@@ -207,14 +207,10 @@ public final class TrainRun {
    * recipe given with it must say the same (the time cap and other settings may change).
    */
   static Recipe recipeToRun(Recipe given, RunDirectory run, boolean resume) throws IOException {
-    if (!resume || !Files.isRegularFile(run.recipe())) {
-      return given;
+    if (given == null && resume && Files.isRegularFile(run.recipe())) {
+      return RecipeFiles.read(run.recipe());
     }
-    Recipe recorded = RecipeFiles.read(run.recipe());
-    if (given == null) {
-      return recorded;
-    }
-    return given;
+    return given; // a given recipe is compared with the recorded one once resolved (recordRecipe)
   }
 
   /** The recipe as this run resolved it: the learning rate, the vision stem, the adapters and the pipeline. */

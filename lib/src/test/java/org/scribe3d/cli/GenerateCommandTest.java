@@ -53,8 +53,6 @@ import org.scribe3d.volume.Pipeline;
  * and the {@link RunPredictor} API, plus bad input.
  */
 class GenerateCommandTest {
-  /** The marker of a blind-control run that {@link RunDirectory#isBlind()} looks for. */
-
   @TempDir static Path tmp;
   static Path data;
   static Path run;
