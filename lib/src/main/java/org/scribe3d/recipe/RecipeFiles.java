@@ -220,14 +220,11 @@ public final class RecipeFiles {
     return v;
   }
 
-  /** The kind of a schema value; a default of null is a string, a number or a list as its key says. */
+  /** The kind of a schema value; for a default of null, the kind of the {@link Recipe} field the key names. */
   private static String kind(JsonElement e, String key) {
     if (e.isJsonNull()) {
-      return switch (key) {
-        case "optim.lr", "trainable.lora.r", "trainable.lora.alpha", "trainable.lora.dropout" -> "number";
-        case "trainable.lora.target_modules" -> "list";
-        default -> "string";
-      };
+      Class<?> t = fieldType(key);
+      return Number.class.isAssignableFrom(t) ? "number" : List.class.isAssignableFrom(t) ? "list" : "string";
     }
     if (e.isJsonArray()) {
       return "list";
@@ -237,6 +234,24 @@ public final class RecipeFiles {
     }
     JsonPrimitive p = e.getAsJsonPrimitive();
     return p.isBoolean() ? "boolean" : p.isNumber() ? "number" : "string";
+  }
+
+  /** The declared type of the Recipe field a dotted key names ("optim.lr" → Double). */
+  private static Class<?> fieldType(String key) {
+    Class<?> c = Recipe.class;
+    for (String part : key.split("\\.")) {
+      java.lang.reflect.Field match = null;
+      for (java.lang.reflect.Field f : c.getFields()) {
+        if (GSON.fieldNamingStrategy().translateName(f).equals(part)) {
+          match = f;
+        }
+      }
+      if (match == null) {
+        throw unknownKey(key);
+      }
+      c = match.getType();
+    }
+    return c;
   }
 
   private static void applyOverrides(JsonObject merged, List<String> overrides) {
