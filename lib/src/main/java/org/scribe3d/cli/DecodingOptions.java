@@ -33,14 +33,10 @@ final class DecodingOptions {
       + " (default: the run's decoding.sample_seed).")
   Long sampleSeed;
 
-  /** The decoding a run's recipe records, or the defaults for a directory without a recipe. */
+  /** The decoding a model directory asks for: a run's recorded one, M3D's defaults for an M3D-LaMed model. */
   static Decoding recorded(java.nio.file.Path run) {
-    org.scribe3d.run.RunDirectory dir = org.scribe3d.run.RunDirectory.of(run);
-    if (!java.nio.file.Files.isRegularFile(dir.recipe())) {
-      return Decoding.DEFAULT;
-    }
     try {
-      return dir.readRecipe().decoding;
+      return org.scribe3d.infer.RunPredictor.defaultDecoding(run);
     } catch (java.io.IOException | IllegalArgumentException e) {
       throw new CliExit(ErrorMessages.describe(e), 1);
     }

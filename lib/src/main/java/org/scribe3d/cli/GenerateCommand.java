@@ -17,6 +17,7 @@ import org.scribe3d.data.Question;
 import org.scribe3d.data.Region;
 import org.scribe3d.infer.Answer;
 import org.scribe3d.infer.RunPredictor;
+import org.scribe3d.model.multimodal.M3dLamed;
 import org.scribe3d.recipe.Decoding;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,18 +25,35 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code scribe3d generate}: a trained run's report per region, or its answer to one question, for a scan. */
+/**
+ * {@code scribe3d generate}: a model's report (per region, or for a free prompt), or its answer to one question,
+ * for a scan; the model is a trained run or a released M3D-LaMed directory.
+ */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-    description = {"Generate with a trained run (scribe3d train): the findings report of each region of a CT scan,"
-        + " or the answer to one multiple-choice question about it, decoded as the run's recipe says (the decoding"
-        + " its evaluation used; flags override it), with the run's own preprocessing (without augmentation) and its"
-        + " training prompts."})
+    description = {"Generate with a model: the findings report of a CT scan (per region, or for a free prompt), or"
+        + " the answer to one multiple-choice question about it. The model is a trained run (scribe3d train; decoded"
+        + " as its recipe says, with its own preprocessing and training prompts; flags override the decoding) or a"
+        + " released M3D-LaMed directory (its own tokenizer, M3D's prompt and data preparation; greedy, up to 256"
+        + " new tokens by default)."})
 public final class GenerateCommand implements Callable<Integer> {
-  @Option(names = "--run", required = true, paramLabel = "RUN_DIR", description = "Run directory written by 'scribe3d train'.")
+  @Option(names = {"--model", "--run"}, required = true, paramLabel = "DIR",
+      description = "A run directory written by 'scribe3d train' (or its model/), or an M3D-LaMed model directory.")
   Path run;
 
-  @Option(names = "--image", required = true, paramLabel = "SCAN.nii.gz", description = "The CT scan (NIfTI-1/2).")
+  @Option(names = "--image", required = true, paramLabel = "SCAN",
+      description = "The CT scan: NIfTI-1/2 (preprocessed with the model's pipeline) or a .npy array of 1×D×H×W"
+          + " float32 in [0, 1] at the model's input size (already preprocessed, as M3D's quick start feeds it).")
   Path image;
+
+  @Option(names = "--prompt", paramLabel = "TEXT",
+      description = "A free report prompt (default for M3D-LaMed models: \"" + M3dLamed.REPORT_PROMPT + "\"; for"
+          + " runs, the region prompts they trained with).")
+  String prompt;
+
+  @Option(names = "--weights", paramLabel = "float32|float16", defaultValue = "float32",
+      description = "Language-model weights in memory for a released model (default ${DEFAULT-VALUE}; float16 halves"
+          + " their memory and decodes faster on a CPU).")
+  String weights;
 
   @Option(names = "--region", paramLabel = "chest|abdomen|pelvis|all",
       description = "Region whose report to generate (default all).")
@@ -68,8 +86,11 @@ public final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (question != null && region != null) {
-      throw new CliExit("give --region or --question, not both", 2);
+    if ((question != null ? 1 : 0) + (region != null ? 1 : 0) + (prompt != null ? 1 : 0) > 1) {
+      throw new CliExit("give one of --region, --prompt and --question", 2);
+    }
+    if (prompt != null && prompt.isBlank()) {
+      throw new CliExit("--prompt is empty", 2);
     }
     if (question != null && choices == null) {
       throw new CliExit("--question needs --choices \"A=...;B=...;C=...;D=...\"", 2);
@@ -87,9 +108,8 @@ public final class GenerateCommand implements Callable<Integer> {
       throw new CliExit("--max-new-tokens must be at least 1, got " + maxNewTokens, 2);
     }
     Map<String, String> options = question != null ? parseChoices(choices) : null;
-    Set<Region> regions = question == null ? parseRegions(region == null ? "all" : region) : null;
     if (!Files.isDirectory(run)) {
-      throw new CliExit("run directory " + run + " does not exist");
+      throw new CliExit("model directory " + run + " does not exist");
     }
     if (!Files.exists(image)) {
       throw new CliExit("image " + image + " does not exist");
@@ -98,12 +118,17 @@ public final class GenerateCommand implements Callable<Integer> {
       throw new CliExit("image " + image + " is not a regular file");
     }
     Decoding d = decoding.over(DecodingOptions.recorded(run), maxNewTokens);
-    RunPredictor.Options o = new RunPredictor.Options().threads(threads).blind(blind).log(System.err);
+    RunPredictor.Options o = new RunPredictor.Options().threads(threads).blind(blind).log(System.err)
+        .weights(parseWeights(weights));
     PrintWriter out = spec.commandLine().getOut();
     long t0 = System.nanoTime();
-    try (RunPredictor p = RunPredictor.open(run, d, o)) {
+    try (RunPredictor p = RunPredictor.openModel(run, d, o)) {
+      String freePrompt = prompt != null ? prompt.strip()
+          : question == null && region == null ? p.defaultReportPrompt() : null;
+      Set<Region> regions = question == null && freePrompt == null ? parseRegions(region == null ? "all" : region)
+          : null;
       JsonObject doc = new JsonObject();
-      doc.addProperty("run", run.toAbsolutePath().normalize().toString());
+      doc.addProperty("model", run.toAbsolutePath().normalize().toString());
       doc.addProperty("image", image.toAbsolutePath().normalize().toString());
       String hint = p.hint(image); // runs trained with --finding-hints: the head's diagnosis the prompts start with
       if (hint != null) {
@@ -127,6 +152,13 @@ public final class GenerateCommand implements Callable<Integer> {
         if (!json) {
           out.println("answer: " + (a.parsed() ? a.letter() : "(none: the output does not start with A, B, C or D)"));
           out.println("text: " + a.text());
+        }
+      } else if (freePrompt != null) {
+        String report = p.report(image, freePrompt);
+        doc.addProperty("prompt", freePrompt);
+        doc.addProperty("report", report);
+        if (!json) {
+          out.println(report);
         }
       } else {
         Map<Region, String> reports = p.reports(image, regions);
@@ -181,6 +213,16 @@ public final class GenerateCommand implements Callable<Integer> {
     Map<String, String> ordered = new LinkedHashMap<>();
     PromptTemplates.LETTERS.forEach(l -> ordered.put(l, m.get(l)));
     return ordered;
+  }
+
+  /** float32 or float16 (DJL's PyTorch engine has no bfloat16; BF16 checkpoints are converted on load). */
+  static ai.djl.ndarray.types.DataType parseWeights(String s) {
+    return switch (s.toLowerCase(Locale.ROOT)) {
+      case "float32", "f32", "fp32" -> ai.djl.ndarray.types.DataType.FLOAT32;
+      case "float16", "f16", "fp16" -> ai.djl.ndarray.types.DataType.FLOAT16;
+      default -> throw new CliExit("unknown --weights " + s + " (float32 or float16; bfloat16 checkpoints are"
+          + " converted on load, since DJL's PyTorch engine has no bfloat16)", 2);
+    };
   }
 
   static Set<Region> parseRegions(String s) {

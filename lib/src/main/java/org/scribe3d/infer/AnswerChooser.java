@@ -25,7 +25,7 @@ import org.scribe3d.prompt.VocabMap;
  * questions).
  */
 final class AnswerChooser {
-  private final LoadedRun run;
+  private final LoadedModel run;
   private final PromptDecoder decoder;
   private final int batch;
   private final boolean scoreOptions;
@@ -35,7 +35,7 @@ final class AnswerChooser {
    * @param scoreOptions true: option scoring; false: free greedy decoding of at most {@code maxNewTokens}
    * @param batch candidates scored together
    */
-  AnswerChooser(LoadedRun run, PromptDecoder decoder, int batch, boolean scoreOptions, int maxNewTokens) {
+  AnswerChooser(LoadedModel run, PromptDecoder decoder, int batch, boolean scoreOptions, int maxNewTokens) {
     this.run = run;
     this.decoder = decoder;
     this.batch = batch;

@@ -18,11 +18,11 @@ import org.scribe3d.model.multimodal.MultimodalModel;
  * does for one image per prompt.
  */
 final class PromptDecoder {
-  private final LoadedRun run;
+  private final LoadedModel run;
   private final int batch;
 
   /** @param batch prompts decoded together */
-  PromptDecoder(LoadedRun run, int batch) {
+  PromptDecoder(LoadedModel run, int batch) {
     this.run = run;
     this.batch = batch;
   }

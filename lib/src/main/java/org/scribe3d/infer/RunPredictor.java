@@ -1,8 +1,13 @@
 package org.scribe3d.infer;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,8 +26,10 @@ import org.scribe3d.data.Region;
 import org.scribe3d.data.Split;
 import org.scribe3d.generate.ReportSampling;
 import org.scribe3d.model.multimodal.MultimodalConfig;
+import org.scribe3d.model.multimodal.M3dLamed;
 import org.scribe3d.model.multimodal.MultimodalModel;
 import org.scribe3d.prompt.TextTokenizer;
+import org.scribe3d.prompt.VocabMap;
 import org.scribe3d.recipe.Decoding;
 import org.scribe3d.run.RunDirectory;
 import org.scribe3d.volume.Pipeline;
@@ -51,7 +58,20 @@ public final class RunPredictor implements AutoCloseable {
     boolean blind;
     Path cacheDir;
     Integer threads;
+    DataType weights = DataType.FLOAT32;
     PrintStream log = System.err;
+
+    /**
+     * The language model's weight type in memory for a released model (float32 or float16; the vision tower,
+     * the projector and all activations stay float32). A trained run loads as it was saved.
+     */
+    public Options weights(DataType type) {
+      if (type != DataType.FLOAT32 && type != DataType.FLOAT16) {
+        throw new IllegalArgumentException("weights must be float32 or float16, got " + type);
+      }
+      this.weights = type;
+      return this;
+    }
 
     /** Prompts decoded together in one batch (default 32). */
     public Options batch(int n) {
@@ -129,7 +149,7 @@ public final class RunPredictor implements AutoCloseable {
   public record SplitResult(Path file, int cases, int reportLines, int vqaLines, int unparseableAnswers,
       double preprocessSeconds, double visionSeconds, double reportSeconds, double answerSeconds, double seconds) {}
 
-  private final LoadedRun run;
+  private final LoadedModel run;
   private final Decoding decoding;
   private final int casesPerChunk;
   private final ScanEncoder encoder;
@@ -137,7 +157,7 @@ public final class RunPredictor implements AutoCloseable {
   private final ReportDecoder reportDecoder;
   private final AnswerChooser answerChooser;
 
-  private RunPredictor(LoadedRun run, Decoding decoding, Options o) {
+  private RunPredictor(LoadedModel run, Decoding decoding, Options o) {
     this.run = run;
     this.decoding = decoding;
     this.casesPerChunk = o.casesPerChunk;
@@ -168,8 +188,105 @@ public final class RunPredictor implements AutoCloseable {
    */
   public static RunPredictor open(Path run, Decoding decoding, Options o) throws IOException {
     Objects.requireNonNull(decoding, "decoding");
-    return new RunPredictor(LoadedRun.open(run, o.blind, o.cacheDir, o.threads, o.log), decoding, o);
+    return new RunPredictor(LoadedModel.open(run, o.blind, o.cacheDir, o.threads, o.log), decoding, o);
   }
+
+  /**
+   * Opens any model directory Scribe3D reads: a trained run (or its {@code model/} directory) decodes as
+   * {@code decoding} says, with the run's own preprocessing and prompts; a released M3D-LaMed directory
+   * ({@link M3dLamed}) with its own tokenizer, M3D's prompt text and data preparation.
+   *
+   * @throws IllegalArgumentException if the directory is none of these, or is unusable (the message says why)
+   */
+  public static RunPredictor openModel(Path dir, Decoding decoding, Options o) throws IOException {
+    Objects.requireNonNull(decoding, "decoding");
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("model directory " + dir + " does not exist");
+    }
+    if (M3dLamed.isLamed(dir)) {
+      return new RunPredictor(LoadedModel.openLamed(dir, o.weights, o.blind, o.cacheDir, o.threads, o.log), decoding,
+          o);
+    }
+    return new RunPredictor(LoadedModel.open(runOf(dir), o.blind, o.cacheDir, o.threads, o.log), decoding, o);
+  }
+
+  /**
+   * The decoding a model directory asks for by default: a run's recorded decoding (its recipe's), or for a
+   * released M3D-LaMed model M3D's quick start's length ({@value M3dLamed#MAX_NEW_TOKENS} new tokens), decoded
+   * greedily so that a report is reproducible (sampling is a flag away).
+   */
+  public static Decoding defaultDecoding(Path dir) throws IOException {
+    if (Files.isDirectory(dir) && M3dLamed.isLamed(dir)) {
+      Decoding d = Decoding.DEFAULT;
+      return new Decoding(Decoding.GREEDY, 0, d.temperature(), d.topP(), d.sampleSeed(), M3dLamed.MAX_NEW_TOKENS,
+          d.answerMaxNewTokens());
+    }
+    RunDirectory run = RunDirectory.of(runOf(dir));
+    return Files.isRegularFile(run.recipe()) ? run.readRecipe().decoding : Decoding.DEFAULT;
+  }
+
+  /** A run's {@code model/} directory stands for the run it belongs to. */
+  private static Path runOf(Path dir) {
+    Path abs = dir.toAbsolutePath().normalize();
+    Path parent = abs.getParent();
+    if (parent != null && !Files.isRegularFile(RunDirectory.of(abs).recipe())
+        && RunDirectory.of(parent).model().toAbsolutePath().normalize().equals(abs)) {
+      return parent;
+    }
+    return dir;
+  }
+
+  /** Whether this is a released M3D-LaMed model rather than a Scribe3D run. */
+  public boolean released() {
+    return run.lamed();
+  }
+
+  /**
+   * The default report prompt: M3D's ({@value M3dLamed#REPORT_PROMPT}) for a released M3D-LaMed model, null for
+   * a run (whose prompts are per region).
+   */
+  public String defaultReportPrompt() {
+    return run.lamed() ? M3dLamed.REPORT_PROMPT : null;
+  }
+
+  /** The report for one scan under a free prompt, decoded as the predictor's decoding says. */
+  public String report(Path image, String prompt) throws IOException {
+    ScanPreprocessor.Scans scans = run.preprocessor().distinct(List.of(image));
+    try (NDManager m = run.manager().newSubManager()) {
+      ScanEncoder.Encoded e = encoder.encode(scans.volumes(), m);
+      List<String> ps = e.hinted(List.of(prompt), scans.imageOf());
+      java.util.ArrayList<Region> region = new java.util.ArrayList<>();
+      region.add(null); // a free prompt: findings of every region count
+      return reportDecoder.decode(e.embeddings(), scans.imageOf(), run.toModelIds(ps), region, e.hints(), e.keys(), m)
+          .get(0);
+    }
+  }
+
+  /**
+   * Log-probabilities of {@code text}'s tokens after the model's image prompt for {@code image}: the input is
+   * the model's prompt ids of {@code text} (for a run: BOS, image placeholders, text tokens; for M3D-LaMed its
+   * tokenizer's ids of {@code "<im_patch>" × K + text}) with the image features spliced over positions 1..K.
+   *
+   * @return the input ids (image placeholders included) and log p(id[t+1] | ids[..t], image), t = 0 .. n-2
+   */
+  public Scored score(Path image, String text) throws IOException {
+    long[] ids = run.toModelIds(text);
+    ScanPreprocessor.Scans scans = run.preprocessor().distinct(List.of(image));
+    try (NDManager m = run.manager().newSubManager()) {
+      ScanEncoder.Encoded e = encoder.encode(scans.volumes(), m);
+      NDArray embeds = run.embedWithImages(ids, 1, ids.length, new NDArray[] {e.embeddings()[0]}, new int[] {1}, m);
+      try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+        NDArray lp = run.model().llm().forward(embeds, null, null, null).logSoftmax(-1);
+        NDArray next = m.create(java.util.Arrays.copyOfRange(ids, 1, ids.length), new Shape(1, ids.length - 1, 1));
+        float[] out = lp.get(new NDIndex(":, :-1, :")).gather(next, -1).toFloatArray();
+        VocabMap vocab = run.config().vocab();
+        return new Scored(vocab == null ? ids : vocab.toOriginal(ids), out);
+      }
+    }
+  }
+
+  /** Token ids (the tokenizer's) and the log-probability of each after the first. */
+  public record Scored(long[] ids, float[] logprobs) {}
 
   public Path run() {
     return run.dir();

@@ -16,7 +16,7 @@ import org.scribe3d.prompt.FindingHint;
  * spent in the encoder. Not thread-safe.
  */
 final class ScanEncoder {
-  private final LoadedRun run;
+  private final LoadedModel run;
   private final int visionBatch;
   private double seconds;
 
@@ -39,7 +39,7 @@ final class ScanEncoder {
   }
 
   /** @param visionBatch scans through the encoder together */
-  ScanEncoder(LoadedRun run, int visionBatch) {
+  ScanEncoder(LoadedModel run, int visionBatch) {
     this.run = run;
     this.visionBatch = visionBatch;
   }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.scribe3d.data.VolumeCache;
+import org.scribe3d.io.Npy;
 import org.scribe3d.recipe.Recipe;
 import org.scribe3d.run.RunDirectory;
 import com.google.gson.JsonElement;
@@ -60,6 +61,18 @@ final class ScanPreprocessor {
     this.cache = cacheDir == null ? null : new VolumeCache(cacheDir, pipeline.toJson(), this::preprocessUncached);
   }
 
+  /**
+   * A released model's preprocessing: {@code pipeline} (which must end with a resize to {@code dhw}) for NIfTI
+   * scans; {@code .npy} inputs are taken as already preprocessed.
+   */
+  ScanPreprocessor(Pipeline pipeline, int[] dhw, Path cacheDir) throws IOException {
+    this.dhw = dhw.clone();
+    this.pipeline = pipeline;
+    this.recorded = true;
+    checkSize(pipeline, dhw, "the model's pipeline");
+    this.cache = cacheDir == null ? null : new VolumeCache(cacheDir, pipeline.toJson(), this::preprocessUncached);
+  }
+
   /** The deterministic preprocessing applied to every scan. */
   Pipeline pipeline() {
     return pipeline;
@@ -79,6 +92,9 @@ final class ScanPreprocessor {
   float[] preprocess(Path image) throws IOException {
     long t = System.nanoTime();
     try {
+      if (isNpy(image)) {
+        return preprocessed(image, dhw);
+      }
       return cache != null ? cache.get(image) : preprocessUncached(image);
     } finally {
       seconds += (System.nanoTime() - t) / 1e9;
@@ -120,6 +136,38 @@ final class ScanPreprocessor {
           + ", the model takes " + fmt(dhw));
     }
     return v.voxels();
+  }
+
+  /** Whether a path names a NumPy array (an already preprocessed scan) rather than a NIfTI file. */
+  static boolean isNpy(Path image) {
+    return image.getFileName() != null && image.getFileName().toString().toLowerCase(java.util.Locale.ROOT)
+        .endsWith(".npy");
+  }
+
+  /**
+   * An already preprocessed scan, as M3D's quick start feeds its model: float32 1×D×H×W (or D×H×W) in [0, 1] at
+   * the model's input size.
+   */
+  static float[] preprocessed(Path image, int[] dhw) throws IOException {
+    if (!Files.isRegularFile(image)) {
+      throw new IOException("image " + image + (Files.exists(image) ? " is not a regular file" : " does not exist"));
+    }
+    Npy.Array a = Npy.read(image);
+    long[] s = a.shape();
+    long[] want = {dhw[0], dhw[1], dhw[2]};
+    long[] dims = s.length == 4 && s[0] == 1 ? Arrays.copyOfRange(s, 1, 4) : s;
+    if (!Arrays.equals(dims, want)) {
+      throw new IOException(image + ": array of shape " + Arrays.toString(s) + ", the model takes 1×" + fmt(dhw)
+          + " (a preprocessed scan, values in [0, 1])");
+    }
+    float[] v = a.data();
+    for (int i = 0; i < v.length; i++) {
+      if (!(v[i] >= 0f && v[i] <= 1f)) {
+        throw new IOException(image + ": value " + v[i] + " at index " + i + " is " + (Float.isNaN(v[i]) ? "NaN"
+            : "outside [0, 1]") + "; a preprocessed scan is min-max normalised to [0, 1]");
+      }
+    }
+    return v;
   }
 
   /** The pipeline without its augmentation steps. */

@@ -33,13 +33,13 @@ final class SplitPredictionsWriter {
   private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
   private static final long PROGRESS_NANOS = 10_000_000_000L;
 
-  private final LoadedRun run;
+  private final LoadedModel run;
   private final ScanEncoder encoder;
   private final ReportDecoder reports;
   private final AnswerChooser answers;
   private final int casesPerChunk;
 
-  SplitPredictionsWriter(LoadedRun run, ScanEncoder encoder, ReportDecoder reports, AnswerChooser answers,
+  SplitPredictionsWriter(LoadedModel run, ScanEncoder encoder, ReportDecoder reports, AnswerChooser answers,
       int casesPerChunk) {
     this.run = run;
     this.encoder = encoder;

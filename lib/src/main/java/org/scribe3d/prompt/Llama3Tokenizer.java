@@ -30,8 +30,11 @@ public final class Llama3Tokenizer implements AutoCloseable {
   private final long bosId;
   private final long eosId;
   private final String bosToken;
+  private final boolean addBos;
 
-  private Llama3Tokenizer(HuggingFaceTokenizer tokenizer, Path file, String bosToken, long bosId, long eosId) {
+  private Llama3Tokenizer(HuggingFaceTokenizer tokenizer, Path file, String bosToken, long bosId, long eosId,
+      boolean addBos) {
+    this.addBos = addBos;
     this.tokenizer = tokenizer;
     this.file = file;
     this.bosToken = bosToken;
@@ -56,14 +59,17 @@ public final class Llama3Tokenizer implements AutoCloseable {
       Path cfg = file.resolveSibling("tokenizer_config.json");
       String bos = "<|begin_of_text|>";
       String eos = "<|end_of_text|>";
+      boolean addBos = true;
       if (Files.isRegularFile(cfg)) {
         JsonObject o = JsonParser.parseString(Files.readString(cfg, StandardCharsets.UTF_8)).getAsJsonObject();
         bos = tokenString(o.get("bos_token"), bos);
         eos = tokenString(o.get("eos_token"), eos);
+        JsonElement add = o.get("add_bos_token");
+        addBos = add == null || add.isJsonNull() || add.getAsBoolean();
       }
       long bosId = singleId(tok, bos, file);
       long eosId = singleId(tok, eos, file);
-      return new Llama3Tokenizer(tok, file, bos, bosId, eosId);
+      return new Llama3Tokenizer(tok, file, bos, bosId, eosId, addBos);
     } catch (IOException | RuntimeException e) {
       tok.close();
       throw e instanceof IllegalArgumentException iae ? iae
@@ -103,6 +109,20 @@ public final class Llama3Tokenizer implements AutoCloseable {
       throw new IllegalArgumentException(file + ": special token " + token + " is not a single token");
     }
     return ids[0];
+  }
+
+  /**
+   * Token ids of {@code text} as the model's own tokenizer gives them ({@code tokenizer(text)} in transformers):
+   * BOS first when tokenizer_config.json's {@code add_bos_token} says so (its default, true, when absent), and
+   * special tokens written in the text (e.g. an image placeholder) as their ids.
+   */
+  public long[] encodeAsModel(String text) {
+    return addBos ? encode(text) : encodeNoBos(text);
+  }
+
+  /** Whether the model's tokenizer puts BOS first (tokenizer_config.json {@code add_bos_token}). */
+  public boolean addsBos() {
+    return addBos;
   }
 
   /** Token ids of {@code text} with BOS first (exactly once). */
@@ -150,13 +170,15 @@ public final class Llama3Tokenizer implements AutoCloseable {
     return bosToken;
   }
 
-  /** EOS plus Llama-3's end-of-turn token when the vocabulary has it. */
+  /** EOS plus the end-of-turn token of Llama-3 ({@code <|eot_id|>}) or Phi-3 ({@code <|end|>}) when the vocabulary has it. */
   public Set<Long> stopIds() {
     Set<Long> s = new LinkedHashSet<>();
     s.add(eosId);
-    long eot = tokenId("<|eot_id|>");
-    if (eot >= 0) {
-      s.add(eot);
+    for (String t : new String[] {"<|eot_id|>", "<|end|>"}) {
+      long eot = tokenId(t);
+      if (eot >= 0) {
+        s.add(eot);
+      }
     }
     return s;
   }

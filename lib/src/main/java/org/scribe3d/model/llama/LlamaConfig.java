@@ -55,6 +55,12 @@ public record LlamaConfig(
     }
   }
 
+  /**
+   * The {@code model_type}s read as this architecture: Llama, Phi-3 (the same block with fused projections, see
+   * {@code checkpoint.FusedProjections}) and M3D-LaMed's language models, whose configs extend theirs.
+   */
+  public static final List<String> MODEL_TYPES = List.of("llama", "phi3", "lamed_llama", "lamed_phi3");
+
   public LlamaConfig {
     eosTokenIds = List.copyOf(eosTokenIds);
     check(hiddenSize > 0 && intermediateSize > 0 && numHiddenLayers > 0 && vocabSize > 0,
@@ -124,14 +130,19 @@ public record LlamaConfig(
     return fromJson(el.getAsJsonObject(), configJson.toString());
   }
 
-  /** Parses a Hugging Face Llama config object; {@code source} names it in errors. */
+  /** Parses a Hugging Face Llama or Phi-3 config object ({@link #MODEL_TYPES}); {@code source} names it in errors. */
   public static LlamaConfig fromJson(JsonObject o, String source) {
     try {
       if (o.has("model_type") && !o.get("model_type").isJsonNull()) {
         String mt = o.get("model_type").getAsString();
-        if (!mt.equals("llama")) {
-          throw new IllegalArgumentException("model_type is '" + mt + "', expected 'llama'");
+        if (!MODEL_TYPES.contains(mt)) {
+          throw new IllegalArgumentException("model_type is '" + mt + "', expected one of " + MODEL_TYPES);
         }
+      }
+      double partialRotary = optDouble(o, "partial_rotary_factor", 1.0);
+      if (partialRotary != 1.0) {
+        throw new IllegalArgumentException("partial_rotary_factor " + partialRotary + " is not supported (only 1.0:"
+            + " rotary embedding over the whole head)");
       }
       if (o.has("hidden_act") && !o.get("hidden_act").getAsString().equals("silu")) {
         throw new IllegalArgumentException("hidden_act '" + o.get("hidden_act").getAsString()
@@ -159,6 +170,8 @@ public record LlamaConfig(
               reqDouble(rs, "low_freq_factor", "rope_scaling."), reqDouble(rs, "high_freq_factor", "rope_scaling."),
               (int) reqDouble(rs, "original_max_position_embeddings", "rope_scaling."));
           case "linear" -> scaling = new RopeScaling("linear", reqDouble(rs, "factor", "rope_scaling."), 0, 0, 0);
+          case "longrope", "su" -> throw new IllegalArgumentException("rope_scaling type '" + type + "' (the 128k-context"
+              + " Phi-3 models) is not supported; the 4k-context models (rope_scaling null) are");
           default -> throw new IllegalArgumentException("rope_scaling type '" + type
               + "' is not supported (default, linear, llama3)");
         }

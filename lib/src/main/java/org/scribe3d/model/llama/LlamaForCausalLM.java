@@ -16,6 +16,7 @@ import java.util.Map;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.scribe3d.checkpoint.FusedProjections;
 import org.scribe3d.checkpoint.ModuleLoader;
 import org.scribe3d.checkpoint.Placeholders;
 import org.scribe3d.checkpoint.Safetensors;
@@ -71,23 +72,49 @@ public final class LlamaForCausalLM extends Module {
   }
 
   /**
-   * Loads a Hugging Face Llama directory: config.json plus safetensors (single file or shards with
-   * model.safetensors.index.json). Weights are converted to {@code dtype} one tensor at a time.
+   * Loads a Hugging Face Llama or Phi-3 directory ({@link LlamaConfig#MODEL_TYPES}; an M3D-LaMed directory's
+   * language model too): config.json plus safetensors (single file or shards with model.safetensors.index.json).
+   * Weights are converted to {@code dtype} one tensor at a time.
    */
   public static LlamaForCausalLM load(Path hfDir, NDManager manager, DataType dtype) {
     if (!Files.isDirectory(hfDir)) {
       throw new IllegalArgumentException("model directory " + hfDir + " does not exist");
     }
     LlamaConfig config = LlamaConfig.load(hfDir.resolve("config.json"));
-    try (TensorSource src = Safetensors.open(hfDir)) {
+    try (TensorSource src = languageModelView(Safetensors.open(hfDir), config)) {
       // allocate small placeholders: every parameter is replaced from the checkpoint
       LlamaForCausalLM lm = new LlamaForCausalLM(config, manager, dtype, 0L, true);
-      // HF checkpoints of tied models sometimes still carry lm_head.weight: ignore it then;
-      // rotary inv_freq buffers are recomputed, never loaded
-      ModuleLoader.load(lm, src, n -> n.endsWith("rotary_emb.inv_freq")
-          || config.tieWordEmbeddings() && n.equals("lm_head.weight") ? null : n, p -> false);
+      ModuleLoader.load(lm, src, n -> isLanguageModelTensor(n, config) ? n : null, p -> false);
       return lm;
     }
+  }
+
+  /** A checkpoint in Llama's tensor names: Phi-3's fused projections are split ({@link FusedProjections}). */
+  public static TensorSource languageModelView(TensorSource src, LlamaConfig config) {
+    if (!FusedProjections.isFused(src.names())) {
+      return src;
+    }
+    return new FusedProjections(src, (long) config.numAttentionHeads() * config.headDim(),
+        (long) config.numKeyValueHeads() * config.headDim());
+  }
+
+  /**
+   * Whether a tensor of a Hugging Face directory belongs to the language model: not the rotary inv_freq buffers
+   * (recomputed), not a tied model's leftover {@code lm_head.weight}, and not the other parts of a multimodal
+   * directory (M3D-LaMed's vision tower, projector and SegVol module beside the language model).
+   */
+  public static boolean isLanguageModelTensor(String name, LlamaConfig config) {
+    return !(name.endsWith("rotary_emb.inv_freq") || config.tieWordEmbeddings() && name.equals("lm_head.weight")
+        || name.startsWith("model.vision_tower.") || name.startsWith("model.mm_projector.")
+        || name.startsWith("model.seg_module.") || name.startsWith("model.seg_projector."));
+  }
+
+  /**
+   * A model whose parameters have the right shapes and type but uninitialised contents, for a caller that loads
+   * every one of them next (e.g. as part of a multimodal checkpoint).
+   */
+  public static LlamaForCausalLM placeholders(LlamaConfig config, NDManager manager, DataType dtype) {
+    return new LlamaForCausalLM(config, manager, dtype, 0L, true);
   }
 
   /** Construction for loading: shapes right, contents uninitialised (every one is loaded next). */

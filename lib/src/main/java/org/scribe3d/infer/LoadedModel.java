@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.scribe3d.model.multimodal.MultimodalConfig;
+import org.scribe3d.model.multimodal.M3dLamed;
 import org.scribe3d.model.multimodal.MultimodalModel;
 import org.scribe3d.prompt.HintThresholds;
 import org.scribe3d.prompt.Llama3Tokenizer;
@@ -22,16 +23,22 @@ import org.scribe3d.prompt.TextTokenizer;
 import org.scribe3d.prompt.VocabMap;
 import org.scribe3d.recipe.Recipe;
 import org.scribe3d.run.RunDirectory;
+import org.scribe3d.volume.Pipeline;
 
 /**
- * A trained run directory opened for generation: its model ({@link RunDirectory#model()}), the vendored
- * Llama-3 tokenizer and the prompt layout the run trained with (BOS, image placeholders, prompt text), its
- * preprocessing ({@link ScanPreprocessor}), whether its image embeddings are zeroed (a blind-control run, or
- * asked for), and — for runs trained with finding hints ({@link RunDirectory#findingHints()}) — the
- * thresholds at which its hints name a finding. Owns the model's and the tokenizer's native memory.
+ * A model opened for generation, with everything its prompts and scans need: either a trained run directory
+ * ({@link #open}: its model ({@link RunDirectory#model()}), the vendored Llama-3 tokenizer, the prompt layout the
+ * run trained with (BOS, image placeholders, prompt text), its preprocessing, whether its image embeddings are
+ * zeroed (a blind-control run, or asked for) and, for runs trained with finding hints
+ * ({@link RunDirectory#findingHints()}), the thresholds at which its hints name a finding) or a released M3D-LaMed
+ * directory ({@link #openLamed}: its own tokenizer and M3D's prompt text {@code "<im_patch>" × K + prompt}, M3D's
+ * data preparation at the model's input size). Both splice the image features over positions 1..K after any left
+ * padding, which is M3D's {@code cat(emb[:, :1], image_features, emb[:, K+1:])}. Owns the model's and the
+ * tokenizer's native memory.
  */
-final class LoadedRun implements AutoCloseable {
-  private final RunDirectory dir;
+final class LoadedModel implements AutoCloseable {
+  private final Path dir;
+  private final boolean lamed;
   private final NDManager manager;
   private final MultimodalModel model;
   private final Llama3Tokenizer tokenizer;
@@ -41,9 +48,10 @@ final class LoadedRun implements AutoCloseable {
   /** Per finding-head label, the probability at which a hint names it (NaN: never); null without hints. */
   private final double[] hintThresholds;
 
-  private LoadedRun(RunDirectory dir, NDManager manager, MultimodalModel model, Llama3Tokenizer tokenizer,
-      ScanPreprocessor preprocessor, double[] hintThresholds) {
+  private LoadedModel(Path dir, boolean lamed, NDManager manager, MultimodalModel model,
+      Llama3Tokenizer tokenizer, ScanPreprocessor preprocessor, double[] hintThresholds) {
     this.dir = dir;
+    this.lamed = lamed;
     this.manager = manager;
     this.model = model;
     this.tokenizer = tokenizer;
@@ -63,7 +71,7 @@ final class LoadedRun implements AutoCloseable {
    * @param threads torch intra-op threads (process-wide), or null to leave them as they are
    * @throws IllegalArgumentException if the directory, its model, its pipeline or its hints file is missing or unusable
    */
-  static LoadedRun open(Path run, boolean blind, Path cacheDir, Integer threads, PrintStream log) throws IOException {
+  static LoadedModel open(Path run, boolean blind, Path cacheDir, Integer threads, PrintStream log) throws IOException {
     if (!Files.isDirectory(run)) {
       throw new IllegalArgumentException("run directory " + run + " does not exist");
     }
@@ -91,7 +99,7 @@ final class LoadedRun implements AutoCloseable {
       MultimodalModel model = MultimodalModel.load(modelDir, m, DataType.FLOAT32);
       model.setBlind(blind || blindRun);
       tok = Llama3Tokenizer.vendored();
-      return new LoadedRun(dir, m, model, tok, preprocessor, hintThresholds(dir, model));
+      return new LoadedModel(run, false, m, model, tok, preprocessor, hintThresholds(dir, model));
     } catch (RuntimeException | IOException e) {
       if (tok != null) {
         tok.close();
@@ -99,6 +107,55 @@ final class LoadedRun implements AutoCloseable {
       m.close();
       throw e;
     }
+  }
+
+  /**
+   * Opens a released M3D-LaMed directory ({@link M3dLamed}) with its own tokenizer; NIfTI scans get M3D's data
+   * preparation (reorient, min-max normalise, crop the foreground, resize to the model's input), {@code .npy}
+   * inputs are taken as preprocessed.
+   *
+   * @param weights the language model's weight type in memory (vision and projector stay float32)
+   * @throws IllegalArgumentException if the directory, its config, its tokenizer or its tensors are not as M3D
+   *     publishes them
+   */
+  static LoadedModel openLamed(Path dir, DataType weights, boolean blind, Path cacheDir, Integer threads,
+      PrintStream log) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("model directory " + dir + " does not exist");
+    }
+    if (!Files.isRegularFile(dir.resolve("tokenizer.json"))) {
+      throw new IllegalArgumentException(dir + " has no tokenizer.json (M3D-LaMed directories ship their tokenizer)");
+    }
+    NDManager m = NDManager.newBaseManager();
+    Llama3Tokenizer tok = null;
+    try {
+      if (threads != null) {
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+      }
+      tok = Llama3Tokenizer.load(dir);
+      long image = tok.tokenId(M3dLamed.IMAGE_TOKEN);
+      if (image < 0) {
+        throw new IllegalArgumentException(dir.resolve("tokenizer.json") + " has no " + M3dLamed.IMAGE_TOKEN
+            + " token (M3D adds it to the tokenizer it releases)");
+      }
+      MultimodalConfig cfg = M3dLamed.config(dir, image);
+      int[] dhw = {cfg.vision().depth(), cfg.vision().height(), cfg.vision().width()};
+      ScanPreprocessor preprocessor = new ScanPreprocessor(Pipeline.defaults(dhw, null, true, true), dhw, cacheDir);
+      MultimodalModel model = M3dLamed.load(dir, cfg, m, weights, log);
+      model.setBlind(blind);
+      return new LoadedModel(dir, true, m, model, tok, preprocessor, null);
+    } catch (RuntimeException | IOException e) {
+      if (tok != null) {
+        tok.close();
+      }
+      m.close();
+      throw e;
+    }
+  }
+
+  /** Whether this is a released M3D-LaMed model (its prompt text and conventions), not a Scribe3D run. */
+  boolean lamed() {
+    return lamed;
   }
 
   /**
@@ -118,7 +175,7 @@ final class LoadedRun implements AutoCloseable {
   }
 
   Path dir() {
-    return dir.dir();
+    return dir;
   }
 
   MultimodalModel model() {
@@ -156,8 +213,20 @@ final class LoadedRun implements AutoCloseable {
     return hintThresholds;
   }
 
-  /** Prompt text → BOS, image placeholders, prompt tokens, in model ids. */
+  /**
+   * Prompt text → model ids: BOS, image placeholders, prompt tokens for a run; for an M3D-LaMed model, its
+   * tokenizer's ids of {@code "<im_patch>" × K + prompt} (BOS as its tokenizer_config says).
+   */
   long[] toModelIds(String prompt) {
+    if (lamed) {
+      MultimodalConfig c = model.config();
+      long[] ids = tokenizer.encodeAsModel(M3dLamed.IMAGE_TOKEN.repeat(c.imageTokens()) + prompt);
+      if (ids.length > c.maxLength() - 1) {
+        throw new IllegalArgumentException("prompt of " + ids.length + " tokens leaves no room to generate within the"
+            + " model's " + c.maxLength() + " positions: " + prompt);
+      }
+      return ids;
+    }
     long[] original = prompts.prompt(prompt);
     VocabMap vocab = model.config().vocab();
     if (vocab == null) {
