@@ -37,10 +37,15 @@ public final class EvaluateCommand implements Callable<Integer> {
       description = "Predictions, one JSON object per line (docs/predictions-format.md). Give this or --run.")
   Path predictions;
 
-  @Option(names = "--run", paramLabel = "RUN_DIR",
-      description = "Trained run (scribe3d train): generate the split's predictions into OUT/predictions.jsonl"
-          + " (OUT defaults to RUN_DIR/eval), then score them. Give this or --predictions.")
+  @Option(names = {"--run", "--model"}, paramLabel = "DIR",
+      description = "Trained run (scribe3d train) or any model directory generate reads (a released M3D-LaMed model:"
+          + " a zero-shot baseline): generate the split's predictions into OUT/predictions.jsonl (OUT defaults to"
+          + " DIR/eval), then score them. Give this or --predictions.")
   Path run;
+
+  @Option(names = "--weights", paramLabel = "float32|float16", defaultValue = "float32",
+      description = "With --model: language-model weights in memory for a released model (default ${DEFAULT-VALUE}).")
+  String weights;
 
   @Option(names = "--threads", description = "With --run: torch intra-op threads (default: all cores).")
   Integer threads;
@@ -111,7 +116,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if ((predictions == null) == (run == null)) {
-      throw new CliExit("give exactly one of --predictions PRED.jsonl or --run RUN_DIR", 2);
+      throw new CliExit("give exactly one of --predictions PRED.jsonl or --run/--model DIR", 2);
     }
     if (run == null && (threads != null || blind)) {
       throw new CliExit("--threads and --blind apply to --run only", 2);
@@ -123,7 +128,8 @@ public final class EvaluateCommand implements Callable<Integer> {
       if (run == null) {
         result = Evaluation.evaluate(predictions, settings, err);
       } else {
-        result = RunEvaluation.evaluate(new RunEvaluation.Settings(run, threads, batch, blind,
+        result = RunEvaluation.evaluate(new RunEvaluation.Settings(run, GenerateCommand.parseWeights(weights), threads,
+            batch, blind,
             decoding.over(DecodingOptions.recorded(run), null)), settings, err, System.err);
       }
     } catch (InvalidSettingException e) {

@@ -9,6 +9,7 @@ import com.google.gson.JsonObject;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.scribe3d.infer.RunPredictor;
 import org.scribe3d.model.llama.LlamaForCausalLM;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,6 +24,12 @@ public final class LmScoreCommand implements Callable<Integer> {
 
   @Option(names = "--text", required = true, description = "Text to score.")
   String text;
+
+  @Option(names = "--image", paramLabel = "SCAN",
+      description = "Score the text after this scan (NIfTI, or a preprocessed 1×D×H×W .npy in [0, 1]): the model's image"
+          + " placeholder tokens come first and the scan's image features are spliced over them as the model's format"
+          + " says. Needs a multimodal directory (M3D-LaMed or a Scribe3D run).")
+  Path image;
 
   @Option(names = "--json", description = "Print {\"token_ids\", \"logprobs\", \"mean_logprob\"} as JSON.")
   boolean json;
@@ -46,12 +53,36 @@ public final class LmScoreCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (image != null) {
+      return scoreWithImage(out);
+    }
     try (LmModelDir dir = LmModelDir.open(model, LmModelDir.parseDtype(dtype), err)) {
-      long[] ids = dir.tokenizer.encode(text);
+      long[] ids = dir.tokenizer.encodeAsModel(text);
       if (ids.length < 2) {
-        throw new CliExit("--text has no tokens to score after BOS");
+        throw new CliExit("--text has no tokens to score after the first");
       }
       float[] lps = score(dir.model, ids);
+      print(out, ids, lps, id -> dir.tokenizer.decodeWithSpecial(new long[] {id}));
+      return 0;
+    }
+  }
+
+  private int scoreWithImage(PrintWriter out) {
+    if (!java.nio.file.Files.isRegularFile(image)) {
+      throw new CliExit("--image " + image + " does not exist");
+    }
+    RunPredictor.Options o = new RunPredictor.Options().weights(LmModelDir.parseDtype(dtype)).log(System.err);
+    try (RunPredictor p = RunPredictor.openModel(model, RunPredictor.defaultDecoding(model), o)) {
+      RunPredictor.Scored s = p.score(image, text);
+      print(out, s.ids(), s.logprobs(), p::tokenText);
+      return 0;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private void print(PrintWriter out, long[] ids, float[] lps, java.util.function.LongFunction<String> tokenText) {
+    {
       double sum = 0;
       for (float v : lps) {
         sum += v;
@@ -73,15 +104,14 @@ public final class LmScoreCommand implements Callable<Integer> {
         out.println(o);
       } else {
         out.printf("%8s  %10s  %s%n", "id", "logprob", "token");
-        out.printf("%8d  %10s  %s%n", ids[0], "", dir.tokenizer.decodeWithSpecial(new long[] {ids[0]}));
+        out.printf("%8d  %10s  %s%n", ids[0], "", tokenText.apply(ids[0]));
         for (int i = 1; i < ids.length; i++) {
           out.printf("%8d  %10.4f  %s%n", ids[i], lps[i - 1],
-              dir.tokenizer.decodeWithSpecial(new long[] {ids[i]}).replace("\n", "\\n"));
+              tokenText.apply(ids[i]).replace("\n", "\\n"));
         }
         out.printf("mean log-prob %.4f over %d tokens (perplexity %.2f)%n", mean, lps.length, Math.exp(-mean));
       }
       out.flush();
-      return 0;
     }
   }
 }

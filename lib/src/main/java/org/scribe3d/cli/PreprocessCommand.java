@@ -13,6 +13,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import org.scribe3d.infer.RunPredictor;
+import org.scribe3d.io.Npy;
 
 /**
  * {@code scribe3d preprocess IN --out OUT.nii.gz}: the model-input tensor of a scan, written as a
@@ -27,8 +29,15 @@ public final class PreprocessCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "IN", description = "Input NIfTI (.nii / .nii.gz).")
   Path in;
 
-  @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output .nii.gz (or .nii).")
+  @Option(names = "--out", required = true, paramLabel = "OUT",
+      description = "Output .nii.gz (or .nii), or .npy: a 1×D×H×W float32 array, the preprocessed format M3D's quick"
+          + " start and generate --image take.")
   Path out;
+
+  @Option(names = "--model", paramLabel = "DIR",
+      description = "Preprocess as this model directory does (a released M3D-LaMed model: M3D's data preparation; a"
+          + " Scribe3D run: its recorded pipeline); replaces the pipeline options. Weights are not loaded.")
+  Path model;
 
   @Option(names = "--size", paramLabel = "D,H,W", split = ",", hideParamSyntax = true,
       description = "Output size D,H,W (default 32,256,256).")
@@ -64,7 +73,11 @@ public final class PreprocessCommand implements Callable<Integer> {
     Volume input = VolumeIO.load(in, frame);
     int[] inShape = input.shape();
     Volume result = pipeline.apply(input, in.toString(), seed == null ? null : new Random(seed), true);
-    VolumeIO.saveFloat32(result, out);
+    if (out.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".npy")) {
+      Npy.write(out, new long[] {1, result.nz(), result.ny(), result.nx()}, result.voxels());
+    } else {
+      VolumeIO.saveFloat32(result, out);
+    }
     double secs = (System.nanoTime() - t0) / 1e9;
     PrintWriter w = spec.commandLine().getOut();
     w.printf(Locale.ROOT, "wrote %s: %d x %d x %d (D x H x W) from %d x %d x %d in %.2f s%n", out,
@@ -74,6 +87,17 @@ public final class PreprocessCommand implements Callable<Integer> {
   }
 
   Pipeline pipeline() throws Exception {
+    if (model != null) {
+      if (config != null || size != null || window != null || noCrop || noReorient) {
+        throw new CliExit("--model takes the model's own pipeline; drop --config/--size/--window/--no-crop/"
+            + "--no-reorient", 2);
+      }
+      try {
+        return RunPredictor.inputPipeline(model, System.err);
+      } catch (IllegalArgumentException e) {
+        throw new CliExit(e.getMessage());
+      }
+    }
     if (config != null) {
       if (size != null || window != null || noCrop || noReorient) {
         throw new CliExit("--config replaces --size/--window/--no-crop/--no-reorient; put those steps in "

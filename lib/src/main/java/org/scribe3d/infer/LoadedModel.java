@@ -195,6 +195,11 @@ final class LoadedModel implements AutoCloseable {
     return text;
   }
 
+  /** The model's own tokenizer (original, unrestricted ids). */
+  Llama3Tokenizer tokenizer() {
+    return tokenizer;
+  }
+
   PromptBuilder prompts() {
     return prompts;
   }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import ai.djl.ndarray.types.DataType;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -32,16 +33,24 @@ public final class RunEvaluation {
   /**
    * How the predictions are generated.
    *
-   * @param run the trained run directory
+   * @param run the trained run directory, or any model directory {@link RunPredictor#openModel} reads (a released
+   *     M3D-LaMed model for a zero-shot baseline)
+   * @param weights language-model weights in memory for a released model (FLOAT32 or FLOAT16)
    * @param threads torch intra-op threads, or null for all cores
    * @param batch prompts decoded together (at least 1)
    * @param blind zero the image embeddings (blind control; runs trained blind are detected without it)
    * @param decoding how reports and answers are decoded (a run's recipe records the one it is evaluated with)
    */
-  public record Settings(Path run, Integer threads, int batch, boolean blind, Decoding decoding) {
+  public record Settings(Path run, DataType weights, Integer threads, int batch, boolean blind, Decoding decoding) {
     public Settings {
       Objects.requireNonNull(run, "run");
+      weights = weights == null ? DataType.FLOAT32 : weights;
       decoding = decoding == null ? Decoding.DEFAULT : decoding;
+    }
+
+    /** Float32 weights. */
+    public Settings(Path run, Integer threads, int batch, boolean blind, Decoding decoding) {
+      this(run, DataType.FLOAT32, threads, batch, blind, decoding);
     }
 
     /** The decoding settings as eval.json's inputs record them, in order. */
@@ -73,12 +82,15 @@ public final class RunEvaluation {
       throws IOException {
     Map<String, Object> generation = new LinkedHashMap<>();
     generation.put("run", run.run().toAbsolutePath().normalize().toString());
+    if (run.weights() != DataType.FLOAT32) {
+      generation.put("weights", run.weights().toString().toLowerCase(Locale.ROOT));
+    }
     generation.putAll(run.decodingInputs());
     Evaluation.Settings s = eval.withOut(eval.out() != null ? eval.out() : run.run().resolve("eval"))
         .withGeneration(generation);
     Evaluation evaluation = Evaluation.open(s);
     if (!Files.isDirectory(run.run())) {
-      throw InvalidSettingException.of("{run}: run directory " + literal(run.run()) + " does not exist");
+      throw InvalidSettingException.of("{run}: model directory " + literal(run.run()) + " does not exist");
     }
     if (run.batch() < 1) {
       throw InvalidSettingException.usage("{batch} must be at least 1, got " + run.batch());
@@ -112,8 +124,8 @@ public final class RunEvaluation {
   private static RunPredictor.SplitResult predict(Settings run, Dataset ds, Split split, Path file,
       PrintStream progress) throws IOException {
     RunPredictor.Options o = new RunPredictor.Options().threads(run.threads()).batch(run.batch()).blind(run.blind())
-        .log(progress);
-    try (RunPredictor p = RunPredictor.open(run.run(), run.decoding(), o)) {
+        .weights(run.weights()).log(progress);
+    try (RunPredictor p = RunPredictor.openModel(run.run(), run.decoding(), o)) {
       return p.predictSplit(ds, split, file, progress);
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new InvalidSettingException("{run}: " + literal(e.getMessage()), false, e);

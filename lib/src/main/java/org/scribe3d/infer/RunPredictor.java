@@ -225,6 +225,15 @@ public final class RunPredictor implements AutoCloseable {
     return Files.isRegularFile(run.recipe()) ? run.readRecipe().decoding : Decoding.DEFAULT;
   }
 
+  /**
+   * The deterministic preprocessing of a model directory (as {@link #openModel} applies it to NIfTI scans), without
+   * loading the model: what {@code scribe3d preprocess --model DIR} writes, e.g. as the {@code .npy} a released
+   * model's quick start takes.
+   */
+  public static Pipeline inputPipeline(Path dir, PrintStream log) throws IOException {
+    return ScanPreprocessor.forModel(runOf(dir), null, log).pipeline();
+  }
+
   /** A run's {@code model/} directory stands for the run it belongs to. */
   private static Path runOf(Path dir) {
     Path abs = dir.toAbsolutePath().normalize();
@@ -283,6 +292,11 @@ public final class RunPredictor implements AutoCloseable {
         return new Scored(vocab == null ? ids : vocab.toOriginal(ids), out);
       }
     }
+  }
+
+  /** The text of one of the tokenizer's ids (as {@link #score} returns them), special tokens spelled out. */
+  public String tokenText(long id) {
+    return run.tokenizer().decodeWithSpecial(new long[] {id});
   }
 
   /** Token ids (the tokenizer's) and the log-probability of each after the first. */

@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import org.scribe3d.data.VolumeCache;
 import org.scribe3d.io.Npy;
+import org.scribe3d.model.multimodal.M3dLamed;
+import org.scribe3d.model.multimodal.MultimodalConfig;
+import org.scribe3d.model.multimodal.MultimodalModel;
 import org.scribe3d.recipe.Recipe;
 import org.scribe3d.run.RunDirectory;
 import com.google.gson.JsonElement;
@@ -71,6 +74,32 @@ final class ScanPreprocessor {
     this.recorded = true;
     checkSize(pipeline, dhw, "the model's pipeline");
     this.cache = cacheDir == null ? null : new VolumeCache(cacheDir, pipeline.toJson(), this::preprocessUncached);
+  }
+
+  /**
+   * The preprocessing of a model directory without loading its weights: M3D's data preparation for a released
+   * M3D-LaMed directory, the recorded pipeline for a Scribe3D run (the defaults, with a note, when none is recorded).
+   */
+  static ScanPreprocessor forModel(Path dir, Path cacheDir, PrintStream log) throws IOException {
+    if (M3dLamed.isLamed(dir)) {
+      MultimodalConfig cfg = M3dLamed.config(dir, -1);
+      int[] dhw = {cfg.vision().depth(), cfg.vision().height(), cfg.vision().width()};
+      return new ScanPreprocessor(Pipeline.defaults(dhw, null, true, true), dhw, cacheDir);
+    }
+    RunDirectory run = RunDirectory.of(dir);
+    Path config = run.model().resolve(MultimodalModel.CONFIG_FILE);
+    if (!Files.isRegularFile(config)) {
+      throw new IllegalArgumentException(dir + " is neither an M3D-LaMed directory nor a trained run (no " + config
+          + ")");
+    }
+    MultimodalConfig cfg = MultimodalConfig.load(config);
+    int[] dhw = {cfg.vision().depth(), cfg.vision().height(), cfg.vision().width()};
+    return new ScanPreprocessor(run, Files.isRegularFile(run.recipe()) ? run.readRecipe() : null, dhw, cacheDir, log);
+  }
+
+  /** The model input size D, H, W. */
+  int[] inputSize() {
+    return dhw.clone();
   }
 
   /** The deterministic preprocessing applied to every scan. */
