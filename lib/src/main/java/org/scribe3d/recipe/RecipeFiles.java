@@ -417,7 +417,7 @@ public final class RecipeFiles {
       throw new IllegalArgumentException("recipe key model.config: no such file " + r.model.config);
     }
     if (r.init.vision != null && !Files.exists(Path.of(r.init.vision))) {
-      throw new IllegalArgumentException("recipe key init.vision: no pretrained encoder file or run directory " + r.init.vision);
+      throw new IllegalArgumentException("recipe key init.vision: no pretrained encoder file, run directory or M3D-CLIP directory " + r.init.vision);
     }
     if (r.init.languageModel != null && !Files.isRegularFile(Path.of(r.init.languageModel, "config.json"))) {
       throw new IllegalArgumentException("recipe key init.language_model: no model directory (with a config.json) at "

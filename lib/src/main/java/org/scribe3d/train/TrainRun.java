@@ -30,6 +30,7 @@ import org.scribe3d.data.PipelineCache;
 import org.scribe3d.data.Split;
 import org.scribe3d.data.TrainingExample;
 import org.scribe3d.model.multimodal.EncoderFile;
+import org.scribe3d.model.multimodal.M3dClip;
 import org.scribe3d.model.multimodal.MultimodalConfig;
 import org.scribe3d.model.multimodal.MultimodalModel;
 import org.scribe3d.prompt.FindingHint;
@@ -103,7 +104,8 @@ public final class TrainRun {
       boolean needLabels = r.image.findingLoss > 0 || r.image.pretrainEpochs > 0;
       Map<Path, List<String>> trainLabels = needLabels ? RunLabels.labels(trainCases) : null;
       Path initFile = r.init.vision == null ? null : encoderFile(Path.of(r.init.vision));
-      EncoderFile.Header init = initFile == null ? null : EncoderFile.header(initFile);
+      boolean clip = initFile != null && M3dClip.isRelease(initFile); // M3D-CLIP as released: its vision tower only
+      EncoderFile.Header init = initFile == null || clip ? null : EncoderFile.header(initFile);
       MultimodalConfig initCfg = init == null ? null : init.config();
       List<String> hintLabels = !r.prompts.findingHints || initCfg == null ? null : initCfg.findingLabels();
       if (r.prompts.findingHints && hintLabels == null) {
@@ -267,7 +269,15 @@ public final class TrainRun {
       console.println("warning: no init.language_model given: the " + r.model.preset + " preset's language model"
           + " starts from random weights");
     }
-    if (initFile != null) { // a resumed run then overwrites these weights with its checkpoint's
+    if (initFile != null && M3dClip.isRelease(initFile)) {
+      ModuleLoader.Report rep = M3dClip.loadVision(model, initFile);
+      console.printf(Locale.ROOT, "vision init: %d tensors of the M3D-CLIP release %s (vision_encoder.*; its text"
+          + " encoder is not used)%n", rep.loaded().size(), initFile);
+      if (r.prompts.findingHints) {
+        throw new IllegalArgumentException("prompts.finding_hints reads a trained finding head, and the M3D-CLIP"
+            + " release " + initFile + " has none");
+      }
+    } else if (initFile != null) { // a resumed run then overwrites these weights with its checkpoint's
       ModuleLoader.Report rep = EncoderFile.load(model, initFile);
       boolean headLoaded = rep.loaded().stream().anyMatch(n -> n.startsWith(EncoderFile.HEAD));
       console.printf(Locale.ROOT, "vision init: %d tensors from %s%s%n", rep.loaded().size(), initFile,
@@ -380,7 +390,7 @@ public final class TrainRun {
 
   /** {@code init.vision} as a file: itself, or a run directory's pretrained encoder. */
   static Path encoderFile(Path p) {
-    if (Files.isDirectory(p)) {
+    if (Files.isDirectory(p) && !M3dClip.isRelease(p)) {
       Path f = RunDirectory.of(p).pretrainedEncoder();
       if (!Files.isRegularFile(f)) {
         throw new IllegalArgumentException(p + " has no " + p.relativize(f)

@@ -90,6 +90,41 @@ class GenerateCommandTest {
     assertEquals(List.of(lines.get(2)), one.out().strip().lines().toList(), "same report for the region alone");
   }
 
+  /** The same scan as NIfTI and as the .npy that preprocess --model writes gives the same reports. */
+  @Test
+  void niftiAndItsPreprocessedNpyGiveTheSameReports() throws Exception {
+    Path npy = tmp.resolve("val0.npy");
+    CliTestSupport.Result pre = CliTestSupport.run("preprocess", val.image().toString(), "--model", run.toString(),
+        "--out", npy.toString());
+    assertEquals(0, pre.exitCode(), pre.err());
+    org.scribe3d.io.Npy.Array a = org.scribe3d.io.Npy.read(npy);
+    assertEquals(4, a.shape().length, "1×D×H×W");
+    CliTestSupport.Result fromNifti = CliTestSupport.run("generate", "--model", run.toString(), "--image",
+        val.image().toString(), "--threads", "1");
+    CliTestSupport.Result fromNpy = CliTestSupport.run("generate", "--model", run.resolve("model").toString(),
+        "--image", npy.toString(), "--threads", "1");
+    assertEquals(0, fromNifti.exitCode(), fromNifti.err());
+    assertEquals(0, fromNpy.exitCode(), fromNpy.err());
+    assertEquals(fromNifti.out(), fromNpy.out());
+
+    CliTestSupport.Result scored = CliTestSupport.run("lm", "score", "--model", run.toString(), "--image",
+        npy.toString(), "--text", "Describe the findings of the chest in this CT scan.", "--json");
+    assertEquals(0, scored.exitCode(), scored.err());
+    JsonObject o = JsonParser.parseString(scored.out()).getAsJsonObject();
+    int n = o.getAsJsonArray("token_ids").size();
+    assertEquals(n - 1, o.getAsJsonArray("logprobs").size());
+    for (var v : o.getAsJsonArray("logprobs")) {
+      assertTrue(Double.isFinite(v.getAsDouble()) && v.getAsDouble() <= 0, scored.out());
+    }
+
+    CliTestSupport.Result info = CliTestSupport.run("model-info", "--model", run.toString(), "--json");
+    assertEquals(0, info.exitCode(), info.err());
+    JsonObject mi = JsonParser.parseString(info.out()).getAsJsonObject();
+    assertTrue(mi.getAsJsonObject("parts").has("vision"), info.out());
+    assertTrue(mi.getAsJsonObject("generation_memory").getAsJsonObject("float16").get("total").getAsLong()
+        < mi.getAsJsonObject("generation_memory").getAsJsonObject("float32").get("total").getAsLong());
+  }
+
   @Test
   void generateJsonParses() {
     CliTestSupport.Result r = CliTestSupport.run("generate", "--run", run.toString(), "--image",
