@@ -26,14 +26,18 @@ public final class CaseView {
   private final BufferedImage slices;
   private final Map<Region, String> reference;
   private final Map<Region, String> generated;
+  private final String wholeScanPrompt;
+  private final String wholeScanReport;
 
   private CaseView(String heading, List<Marker> markers, BufferedImage slices, Map<Region, String> reference,
-      Map<Region, String> generated) {
+      Map<Region, String> generated, String wholeScanPrompt, String wholeScanReport) {
     this.heading = heading;
     this.markers = List.copyOf(markers);
     this.slices = slices;
     this.reference = reference;
     this.generated = generated;
+    this.wholeScanPrompt = wholeScanPrompt;
+    this.wholeScanReport = wholeScanReport;
   }
 
   /** A case's scan (loaded from its image), its reference findings and the generated report, headed by its id. */
@@ -49,12 +53,20 @@ public final class CaseView {
         SliceView.slice(v, Plane.CORONAL, at[1], Window.SOFT_TISSUE, markers, SLICE_SIZE),
         SliceView.slice(v, Plane.AXIAL, at[2], Window.SOFT_TISSUE, markers, SLICE_SIZE)));
     return new CaseView(heading, markers, slices, reference == null ? Map.of() : reference,
-        generated == null ? Map.of() : generated);
+        generated == null ? Map.of() : generated, null, null);
   }
 
   /** The same view under another heading, e.g. the case id with its scores. */
   public CaseView withHeading(String heading) {
-    return new CaseView(heading, markers, slices, reference, generated);
+    return new CaseView(heading, markers, slices, reference, generated, wholeScanPrompt, wholeScanReport);
+  }
+
+  /**
+   * The same view with one more row: a report of the whole scan under a free prompt (a released model's own, such
+   * as M3D's), beside the reference findings of all regions together.
+   */
+  public CaseView withWholeScanReport(String prompt, String report) {
+    return new CaseView(heading, markers, slices, reference, generated, prompt, report);
   }
 
   /** The two slices side by side, as drawn in the view. */
@@ -85,6 +97,14 @@ public final class CaseView {
       h.append("<tr><td>").append(r.key()).append("</td><td style=\"text-align:left\">")
           .append(RichOutput.escapeHtml(reference.getOrDefault(r, ""))).append("</td><td style=\"text-align:left\">")
           .append(RichOutput.escapeHtml(generated.getOrDefault(r, ""))).append("</td></tr>");
+    }
+    if (wholeScanReport != null) {
+      String all = regions().stream().map(r -> reference.getOrDefault(r, "")).filter(t -> !t.isBlank())
+          .collect(Collectors.joining(" "));
+      h.append("<tr><td>whole scan: <i>").append(RichOutput.escapeHtml(wholeScanPrompt)).append("</i></td>")
+          .append("<td style=\"text-align:left\">").append(RichOutput.escapeHtml(all))
+          .append("</td><td style=\"text-align:left\">").append(RichOutput.escapeHtml(wholeScanReport))
+          .append("</td></tr>");
     }
     return h.append("</table></div></div>").toString();
   }
