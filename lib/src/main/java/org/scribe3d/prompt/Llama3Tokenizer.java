@@ -50,8 +50,15 @@ public final class Llama3Tokenizer implements AutoCloseable {
     }
     HuggingFaceTokenizer tok;
     try {
-      tok = HuggingFaceTokenizer.builder().optTokenizerPath(file).optAddSpecialTokens(false)
-          .optTruncation(false).optPadding(false).build();
+      String nonLegacy = nonLegacySentencePiece(file);
+      if (nonLegacy == null) {
+        tok = HuggingFaceTokenizer.builder().optTokenizerPath(file).optAddSpecialTokens(false)
+            .optTruncation(false).optPadding(false).build();
+      } else {
+        tok = HuggingFaceTokenizer.newInstance(new java.io.ByteArrayInputStream(
+            nonLegacy.getBytes(StandardCharsets.UTF_8)), java.util.Map.of("addSpecialTokens", "false",
+            "truncation", "false", "padding", "false"));
+      }
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException("cannot read tokenizer " + file + ": " + e.getMessage(), e);
     }
@@ -75,6 +82,44 @@ public final class Llama3Tokenizer implements AutoCloseable {
       throw e instanceof IllegalArgumentException iae ? iae
           : new IllegalArgumentException("cannot read tokenizer config next to " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A SentencePiece-BPE tokenizer.json in the legacy form (normalizer: prepend "▁", spaces to "▁") whose
+   * tokenizer_config.json says {@code "legacy": false} (Phi-3's does) is rewritten as transformers converts such a
+   * tokenizer from its slow one (LlamaConverter): no normalizer, and a Metaspace pre-tokenizer that prepends "▁" to
+   * the first piece only, so the text right after a special token such as {@code <im_patch>} gets no space piece.
+   * That is what the model saw in training (M3D loads the slow tokenizer) and what transformers.js does; the file
+   * as written would give {@code ▁Describe} where the model learnt {@code Describe}.
+   *
+   * @return the rewritten tokenizer.json, or null to read the file as it is
+   */
+  static String nonLegacySentencePiece(Path file) throws IOException {
+    Path cfg = file.resolveSibling("tokenizer_config.json");
+    if (!Files.isRegularFile(cfg)) {
+      return null;
+    }
+    JsonObject c = JsonParser.parseString(Files.readString(cfg, StandardCharsets.UTF_8)).getAsJsonObject();
+    JsonElement legacy = c.get("legacy");
+    if (legacy == null || !legacy.isJsonPrimitive() || legacy.getAsBoolean()) {
+      return null;
+    }
+    JsonObject t = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
+    JsonElement n = t.get("normalizer");
+    boolean legacyForm = n != null && n.isJsonObject() && n.toString().contains("\"Prepend\"")
+        && n.toString().contains("\"Replace\"") && (t.get("pre_tokenizer") == null || t.get("pre_tokenizer")
+        .isJsonNull());
+    if (!legacyForm) {
+      return null;
+    }
+    JsonObject meta = new JsonObject();
+    meta.addProperty("type", "Metaspace");
+    meta.addProperty("replacement", "\u2581");
+    meta.addProperty("prepend_scheme", "first");
+    meta.addProperty("split", false);
+    t.add("normalizer", com.google.gson.JsonNull.INSTANCE);
+    t.add("pre_tokenizer", meta);
+    return t.toString();
   }
 
   /** The vendored real Llama-3 tokenizer (see {@link #vendoredDir()}). */
