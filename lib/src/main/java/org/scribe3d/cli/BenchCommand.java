@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 /** {@code scribe3d bench ...}: benchmarks (run by hand; figures go to docs/benchmarks.md). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks, run by hand (not tests); see docs/benchmarks.md.",
-    subcommands = {BenchPreprocessCommand.class, BenchTrainCommand.class})
+    subcommands = {BenchPreprocessCommand.class, BenchTrainCommand.class, BenchMatvecCommand.class})
 public final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -215,14 +215,8 @@ public final class GenerateCommand implements Callable<Integer> {
     return ordered;
   }
 
-  /** float32 or float16 (DJL's PyTorch engine has no bfloat16; BF16 checkpoints are converted on load). */
   static ai.djl.ndarray.types.DataType parseWeights(String s) {
-    return switch (s.toLowerCase(Locale.ROOT)) {
-      case "float32", "f32", "fp32" -> ai.djl.ndarray.types.DataType.FLOAT32;
-      case "float16", "f16", "fp16" -> ai.djl.ndarray.types.DataType.FLOAT16;
-      default -> throw new CliExit("unknown --weights " + s + " (float32 or float16; bfloat16 checkpoints are"
-          + " converted on load, since DJL's PyTorch engine has no bfloat16)", 2);
-    };
+    return LmModelDir.parseWeights(s);
   }
 
   static Set<Region> parseRegions(String s) {

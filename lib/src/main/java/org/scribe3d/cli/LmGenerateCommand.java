@@ -44,8 +44,10 @@ public final class LmGenerateCommand implements Callable<Integer> {
   @Option(names = "--ignore-eos", description = "Do not stop at EOS (benchmarks: always generate max tokens).")
   boolean ignoreEos;
 
-  @Option(names = "--dtype", defaultValue = "float32", description = "Compute dtype: float32 (default) or float16.")
-  String dtype;
+  @Option(names = "--weights", paramLabel = "float32|float16", defaultValue = "float32",
+      description = "Weights in memory (default ${DEFAULT-VALUE}; float16 halves memory and the bytes read per token);"
+          + " activations, norms and the KV cache are float32.")
+  String weights;
 
   @Option(names = "--json", description = "Print ids, text and timings as JSON.")
   boolean json;
@@ -67,7 +69,7 @@ public final class LmGenerateCommand implements Callable<Integer> {
     if (maxNewTokens < 1) {
       throw new CliExit("--max-new-tokens must be >= 1", 2);
     }
-    try (LmModelDir dir = LmModelDir.open(model, LmModelDir.parseDtype(dtype), err)) {
+    try (LmModelDir dir = LmModelDir.open(model, LmModelDir.parseWeights(weights), err)) {
       long[] ids = dir.tokenizer.encode(prompt);
       Set<Long> stop = ignoreEos ? Set.of() : dir.stopIds();
       long pad = dir.tokenizer.eosId();

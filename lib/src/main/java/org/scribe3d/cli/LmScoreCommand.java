@@ -34,8 +34,10 @@ public final class LmScoreCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print {\"token_ids\", \"logprobs\", \"mean_logprob\"} as JSON.")
   boolean json;
 
-  @Option(names = "--dtype", defaultValue = "float32", description = "Compute dtype: float32 (default) or float16.")
-  String dtype;
+  @Option(names = "--weights", paramLabel = "float32|float16", defaultValue = "float32",
+      description = "Weights in memory (default ${DEFAULT-VALUE}; float16 halves memory and the bytes read per token);"
+          + " activations, norms and the KV cache are float32.")
+  String weights;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -56,7 +58,7 @@ public final class LmScoreCommand implements Callable<Integer> {
     if (image != null) {
       return scoreWithImage(out);
     }
-    try (LmModelDir dir = LmModelDir.open(model, LmModelDir.parseDtype(dtype), err)) {
+    try (LmModelDir dir = LmModelDir.open(model, LmModelDir.parseWeights(weights), err)) {
       long[] ids = dir.tokenizer.encodeAsModel(text);
       if (ids.length < 2) {
         throw new CliExit("--text has no tokens to score after the first");
@@ -71,7 +73,7 @@ public final class LmScoreCommand implements Callable<Integer> {
     if (!java.nio.file.Files.isRegularFile(image)) {
       throw new CliExit("--image " + image + " does not exist");
     }
-    RunPredictor.Options o = new RunPredictor.Options().weights(LmModelDir.parseDtype(dtype)).log(System.err);
+    RunPredictor.Options o = new RunPredictor.Options().weights(LmModelDir.parseWeights(weights)).log(System.err);
     try (RunPredictor p = RunPredictor.openModel(model, RunPredictor.defaultDecoding(model), o)) {
       RunPredictor.Scored s = p.score(image, text);
       print(out, s.ids(), s.logprobs(), p::tokenText);

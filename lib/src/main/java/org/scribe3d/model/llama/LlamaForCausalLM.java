@@ -39,12 +39,19 @@ import org.scribe3d.model.nn.RmsNorm;
  * attention (query heads grouped onto their KV head without copying K/V), causal + padding mask,
  * float32 softmax, SwiGLU MLP. Every linear layer is a {@link Linear}, so LoRA can attach to it.
  *
+ * <p>Two types: the weights' ({@link #dtype}, of the embedding and every linear layer) and the activations'
+ * ({@link #activationType}, of the hidden states, the norms, the rotary tables and the KV cache). A model built
+ * for training has one type for both (float16 on a GPU trains in float16 with float32 softmax and norms); a model
+ * loaded for inference computes in float32 whatever its weights are, so float16 weights halve memory and the
+ * bytes read per token while the residual stream, the norms and the cache keep float32's range and precision.
+ *
  * <p>Forward passes create intermediate arrays; run them inside an {@code NDScope} and unregister
  * what you keep.
  */
 public final class LlamaForCausalLM extends Module {
   private final LlamaConfig config;
   private final DataType dtype;
+  private final DataType activations;
   private final NDManager manager;
   private final LlamaModel model;
   private final Linear lmHead;
@@ -54,9 +61,10 @@ public final class LlamaForCausalLM extends Module {
   public LlamaForCausalLM(LlamaConfig config, NDManager manager, DataType dtype, long seed) {
     this.config = config;
     this.dtype = dtype;
+    this.activations = dtype;
     this.manager = manager;
     Engine.getInstance().setRandomSeed((int) seed);
-    this.model = child("model", new LlamaModel(config, manager, dtype));
+    this.model = child("model", new LlamaModel(config, manager, dtype, dtype));
     this.lmHead = config.tieWordEmbeddings() ? null
         : child("lm_head", new Linear(manager, config.hiddenSize(), config.vocabSize(), false, dtype));
     this.invFreq = Rope.invFreq(config);
@@ -74,7 +82,7 @@ public final class LlamaForCausalLM extends Module {
   /**
    * Loads a Hugging Face Llama or Phi-3 directory ({@link LlamaConfig#MODEL_TYPES}; an M3D-LaMed directory's
    * language model too): config.json plus safetensors (single file or shards with model.safetensors.index.json).
-   * Weights are converted to {@code dtype} one tensor at a time.
+   * Weights are converted to {@code dtype} one tensor at a time; activations are float32.
    */
   public static LlamaForCausalLM load(Path hfDir, NDManager manager, DataType dtype) {
     if (!Files.isDirectory(hfDir)) {
@@ -111,7 +119,8 @@ public final class LlamaForCausalLM extends Module {
 
   /**
    * A model whose parameters have the right shapes and type but uninitialised contents, for a caller that loads
-   * every one of them next (e.g. as part of a multimodal checkpoint).
+   * every one of them next (e.g. as part of a multimodal checkpoint). Weights of type {@code dtype}, activations
+   * and norms float32, as {@link #load}.
    */
   public static LlamaForCausalLM placeholders(LlamaConfig config, NDManager manager, DataType dtype) {
     return new LlamaForCausalLM(config, manager, dtype, 0L, true);
@@ -121,9 +130,10 @@ public final class LlamaForCausalLM extends Module {
   private LlamaForCausalLM(LlamaConfig config, NDManager manager, DataType dtype, long unused, boolean empty) {
     this.config = config;
     this.dtype = dtype;
+    this.activations = DataType.FLOAT32;
     this.manager = manager;
     NDManager init = Placeholders.manager(manager);
-    this.model = child("model", new LlamaModel(config, init, dtype));
+    this.model = child("model", new LlamaModel(config, init, dtype, activations));
     this.lmHead = config.tieWordEmbeddings() ? null
         : child("lm_head", new Linear(init, config.hiddenSize(), config.vocabSize(), false, dtype));
     this.invFreq = Rope.invFreq(config);
@@ -170,8 +180,14 @@ public final class LlamaForCausalLM extends Module {
     return config;
   }
 
+  /** The weights' type (embedding and linear layers). */
   public DataType dtype() {
     return dtype;
+  }
+
+  /** The type of the hidden states, norms and KV cache (see the class comment). */
+  public DataType activationType() {
+    return activations;
   }
 
   /** The decoder layers (e.g. to attach LoRA adapters). */
@@ -189,9 +205,9 @@ public final class LlamaForCausalLM extends Module {
     return lmHead;
   }
 
-  /** Token ids [B, T] → embeddings [B, T, H]. */
+  /** Token ids [B, T] → embeddings [B, T, H], of the activations' type. */
   public NDArray embed(NDArray ids) {
-    return model.embedTokens.forward(ids);
+    return Casts.withGrad(model.embedTokens.forward(ids), activations);
   }
 
   /** Logits [B, T, V] (see {@link #hidden}). */
@@ -210,7 +226,7 @@ public final class LlamaForCausalLM extends Module {
   /** A cache for {@code batch} rows of up to {@code maxLen} positions. */
   public KvCache newCache(int batch, int maxLen) {
     return new KvCache(manager, config.numHiddenLayers(), batch, config.numKeyValueHeads(), maxLen,
-        config.headDim(), dtype);
+        config.headDim(), activations);
   }
 
   /**
@@ -308,9 +324,9 @@ public final class LlamaForCausalLM extends Module {
     float[][] cs = Rope.tables(invFreq, pos);
     NDArray cos = nm.create(cs[0], new Shape(s.get(0), 1, s.get(1), d));
     NDArray sin = nm.create(cs[1], new Shape(s.get(0), 1, s.get(1), d));
-    if (dtype != DataType.FLOAT32) {
-      cos = cos.toType(dtype, false);
-      sin = sin.toType(dtype, false);
+    if (activations != DataType.FLOAT32) {
+      cos = cos.toType(activations, false);
+      sin = sin.toType(activations, false);
     }
     NDArray x = inputsEmbeds;
     for (int l = 0; l < model.layers.size(); l++) {
@@ -355,14 +371,14 @@ public final class LlamaForCausalLM extends Module {
     final List<DecoderLayer> layers;
     final RmsNorm norm;
 
-    LlamaModel(LlamaConfig c, NDManager m, DataType dtype) {
+    LlamaModel(LlamaConfig c, NDManager m, DataType dtype, DataType norms) {
       embedTokens = child("embed_tokens", new Embedding(m, c.vocabSize(), c.hiddenSize(), dtype));
       List<DecoderLayer> ls = new ArrayList<>();
       for (int i = 0; i < c.numHiddenLayers(); i++) {
-        ls.add(new DecoderLayer(c, m, dtype));
+        ls.add(new DecoderLayer(c, m, dtype, norms));
       }
       layers = children("layers", ls);
-      norm = child("norm", new RmsNorm(m, c.hiddenSize(), (float) c.rmsNormEps(), dtype));
+      norm = child("norm", new RmsNorm(m, c.hiddenSize(), (float) c.rmsNormEps(), norms));
     }
   }
 
@@ -373,12 +389,12 @@ public final class LlamaForCausalLM extends Module {
     private final RmsNorm inputLayernorm;
     private final RmsNorm postAttentionLayernorm;
 
-    DecoderLayer(LlamaConfig c, NDManager m, DataType dtype) {
+    DecoderLayer(LlamaConfig c, NDManager m, DataType dtype, DataType norms) {
       selfAttn = child("self_attn", new Attention(c, m, dtype));
       mlp = child("mlp", new Mlp(c, m, dtype));
-      inputLayernorm = child("input_layernorm", new RmsNorm(m, c.hiddenSize(), (float) c.rmsNormEps(), dtype));
+      inputLayernorm = child("input_layernorm", new RmsNorm(m, c.hiddenSize(), (float) c.rmsNormEps(), norms));
       postAttentionLayernorm = child("post_attention_layernorm",
-          new RmsNorm(m, c.hiddenSize(), (float) c.rmsNormEps(), dtype));
+          new RmsNorm(m, c.hiddenSize(), (float) c.rmsNormEps(), norms));
     }
 
     public Attention selfAttn() {

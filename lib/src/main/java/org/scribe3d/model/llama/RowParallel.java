@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.scribe3d.model.nn.Casts;
 import org.scribe3d.model.nn.Embedding;
 import org.scribe3d.model.nn.Linear;
 
@@ -91,7 +92,8 @@ public final class RowParallel {
   static NDArray tied(Embedding embedding, NDArray x) {
     NDArray w = embedding.weight().array();
     if (!applies(w) || embedding.isTraining()) {
-      return ai.djl.nn.core.Linear.linear(x, w).singletonOrThrow();
+      NDArray y = ai.djl.nn.core.Linear.linear(Casts.withGrad(x, w.getDataType()), w).singletonOrThrow();
+      return Casts.withGrad(y, x.getDataType());
     }
     return split(embedding, w, null, x);
   }
@@ -101,8 +103,9 @@ public final class RowParallel {
         && !JniUtils.isGradMode();
   }
 
-  private static NDArray split(Object key, NDArray w, NDArray bias, NDArray x) {
+  private static NDArray split(Object key, NDArray w, NDArray bias, NDArray input) {
     ExecutorService p = pool;
+    NDArray x = input.toType(w.getDataType(), false); // no gradients here; the same array when types agree
     Blocks blocks = blocks(key, w, bias);
     List<Future<NDArray>> parts = new ArrayList<>(blocks.w.length);
     long in = x.getShape().get(x.getShape().dimension() - 1);
@@ -132,7 +135,7 @@ public final class RowParallel {
         dims[dims.length - 1] = y.getShape().get(y.getShape().dimension() - 1);
         y = y.reshape(dims);
       }
-      return y;
+      return y.toType(input.getDataType(), false);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);

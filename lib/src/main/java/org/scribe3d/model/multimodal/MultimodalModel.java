@@ -247,7 +247,7 @@ public final class MultimodalModel extends Module {
   public ImageFeatures encodeImages(NDArray images, int batch, NDManager manager) {
     if (blind) {
       return new ImageFeatures(null,
-          manager.zeros(new Shape(batch, config.imageTokens(), config.llm().hiddenSize()), llm.dtype()));
+          manager.zeros(new Shape(batch, config.imageTokens(), config.llm().hiddenSize()), llm.activationType()));
     }
     if (images == null) {
       throw new IllegalArgumentException("images are required unless the model is blind");

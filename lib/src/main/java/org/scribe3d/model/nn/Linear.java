@@ -7,7 +7,9 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * y = x Wᵀ + b with W of shape [out, in] (PyTorch layout, so checkpoints load as they are), plus an
- * optional {@link LinearAdapter} (LoRA). Uses the engine's fused linear op.
+ * optional {@link LinearAdapter} (LoRA). Uses the engine's fused linear op. Input of another floating type
+ * than the weight (float32 activations on float16 weights) is cast to the weight's type for the product and
+ * the result back to the input's type, differentiably.
  */
 public final class Linear extends Module {
   private final int in;
@@ -26,9 +28,11 @@ public final class Linear extends Module {
   }
 
   public NDArray forward(NDArray x) {
+    NDArray xw = Casts.withGrad(x, weight.array().getDataType());
     NDArray y = bias == null
-        ? ai.djl.nn.core.Linear.linear(x, weight.array()).singletonOrThrow()
-        : ai.djl.nn.core.Linear.linear(x, weight.array(), bias.array()).singletonOrThrow();
+        ? ai.djl.nn.core.Linear.linear(xw, weight.array()).singletonOrThrow()
+        : ai.djl.nn.core.Linear.linear(xw, weight.array(), bias.array()).singletonOrThrow();
+    y = Casts.withGrad(y, x.getDataType());
     if (adapter != null && !adapter.merged()) {
       y = y.add(adapter.delta(x, isTraining()));
     }
