@@ -12,6 +12,7 @@ import org.scribe3d.checkpoint.TensorDType;
 import org.scribe3d.io.AtomicFiles;
 import org.scribe3d.model.llama.LlamaConfig;
 import org.scribe3d.model.llama.LlamaForCausalLM;
+import org.scribe3d.model.multimodal.ReleasedLayouts;
 import org.scribe3d.prompt.Llama3Tokenizer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,7 +27,9 @@ public final class LmInitCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--preset", defaultValue = "tiny",
-      description = "tiny | llama-3.2-1b | llama-3-8b (default ${DEFAULT-VALUE}); the options below override it.")
+      description = "tiny | llama-3.2-1b | llama-3-8b | phi-3-mini (default ${DEFAULT-VALUE}); the options below"
+          + " override it. phi-3-mini: Phi-3-mini's (and M3D-LaMed-Phi-3-4B's) language-model dimensions, written in"
+          + " Llama's tensor layout.")
   String preset;
 
   @Option(names = "--hidden") Integer hidden;
@@ -61,7 +64,8 @@ public final class LmInitCommand implements Callable<Integer> {
       case "llama-3.2-1b" -> LlamaConfig.of(2048, 8192, 16, 32, 8, 128256, true)
           .withRopeScaling(LlamaConfig.RopeScaling.llama3(32, 1, 4, 8192));
       case "llama-3-8b" -> LlamaConfig.of(4096, 14336, 32, 32, 8, 128256, false);
-      default -> throw new CliExit("unknown --preset " + name + " (tiny, llama-3.2-1b, llama-3-8b)", 2);
+      case "phi-3-mini" -> LlamaConfig.of(3072, 8192, 32, 32, 32, 32064, false);
+      default -> throw new CliExit("unknown --preset " + name + " (tiny, llama-3.2-1b, llama-3-8b, phi-3-mini)", 2);
     };
   }
 
@@ -97,15 +101,21 @@ public final class LmInitCommand implements Callable<Integer> {
     Files.createDirectories(out);
     long t0 = System.nanoTime();
     try (NDManager m = NDManager.newBaseManager()) {
-      LlamaForCausalLM lm = new LlamaForCausalLM(c, m, DataType.FLOAT32, seed);
+      // stored as 16-bit: made in float16, so an 8B model needs 16 GB here rather than 32
+      DataType made = st == TensorDType.F32 ? DataType.FLOAT32 : DataType.FLOAT16;
+      LlamaForCausalLM lm = new LlamaForCausalLM(c, m, made, seed);
       err.printf("writing %,d parameters to %s ...%n", lm.parameterCount(), out);
       err.flush();
       lm.saveHf(out, st, shardMb * 1_000_000L);
     }
     try {
-      Path v = Llama3Tokenizer.vendoredDir();
-      for (String f : new String[] {"tokenizer.json", "tokenizer_config.json"}) {
-        AtomicFiles.copy(v.resolve(f), out.resolve(f));
+      if (preset.equalsIgnoreCase("phi-3-mini")) { // Phi-3's 32k SentencePiece vocabulary, not Llama-3's
+        ReleasedLayouts.writeTokenizer(out, ReleasedLayouts.Flavour.PHI3);
+      } else {
+        Path v = Llama3Tokenizer.vendoredDir();
+        for (String f : new String[] {"tokenizer.json", "tokenizer_config.json"}) {
+          AtomicFiles.copy(v.resolve(f), out.resolve(f));
+        }
       }
     } catch (IllegalStateException e) {
       err.println("note: no tokenizer files copied: " + e.getMessage());

@@ -39,6 +39,7 @@ import org.scribe3d.recipe.Decoding;
 import org.scribe3d.io.FileTrees;
 import org.scribe3d.recipe.Recipe;
 import org.scribe3d.recipe.RecipeFiles;
+import org.scribe3d.model.multimodal.ReleasedLayouts;
 import org.scribe3d.run.RunDirectory;
 import org.scribe3d.train.CheckpointStore;
 import org.scribe3d.train.CorpusVocabulary;
@@ -610,6 +611,49 @@ class TrainCommandTest {
         "--data", data.toString(), "--out", again.toString(), "--threads", "1");
     assertEquals(0, r2.exitCode(), r2.err());
     assertEquals(List.of(), RecipeFiles.differences(back, RunDirectory.of(again).readRecipe()));
+  }
+
+  /**
+   * init.vision names an M3D-CLIP release directory (vision under vision_encoder.*, a BERT text encoder and
+   * contrastive projections beside it): its encoder becomes the model's vision tower, exactly (frozen here, so the
+   * trained run still holds it), and an encoder of other sizes is one error line naming both.
+   */
+  @Test
+  void m3dClipReleaseInitialisesTheVisionTower() throws Exception {
+    ViTConfig v = MultimodalConfig.load(modelConfig).vision();
+    ReleasedLayouts.Sizes sizes = new ReleasedLayouts.Sizes(new int[] {v.depth(), v.height(), v.width()},
+        new int[] {v.patchD(), v.patchH(), v.patchW()}, 2, 64, 2, 4, 2, 128);
+    Path clip = tmp.resolve("m3d-clip");
+    ReleasedLayouts.writeM3dClip(clip, sizes, v.hidden(), v.layers(), v.heads(), v.mlpDim(), 4);
+    Path run = tmp.resolve("from-clip");
+    CliTestSupport.Result r = CliTestSupport.run("train", "--set", "model.config=" + modelConfig, "--data",
+        data.toString(), "--out", run.toString(), "--threads", "1", "--set", "optim.max_steps=1", "--set",
+        "init.vision=" + clip, "--set", "trainable.vision=frozen", "--set", "validation.samples=0", "--cache",
+        tmp.resolve("cache").toString());
+    assertEquals(0, r.exitCode(), r.err());
+    try (NDManager m = NDManager.newBaseManager();
+        TensorSource theirs = Safetensors.open(clip);
+        TensorSource ours = Safetensors.open(
+            RunDirectory.of(run).model())) {
+      int compared = 0;
+      for (String n : theirs.names()) {
+        if (!n.startsWith("vision_encoder.")) {
+          continue;
+        }
+        String mine = "vision_tower." + n.substring("vision_encoder.".length());
+        assertTrue(ours.names().contains(mine), mine + " not in the run's weights: " + ours.names());
+        assertArrayEquals(theirs.load(n, m, ai.djl.ndarray.types.DataType.FLOAT32).toFloatArray(),
+            ours.load(mine, m, ai.djl.ndarray.types.DataType.FLOAT32).toFloatArray(), 0f, mine);
+        compared++;
+      }
+      assertTrue(compared >= 10, "vision tensors compared: " + compared);
+    }
+    Path wide = tmp.resolve("m3d-clip-wide");
+    ReleasedLayouts.writeM3dClip(wide, sizes, 2 * v.hidden(), v.layers(), v.heads(), v.mlpDim(), 4);
+    oneErrorLine(CliTestSupport.run("train", "--set", "model.config=" + modelConfig, "--data", data.toString(),
+        "--out", tmp.resolve("from-wide-clip").toString(), "--threads", "1", "--set", "optim.max_steps=1", "--set",
+        "init.vision=" + wide, "--cache", tmp.resolve("cache").toString()), 1, "M3D-CLIP", "hidden " + 2 * v.hidden(),
+        "hidden " + v.hidden());
   }
 
   /** An unknown key, given with --set or in a recipe file, is one error line naming it and the closest key. */

@@ -262,6 +262,15 @@ public final class ReleasedLayouts {
     return c;
   }
 
+  /**
+   * Writes the tokenizer files of an M3D-LaMed directory of this flavour (the vendored Llama-2 SentencePiece
+   * tokenizer, Phi-3's chat tokens for Phi-3, M3D's added tokens), e.g. beside a language model of Phi-3-mini's
+   * dimensions.
+   */
+  public static void writeTokenizer(Path dir, Flavour flavour) {
+    writeTokenizer(dir, flavour, 32000 + (flavour == Flavour.PHI3 ? PHI3_ADDED.size() : 0));
+  }
+
   /** The Llama-2 SentencePiece tokenizer.json plus Phi-3's chat tokens (Phi-3) and M3D's four added tokens. */
   private static void writeTokenizer(Path dir, Flavour flavour, int firstM3dId) {
     Path src = ProjectHome.find(LLAMA2_TOKENIZER, p -> Files.isRegularFile(p.resolve("tokenizer.json")))
