@@ -60,6 +60,7 @@ public final class RunPredictor implements AutoCloseable {
     Integer threads;
     DataType weights = DataType.FLOAT32;
     PrintStream log = System.err;
+    SplitProgress progress;
 
     /**
      * The language model's weight type in memory for a released model (float32 or float16; the vision tower,
@@ -115,6 +116,12 @@ public final class RunPredictor implements AutoCloseable {
       return this;
     }
 
+    /** Told after every chunk of cases {@link #predictSplit} writes (a notebook's progress bar); null = none. */
+    public Options progress(SplitProgress p) {
+      this.progress = p;
+      return this;
+    }
+
     /** Where notes and progress go (default System.err). */
     public Options log(PrintStream out) {
       this.log = out;
@@ -127,6 +134,12 @@ public final class RunPredictor implements AutoCloseable {
       }
       return n;
     }
+  }
+
+  /** Progress of {@link #predictSplit}: cases whose lines are written, and the report and answer lines so far. */
+  @FunctionalInterface
+  public interface SplitProgress {
+    void casesDone(int done, int cases, int reports, int answers);
   }
 
   /** One prompt {@link #predictSplit} asks about a case: a region's report or one question. */
@@ -152,6 +165,7 @@ public final class RunPredictor implements AutoCloseable {
   private final LoadedModel run;
   private final Decoding decoding;
   private final int casesPerChunk;
+  private final SplitProgress splitProgress;
   private final ScanEncoder encoder;
   private final PromptDecoder decoder;
   private final ReportDecoder reportDecoder;
@@ -161,6 +175,7 @@ public final class RunPredictor implements AutoCloseable {
     this.run = run;
     this.decoding = decoding;
     this.casesPerChunk = o.casesPerChunk;
+    this.splitProgress = o.progress;
     this.encoder = new ScanEncoder(run, o.visionBatch);
     this.decoder = new PromptDecoder(run, o.batch);
     this.reportDecoder = new ReportDecoder(decoder, decoding.reportMaxNewTokens(), new ReportSampling(
@@ -532,7 +547,7 @@ public final class RunPredictor implements AutoCloseable {
    *     restricted vocabulary (checked for every case before any generation)
    */
   public SplitResult predictSplit(Dataset ds, Split split, Path out, PrintStream progress) throws IOException {
-    return new SplitPredictionsWriter(run, encoder, reportDecoder, answerChooser, casesPerChunk)
+    return new SplitPredictionsWriter(run, encoder, reportDecoder, answerChooser, casesPerChunk, splitProgress)
         .write(ds, split, out, progress);
   }
 

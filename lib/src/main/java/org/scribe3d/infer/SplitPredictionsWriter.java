@@ -38,9 +38,11 @@ final class SplitPredictionsWriter {
   private final ReportDecoder reports;
   private final AnswerChooser answers;
   private final int casesPerChunk;
+  private final RunPredictor.SplitProgress listener;
 
   SplitPredictionsWriter(LoadedModel run, ScanEncoder encoder, ReportDecoder reports, AnswerChooser answers,
-      int casesPerChunk) {
+      int casesPerChunk, RunPredictor.SplitProgress listener) {
+    this.listener = listener;
     this.run = run;
     this.encoder = encoder;
     this.reports = reports;
@@ -129,6 +131,9 @@ final class SplitPredictionsWriter {
               w.write(GSON.toJson(o));
               w.write('\n');
             }
+          }
+          if (listener != null) {
+            listener.casesDone(to, cases.size(), reportsDone, answersDone);
           }
           long now = System.nanoTime();
           if (now - lastPrint > PROGRESS_NANOS || to == cases.size()) {

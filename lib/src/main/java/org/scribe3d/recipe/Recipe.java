@@ -43,6 +43,8 @@ public final class Recipe {
     public String vision;
     /** A Hugging Face Llama directory or a Scribe3D model directory (e.g. models/tiny-lm). */
     public String languageModel;
+    /** A Scribe3D model directory whose projector (with its token statistics) starts this run's. */
+    public String projector;
   }
 
   /** What trains in the main stage. */

@@ -77,7 +77,10 @@ final class RecipeChecks {
     if (!(o.warmup >= 0 && o.warmup <= 1)) {
       throw new RecipeException("optim.warmup", "must be in [0, 1], got " + o.warmup);
     }
-    atLeastOne("optim.epochs", o.epochs);
+    if (o.epochs < 0) { // 0: no training step; the run is its init weights (hints and statistics still judged)
+      throw new RecipeException("optim.epochs", "must be >= 0 (0: no training, the run keeps its init weights), got "
+          + o.epochs);
+    }
     atLeastOne("optim.batch", o.batch);
     atLeastOne("optim.accumulation", o.accumulation);
     if (o.maxSteps < 0) {

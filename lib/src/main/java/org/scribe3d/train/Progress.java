@@ -72,7 +72,8 @@ public final class Progress {
     out.flush();
   }
 
-  static String clock(double seconds) {
+  /** Seconds as m:ss or h:mm:ss; "?" when unknown. */
+  public static String clock(double seconds) {
     if (!Double.isFinite(seconds) || seconds < 0) {
       return "?";
     }

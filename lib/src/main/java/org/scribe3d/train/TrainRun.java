@@ -19,7 +19,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.scribe3d.checkpoint.CheckpointException;
 import org.scribe3d.checkpoint.ModuleLoader;
+import org.scribe3d.checkpoint.Safetensors;
+import org.scribe3d.checkpoint.TensorSource;
 import org.scribe3d.io.AtomicFiles;
 import org.scribe3d.data.Case;
 import org.scribe3d.data.Dataset;
@@ -65,6 +68,8 @@ public final class TrainRun {
     public int checkpointEvery;
     public int keep = 2;
     public double progressSeconds = 10;
+    /** Told of every step and validation, besides the console line (a notebook's live monitor). */
+    public TrainListener listener = TrainListener.NONE;
 
     public Settings data(Path p) { data = p; return this; }
     public Settings out(Path p) { out = p; return this; }
@@ -72,6 +77,7 @@ public final class TrainRun {
     public Settings threads(int n) { threads = n; return this; }
     public Settings minutes(double m) { minutes = m; return this; }
     public Settings progressSeconds(double s) { progressSeconds = s; return this; }
+    public Settings listener(TrainListener l) { listener = l; return this; }
   }
 
   /** What happened. */
@@ -164,7 +170,10 @@ public final class TrainRun {
           pretrainSeconds = pretrain(r, run, s, cfg, model, replicas, targets, boxes, trainCases, volumes, pipeline,
               optim, console, tty);
         }
-        if (cfg.standardizeTokens() && !r.image.blind) { // after pretraining: the statistics of the encoder that follows
+        if (cfg.standardizeTokens() && !r.image.blind && r.init.projector != null) {
+          console.println("image tokens: standardised with the statistics stored with the projector of "
+              + r.init.projector);
+        } else if (cfg.standardizeTokens() && !r.image.blind) { // after pretraining: the statistics of the encoder that follows
           List<Path> scans = new ArrayList<>(new LinkedHashSet<>(train.stream().map(TrainingExample::image).toList()));
           ImageTokenStatistics.Result st = ImageTokenStatistics.compute(model, volumes, scans, optim.microBatch());
           console.printf(Locale.ROOT, "image tokens: standardised with the statistics of %d training scans (%.1f s)%n",
@@ -177,7 +186,7 @@ public final class TrainRun {
               .maxMinutes(Math.max(1e-3, mainStage.maxMinutes - pretrainSeconds / 60));
         }
         Trainer<MultimodalTask.Batch> trainer = new Trainer<>(model, task, task, mainStage, s.out)
-            .replicas(replicas).console(console, tty);
+            .replicas(replicas).console(console, tty).listener(s.listener);
         List<TrainingExample> valUsable = usable(val, pb, cfg.vocab());
         if (!valUsable.isEmpty() && r.validation.samples > 0) {
           MultimodalTask valTask = new MultimodalTask(valUsable, pb, volumes, false, pad, cfg.vocab())
@@ -288,8 +297,28 @@ public final class TrainRun {
             + " model's labels is loaded from " + initFile);
       }
     }
+    loadProjector(r, model, console); // after the encoder file, whose projector it replaces
     model.setBlind(r.image.blind);
     return model;
+  }
+
+  /**
+   * {@code init.projector}: the projector (and its token statistics) of a Scribe3D model directory, e.g. the one
+   * models/tiny-lm was trained with, so that language model reads the image tokens it learnt from.
+   */
+  private static void loadProjector(Recipe r, MultimodalModel model, PrintStream console) throws IOException {
+    if (r.init.projector == null) {
+      return;
+    }
+    Path file = Path.of(r.init.projector).resolve(MultimodalModel.WEIGHTS_FILE);
+    String prefix = "mm_projector.";
+    try (TensorSource src = Safetensors.open(file)) {
+      ModuleLoader.Report rep = ModuleLoader.load(model, src, n -> n.startsWith(prefix) ? n : null,
+          n -> !n.startsWith(prefix) || !model.config().standardizeTokens() && n.startsWith(prefix + "token_"));
+      console.printf(Locale.ROOT, "projector: %d tensors from %s%n", rep.loaded().size(), file);
+    } catch (CheckpointException e) {
+      throw new IllegalArgumentException("recipe key init.projector: " + e.getMessage(), e);
+    }
   }
 
   /** Judges which types the hints may name on the training scans, writes the run's hint vocabulary, hints the examples. */

@@ -62,6 +62,7 @@ public final class Trainer<B> {
   public record Result(long startStep, long steps, long totalSteps, double lastLoss, double seconds,
       boolean stoppedByTimeLimit, int skippedSteps, Path lastCheckpoint) {}
 
+  private TrainListener listener = TrainListener.NONE;
   private final Module model;
   private final Objective<B> objective;
   private final BatchSource<B> source;
@@ -100,6 +101,12 @@ public final class Trainer<B> {
   /** Test hook: return after this many steps of this call without the final checkpoint (like a kill). */
   Trainer<B> haltAfter(long steps) {
     this.haltAfterSteps = steps;
+    return this;
+  }
+
+  /** Told of every step and validation (a notebook's live monitor); none by default. */
+  public Trainer<B> listener(TrainListener l) {
+    this.listener = l == null ? TrainListener.NONE : l;
     return this;
   }
 
@@ -180,6 +187,7 @@ public final class Trainer<B> {
     Path lastCheckpoint = null;
     long lastSaved = startStep;
     double emaRate = 0;
+    listener.started(startStep, totalSteps);
     try (MetricsLog metrics = new MetricsLog(runDir.resolve("metrics.jsonl"), startStep);
         PrefetchLoader<B> loader = new PrefetchLoader<>(g -> load(order, g), startStep * acc, microEnd,
             config.prefetch, "scribe3d-loader")) {
@@ -255,6 +263,8 @@ public final class Trainer<B> {
         emaRate = emaRate == 0 ? 1 / dt : 0.9 * emaRate + 0.1 / dt;
         progress.update(step, emaRate, String.format(Locale.ROOT, "loss %.4f lr %.2e %.1f samples/s",
             loss, lr, samples / dt), false);
+        listener.step(new TrainListener.Step(step, totalSteps, (double) microDone / order.microBatchesPerEpoch(), loss,
+            lr, norm, samples / dt, emaRate, elapsed, skip));
         boolean end = step >= totalSteps;
         // the finished weights are on disk before the final validation runs (a failing one keeps them)
         if (end || config.checkpointEvery > 0 && step % config.checkpointEvery == 0) {
@@ -271,7 +281,9 @@ public final class Trainer<B> {
       }
       double elapsed = elapsedBefore + (System.nanoTime() - t0) / 1e9;
       if (halted) {
-        return new Result(startStep, step, totalSteps, lastLoss, (System.nanoTime() - t0) / 1e9, false, skipped, null);
+        Result r = new Result(startStep, step, totalSteps, lastLoss, (System.nanoTime() - t0) / 1e9, false, skipped, null);
+        listener.finished(r);
+        return r;
       }
       if (step != lastSaved) {
         lastCheckpoint = save(store, opt, step, order, elapsed);
@@ -280,8 +292,10 @@ public final class Trainer<B> {
         progress.message(String.format(Locale.ROOT, "train: time limit reached at step %d of %d (checkpoint saved)",
             step, totalSteps));
       }
-      return new Result(startStep, step, totalSteps, lastLoss, (System.nanoTime() - t0) / 1e9, timeUp, skipped,
+      Result r = new Result(startStep, step, totalSteps, lastLoss, (System.nanoTime() - t0) / 1e9, timeUp, skipped,
           lastCheckpoint == null ? store.latest().map(CheckpointStore.Checkpoint::dir).orElse(null) : lastCheckpoint);
+      listener.finished(r);
+      return r;
     }
   }
 
@@ -440,6 +454,8 @@ public final class Trainer<B> {
         }
       });
       progress.message(sb.toString());
+      listener.validated(new TrainListener.Validation(step, values.getOrDefault("val_loss", Double.NaN),
+          values.getOrDefault("vqa_accuracy", Double.NaN)));
     } finally {
       model.train(true);
     }
