@@ -32,10 +32,10 @@ public final class KernelMain {
       System.err.println("error: connection file not found: " + conn);
       System.exit(2);
     }
-    // the protocol library's socket loops log their start and stop at INFO on the kernel's stderr,
-    // which nbconvert copies into its log; the console shows warnings and worse only
-    for (java.util.logging.Handler h : java.util.logging.Logger.getLogger("").getHandlers()) {
-      h.setLevel(java.util.logging.Level.WARNING);
+    // the protocol library logs each socket loop's start and stop at INFO (SLF4J) on the kernel's
+    // stderr, which Jupyter copies into its log; show warnings and worse unless the user asks
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     }
     KernelConnectionProperties props;
     try {

@@ -82,6 +82,17 @@ final class KernelTestSupport {
     return r;
   }
 
+  /** The first executable {@code name} on PATH, or null. */
+  static Path which(String name) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      Path p = Path.of(dir.isEmpty() ? "." : dir, name);
+      if (Files.isExecutable(p)) {
+        return p.toAbsolutePath();
+      }
+    }
+    return null;
+  }
+
   static List<String> list(String... items) {
     return new ArrayList<>(List.of(items));
   }
