@@ -68,9 +68,14 @@ final class MavenResolver {
   /** The settings Maven itself would use: -Dmaven.repo.local, then user, then global settings.xml. */
   static Settings defaultSettings() {
     Path home = Path.of(System.getProperty("user.home"));
-    Path user = home.resolve(".m2/settings.xml");
     String mavenHome = System.getenv("MAVEN_HOME") != null ? System.getenv("MAVEN_HOME") : System.getenv("M2_HOME");
-    Path global = Path.of(mavenHome != null ? mavenHome : "/usr/share/maven", "conf/settings.xml");
+    return settings(home.resolve(".m2/settings.xml"),
+        Path.of(mavenHome != null ? mavenHome : "/usr/share/maven", "conf/settings.xml"));
+  }
+
+  /** The settings of a user and a global settings.xml (either may be missing). */
+  static Settings settings(Path user, Path global) {
+    Path home = Path.of(System.getProperty("user.home"));
     Element u = read(user);
     Element g = read(global);
     String local = System.getProperty("maven.repo.local");
@@ -145,26 +150,35 @@ final class MavenResolver {
   }
 
   /**
-   * The resolver's innermost explanation ("Could not find artifact ... in central (...)",
-   * "Connect to ... timed out"), on one line.
+   * The resolver's innermost explanation ("Could not find artifact ... in central (...)", "Could not
+   * transfer artifact ... from/to mirror (url)") with the root cause when it adds to it ("Connect
+   * to ... timed out", "Connection refused"), on one line.
    */
   static String oneLine(Throwable e) {
-    String best = null;
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      String m = t.getMessage();
-      if (m != null && !m.isBlank()) {
+    List<String> messages = new ArrayList<>();
+    for (Throwable t = e; t != null && messages.size() < 20; t = t.getCause() == t ? null : t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        messages.add(t.getMessage().replaceAll("\\s+", " ").strip());
+      }
+    }
+    if (messages.isEmpty()) {
+      return e.getClass().getSimpleName();
+    }
+    String root = messages.get(messages.size() - 1);
+    String best = root;
+    for (String m : messages) {
+      if (m.matches("(?i)^(could not|failed to|the following artifacts).*")) {
         best = m;
       }
     }
-    if (best == null) {
-      best = e.getClass().getSimpleName();
-    }
     // "The following artifacts could not be resolved: x (absent): Could not find ..." -> the reason
-    Matcher m = Pattern.compile("could not be resolved: [^ ]+ \\(absent\\): (.*)", Pattern.DOTALL).matcher(best);
+    Matcher m = Pattern.compile("could not be resolved: [^ ]+ \\(absent\\): (.*)").matcher(best);
     if (m.find()) {
       best = m.group(1);
     }
-    best = best.replaceAll("\\s+", " ").strip();
+    if (!best.contains(root)) {
+      best = best + ": " + root;
+    }
     return best.length() > 400 ? best.substring(0, 397) + "..." : best;
   }
 
