@@ -1,7 +1,5 @@
 package org.scribe3d.kernel;
 
-import io.github.spencerpark.jupyter.channels.JupyterConnection;
-import io.github.spencerpark.jupyter.kernel.KernelConnectionProperties;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.dflib.jjava.jupyter.channels.JupyterConnection;
+import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
 import org.scribe3d.notebook.RichOutput;
 
 /**
@@ -32,10 +32,10 @@ public final class KernelMain {
       System.err.println("error: connection file not found: " + conn);
       System.exit(2);
     }
-    // basekernel logs each socket loop's start and stop at INFO ("Loop-shell", ...) on the kernel's
-    // stderr, which nbconvert copies into its log; the console shows warnings and worse only
-    for (java.util.logging.Handler h : java.util.logging.Logger.getLogger("").getHandlers()) {
-      h.setLevel(java.util.logging.Level.WARNING);
+    // the protocol library logs each socket loop's start and stop at INFO (SLF4J) on the kernel's
+    // stderr, which Jupyter copies into its log; show warnings and worse unless the user asks
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     }
     KernelConnectionProperties props;
     try {

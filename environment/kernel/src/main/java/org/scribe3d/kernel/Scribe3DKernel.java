@@ -1,21 +1,25 @@
 package org.scribe3d.kernel;
 
-import io.github.spencerpark.jupyter.channels.JupyterConnection;
-import io.github.spencerpark.jupyter.channels.ShellReplyEnvironment;
-import io.github.spencerpark.jupyter.kernel.BaseKernel;
-import io.github.spencerpark.jupyter.kernel.KernelIOAccess;
-import io.github.spencerpark.jupyter.kernel.LanguageInfo;
-import io.github.spencerpark.jupyter.kernel.ReplacementOptions;
-import io.github.spencerpark.jupyter.kernel.display.DisplayData;
-import io.github.spencerpark.jupyter.kernel.util.GlobFinder;
-import io.github.spencerpark.jupyter.messages.Message;
-import io.github.spencerpark.jupyter.messages.MessageType;
-import io.github.spencerpark.jupyter.messages.publish.PublishError;
-import io.github.spencerpark.jupyter.messages.publish.PublishExecuteInput;
-import io.github.spencerpark.jupyter.messages.publish.PublishExecuteResult;
-import io.github.spencerpark.jupyter.messages.reply.ErrorReply;
-import io.github.spencerpark.jupyter.messages.reply.ExecuteReply;
-import io.github.spencerpark.jupyter.messages.request.ExecuteRequest;
+import org.dflib.jjava.jupyter.channels.JupyterConnection;
+import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
+import org.dflib.jjava.jupyter.kernel.BaseKernel;
+import org.dflib.jjava.jupyter.kernel.HelpLink;
+import org.dflib.jjava.jupyter.kernel.LanguageInfo;
+import org.dflib.jjava.jupyter.kernel.ReplacementOptions;
+import org.dflib.jjava.jupyter.kernel.comm.CommManager;
+import org.dflib.jjava.jupyter.kernel.display.DisplayData;
+import org.dflib.jjava.jupyter.kernel.display.Renderer;
+import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
+import org.dflib.jjava.jupyter.kernel.util.PathsHandler;
+import org.dflib.jjava.jupyter.kernel.util.StringStyler;
+import org.dflib.jjava.jupyter.kernel.util.TextColor;
+import org.dflib.jjava.jupyter.messages.Message;
+import org.dflib.jjava.jupyter.messages.publish.PublishError;
+import org.dflib.jjava.jupyter.messages.publish.PublishExecuteInput;
+import org.dflib.jjava.jupyter.messages.publish.PublishExecuteResult;
+import org.dflib.jjava.jupyter.messages.reply.ErrorReply;
+import org.dflib.jjava.jupyter.messages.reply.ExecuteReply;
+import org.dflib.jjava.jupyter.messages.request.ExecuteRequest;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,8 +38,9 @@ import jdk.jshell.SourceCodeAnalysis;
 import org.scribe3d.notebook.RichOutput;
 
 /**
- * The Scribe3D Java kernel: JShell (in-process) behind basekernel's Jupyter protocol, with rich
- * display through {@link RichOutput} and IJava's {@code %jars} / {@code %classpath} magics.
+ * The Scribe3D Java kernel: JShell (in-process) behind JJava's Jupyter protocol library, with rich
+ * display through {@link RichOutput}, IJava's display API and {@code %jars} / {@code %classpath}
+ * magics, {@code %maven} (Maven's resolver) and {@code %load}.
  */
 public final class Scribe3DKernel extends BaseKernel {
   /** Same default imports as IJava, so a notebook that leans on them runs on both kernels. */
@@ -44,29 +49,53 @@ public final class Scribe3DKernel extends BaseKernel {
       "import java.util.concurrent.*;", "import java.util.prefs.*;", "import java.util.regex.*;",
       "import static org.scribe3d.kernel.Display.*;");
 
-  static final List<String> MAGICS = List.of("%jars", "%classpath", "%lsmagic", "%%time");
+  static final List<String> MAGICS = List.of("%jars", "%classpath", "%maven", "%load", "%lsmagic", "%%time");
+
+  /** %load inside %load is allowed, a file that loads itself is not: this bounds the nesting. */
+  private static final int MAX_LOAD_DEPTH = 16;
 
   private final JShellEvaluator evaluator;
   private final RichOutput rich;
-  private final LanguageInfo languageInfo;
+  private final KernelIO kernelIO;
+  private final Outputs outputs;
+  private final MavenResolver maven;
+  private volatile java.util.concurrent.Future<?> runningMagic;
+  private int loadDepth;
   private boolean started;
 
   public Scribe3DKernel(List<String> classpath, RichOutput.PlotlyEmbed embed) {
+    this(classpath, embed, new KernelIO());
+  }
+
+  private Scribe3DKernel(List<String> classpath, RichOutput.PlotlyEmbed embed, KernelIO io) {
+    super("scribe3d-java", version(), languageInfo(),
+        List.of(new HelpLink("Java tutorial", "https://docs.oracle.com/javase/tutorial/java/nutsandbolts/index.html")),
+        null, io, new CommManager(), new Renderer(), null, null, false, errorStyler());
+    this.kernelIO = io;
+    this.outputs = new Outputs(io);
     this.evaluator = new JShellEvaluator(classpath);
     this.rich = new RichOutput(embed);
-    this.languageInfo = new LanguageInfo.Builder("Java")
-        .version(Runtime.version().toString())
-        .mimetype("text/x-java-source")
-        .fileExtension(".jshell")
-        .pygments("java")
-        .codemirror("text/x-java")
-        .build();
+    this.maven = new MavenResolver(MavenResolver.defaultSettings(), 15_000, 60_000);
     Display.attach(this);
   }
 
-  @Override
-  public LanguageInfo getLanguageInfo() {
-    return languageInfo;
+  private static String version() {
+    Package p = Scribe3DKernel.class.getPackage();
+    return p.getImplementationVersion() != null ? p.getImplementationVersion() : "0.1.0";
+  }
+
+  private static LanguageInfo languageInfo() {
+    return new LanguageInfo("Java", Runtime.version().toString(), "text/x-java-source", ".jshell", "java",
+        "text/x-java", null);
+  }
+
+  private static StringStyler errorStyler() {
+    return new StringStyler.Builder()
+        .addPrimaryStyle(TextColor.BOLD_RESET_FG)
+        .addSecondaryStyle(TextColor.BOLD_RED_FG)
+        .addHighlightStyle(TextColor.BOLD_RESET_FG)
+        .addHighlightStyle(TextColor.RED_BG)
+        .build();
   }
 
   @Override
@@ -74,24 +103,34 @@ public final class Scribe3DKernel extends BaseKernel {
     return "Java " + Runtime.version() + " :: Scribe3D kernel (JShell, in-process)";
   }
 
-  @Override
-  public List<LanguageInfo.Help> getHelpLinks() {
-    return List.of(new LanguageInfo.Help("Java tutorial",
-        "https://docs.oracle.com/javase/tutorial/java/nutsandbolts/index.html"));
-  }
-
-  /** Registers this kernel on a connection; replaces basekernel's execute handler (see below). */
+  /**
+   * Registers this kernel on a connection and installs the library's live-output sink, so code
+   * running in a cell (a training monitor) can show one output and update it in place.
+   */
   public void attach(JupyterConnection connection) {
     becomeHandlerForConnection(connection);
-    connection.setHandler(MessageType.EXECUTE_REQUEST, this::handleExecute);
+    onStartup();
+    org.scribe3d.notebook.LiveDisplay.install(new org.scribe3d.notebook.LiveDisplay.Sink() {
+      @Override
+      public String show(Object value) {
+        return Display.display(value);
+      }
+
+      @Override
+      public void update(String displayId, Object value) {
+        Display.updateDisplay(displayId, value);
+      }
+    });
   }
 
   /**
-   * basekernel's own handler, rewritten so an error reaches Jupyter under the user's exception
+   * JJava's execute handler, rewritten so an error reaches Jupyter under the user's exception
    * class name (ename "java.lang.ArithmeticException", not the carrier's simple name) and with the
-   * traceback this kernel formats. Stream capture and display routing are as in basekernel.
+   * traceback this kernel formats. Stream capture is as in JJava; displays go through
+   * {@link Outputs} so other threads can publish to this cell too.
    */
-  private synchronized void handleExecute(ShellReplyEnvironment env, Message<ExecuteRequest> message) {
+  @Override
+  protected synchronized void handleExecuteRequest(ShellReplyEnvironment env, Message<ExecuteRequest> message) {
     commManager.setMessageContext(message);
     ExecuteRequest request = message.getContent();
     int count = executionCount.getAndIncrement();
@@ -101,27 +140,29 @@ public final class Scribe3DKernel extends BaseKernel {
     PrintStream oldOut = System.out;
     PrintStream oldErr = System.err;
     InputStream oldIn = System.in;
-    System.setOut(getIO().out);
-    System.setErr(getIO().err);
-    System.setIn(getIO().in);
-    KernelIOAccess.attach(getIO(), env, request.isStdinEnabled());
+    System.setOut(kernelIO.out);
+    System.setErr(kernelIO.err);
+    System.setIn(kernelIO.in);
+    kernelIO.attach(env, request.isStdinEnabled());
+    outputs.begin(env);
     env.defer(() -> {
       System.setOut(oldOut);
       System.setErr(oldErr);
       System.setIn(oldIn);
-      KernelIOAccess.detach(getIO(), env);
+      outputs.end(env);
+      kernelIO.detach(env);
     });
     try {
       Object value = run(request.getCode(), "In [" + count + "]");
-      getIO().out.flush();
-      getIO().err.flush();
+      kernelIO.out.flush();
+      kernelIO.err.flush();
       if (value != null) {
         env.publish(new PublishExecuteResult(count, toDisplayData(value)));
       }
       env.defer().reply(new ExecuteReply(count, Collections.emptyMap()));
     } catch (CellError e) {
-      getIO().out.flush();
-      getIO().err.flush();
+      kernelIO.out.flush();
+      kernelIO.err.flush();
       env.publish(new PublishError(e.ename(), e.evalue(), e.traceback()));
       ErrorReply reply = new ErrorReply(e.ename(), e.evalue(), e.traceback());
       reply.setExecutionCount(count);
@@ -134,6 +175,20 @@ public final class Scribe3DKernel extends BaseKernel {
       reply.setExecutionCount(count);
       env.defer().replyError(ExecuteReply.MESSAGE_TYPE.error(), reply);
     }
+  }
+
+  /** Shows a display bundle in the running cell (IJava's {@code display}); returns its id. */
+  @Override
+  public void display(DisplayData data) {
+    outputs.show(data);
+  }
+
+  String show(DisplayData data) {
+    return outputs.show(data);
+  }
+
+  void update(String id, DisplayData data) {
+    outputs.update(id, data);
   }
 
   /** Runs one cell: magics in order with the Java code between them; returns the last value. */
@@ -162,11 +217,14 @@ public final class Scribe3DKernel extends BaseKernel {
     return last;
   }
 
-  /** Runs code the way a cell would; used by %load-style callers and tests. */
+  /** Runs code the way a cell would (JJava's notebook statics call this). */
   @Override
-  public DisplayData eval(String expr) throws Exception {
-    Object v = run(expr, "eval");
-    return v == null ? null : toDisplayData(v);
+  public Object evalRaw(String expr) {
+    try {
+      return run(expr, "eval");
+    } catch (CellError e) {
+      throw new IllegalStateException(e.ename() + ": " + e.evalue());
+    }
   }
 
   private Object lineMagic(CellSource.Part part, String cell) throws CellError {
@@ -178,6 +236,10 @@ public final class Scribe3DKernel extends BaseKernel {
         List<String> split = new ArrayList<>();
         args.forEach(a -> split.addAll(List.of(a.split(File.pathSeparator))));
         return addPaths(part, cell, split, false);
+      case "maven":
+        return mavenMagic(part, cell);
+      case "load":
+        return loadMagic(part, cell, args);
       case "lsmagic":
         System.out.println("Available magics: " + String.join("  ", MAGICS));
         return null;
@@ -200,12 +262,11 @@ public final class Scribe3DKernel extends BaseKernel {
       }
       List<Path> matches = new ArrayList<>();
       try {
-        GlobFinder finder = new GlobFinder(arg);
-        (jarsOnly ? finder.computeMatchingFiles() : finder.computeMatchingPaths()).forEach(matches::add);
-      } catch (java.nio.file.NoSuchFileException e) {
-        matches.clear(); // reported below as "nothing matches"
-      } catch (IOException | RuntimeException e) {
-        throw magicError(part, cell, name + ": cannot read '" + arg + "': " + e.getMessage());
+        matches.addAll(PathsHandler.resolveGlobs(arg));
+      } catch (RuntimeException e) {
+        if (!(e.getCause() instanceof java.nio.file.NoSuchFileException)) {
+          throw magicError(part, cell, name + ": cannot read '" + arg + "': " + e.getMessage());
+        } // else reported below as "nothing matches"
       }
       if (matches.isEmpty()) {
         throw magicError(part, cell, name + ": nothing matches '" + arg + "' (working directory "
@@ -226,11 +287,79 @@ public final class Scribe3DKernel extends BaseKernel {
     return null;
   }
 
+  /**
+   * %maven g:a:v[,g:a:v...]: resolves with Maven's resolver into the local repository and adds the
+   * jars. Runs on its own thread so an interrupt request (or the resolver's own timeouts) ends it.
+   */
+  private Object mavenMagic(CellSource.Part part, String cell) throws CellError {
+    List<String> coords = new ArrayList<>();
+    for (String a : CellSource.splitArgs(part.args().replace(',', ' '))) {
+      if (!a.isBlank()) {
+        coords.add(a);
+      }
+    }
+    if (coords.isEmpty()) {
+      throw magicError(part, cell, "%maven needs coordinates, e.g. %maven org.apache.commons:commons-text:1.12.0");
+    }
+    java.util.concurrent.FutureTask<List<File>> task = new java.util.concurrent.FutureTask<>(() -> maven.resolve(coords));
+    Thread t = new Thread(task, "scribe3d-maven");
+    t.setDaemon(true);
+    runningMagic = task;
+    t.start();
+    List<File> files;
+    try {
+      files = task.get(3, java.util.concurrent.TimeUnit.MINUTES);
+    } catch (java.util.concurrent.CancellationException | InterruptedException e) {
+      throw new CellError("KeyboardInterrupt", "the cell was interrupted", List.of("the cell was interrupted"));
+    } catch (java.util.concurrent.TimeoutException e) {
+      task.cancel(true);
+      throw magicError(part, cell, "%maven: gave up after 3 minutes resolving " + String.join(", ", coords));
+    } catch (java.util.concurrent.ExecutionException e) {
+      String why = e.getCause() instanceof MavenResolver.Failure f ? f.getMessage() : MavenResolver.oneLine(e.getCause());
+      throw magicError(part, cell, "%maven: cannot resolve " + String.join(", ", coords) + ": " + why);
+    } finally {
+      runningMagic = null;
+    }
+    for (File f : files) {
+      evaluator.addToClasspath(f.getAbsolutePath());
+    }
+    System.err.println("%maven: added " + files.size() + " jar" + (files.size() == 1 ? "" : "s") + " to the classpath");
+    return null;
+  }
+
+  /** %load FILE: runs a .jsh / .java file as a cell would (magics included), errors naming its lines. */
+  private Object loadMagic(CellSource.Part part, String cell, List<String> args) throws CellError {
+    if (args.size() != 1) {
+      throw magicError(part, cell, "%load takes one file (a .jsh or .java script)");
+    }
+    Path file = Path.of(args.get(0));
+    if (!Files.isRegularFile(file)) {
+      throw magicError(part, cell, "%load: no such file '" + args.get(0) + "' (working directory "
+          + Path.of("").toAbsolutePath() + ")");
+    }
+    if (loadDepth >= MAX_LOAD_DEPTH) {
+      throw magicError(part, cell, "%load: files load each other more than " + MAX_LOAD_DEPTH + " deep");
+    }
+    String code;
+    try {
+      code = Files.readString(file);
+    } catch (IOException e) {
+      throw magicError(part, cell, "%load: cannot read '" + file + "': " + e.getMessage());
+    }
+    loadDepth++;
+    try {
+      run(code, file.getFileName().toString());
+    } finally {
+      loadDepth--;
+    }
+    return null;
+  }
+
   private static CellError magicError(CellSource.Part part, String cell, String msg) {
     return new CellError("MagicError", msg, List.of(cell + " line " + part.line() + ": " + msg));
   }
 
-  /** The display bundle of any value: Scribe3D's rich forms first, then basekernel's defaults. */
+  /** The display bundle of any value: Scribe3D's rich forms first, then JJava's renderer. */
   DisplayData toDisplayData(Object value) {
     if (value instanceof DisplayData d) {
       return d;
@@ -241,7 +370,7 @@ public final class Scribe3DKernel extends BaseKernel {
     }
     DisplayData data = new DisplayData();
     bundle.forEach(data::putData);
-    if (!data.hasDataForType(io.github.spencerpark.jupyter.kernel.display.mime.MIMEType.TEXT_PLAIN)) {
+    if (!data.hasDataForType(MIMEType.TEXT_PLAIN)) {
       data.putText(String.valueOf(value));
     }
     return data;
@@ -342,11 +471,17 @@ public final class Scribe3DKernel extends BaseKernel {
 
   @Override
   public void interrupt() {
+    java.util.concurrent.Future<?> magic = runningMagic;
+    if (magic != null) {
+      magic.cancel(true);
+    }
     evaluator.interrupt();
   }
 
   @Override
   public void onShutdown(boolean isRestarting) {
+    org.scribe3d.notebook.LiveDisplay.install(null);
+    super.onShutdown(isRestarting);
     evaluator.close();
   }
 }

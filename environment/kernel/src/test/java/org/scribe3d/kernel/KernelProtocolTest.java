@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Starts the kernel once through jupyter_client (the library Jupyter front ends use), sends a
  * scripted session, and checks each reply: execution, completion, inspection, completeness,
- * compile and runtime errors, %jars, %%time and display of every supported type.
+ * compile and runtime errors, %jars, %maven, %load, %%time, display of every supported type, and
+ * outputs updated in place (display / updateDisplay, the library's LiveDisplay from another thread).
  */
 class KernelProtocolTest {
   private static final List<JsonObject> steps = new ArrayList<>();
@@ -60,6 +61,15 @@ class KernelProtocolTest {
   private static int figure1;
   private static int figure2;
   private static int unknownMagic;
+  private static int maven;
+  private static int mavenTransitive;
+  private static int mavenMissing;
+  private static int mavenBadCoordinate;
+  private static int load;
+  private static int loadError;
+  private static int updates;
+  private static int live;
+  private static int rendered;
   private static int library;
   private static int interrupted;
   private static int busyInterrupted;
@@ -88,7 +98,25 @@ class KernelProtocolTest {
     table = step("execute", "tech.tablesaw.api.Table.create(\"t\", tech.tablesaw.api.StringColumn.create(\"region\", \"chest\"))");
     figure1 = step("execute", "display(org.scribe3d.notebook.Charts.bar(\"b\", List.of(\"a\"), new double[] {1}, \"x\", \"y\"));");
     figure2 = step("execute", "display(org.scribe3d.notebook.Charts.bar(\"c\", List.of(\"a\"), new double[] {2}, \"x\", \"y\"));");
-    unknownMagic = step("execute", "%maven foo:bar:1");
+    unknownMagic = step("execute", "%nosuch foo");
+    maven = step("execute", "%maven org.apache.commons:commons-text:1.12.0\n"
+        + "org.apache.commons.text.WordUtils.capitalize(\"left lower lobe\")");
+    // commons-lang3 comes in as commons-text's compile dependency
+    mavenTransitive = step("execute", "org.apache.commons.lang3.StringUtils.reverse(\"abc\")");
+    mavenMissing = step("execute", "%maven org.scribe3d.nonexistent:no-such-artifact:0.0.1");
+    mavenBadCoordinate = step("execute", "%maven commons-text");
+    Path script = work.resolve("helpers.jsh");
+    Files.writeString(script, "int loaded = 7;\nString hi(String n) {\n  return \"hi \" + n;\n}\n");
+    Path badScript = work.resolve("broken.jsh");
+    Files.writeString(badScript, "int fine = 1;\nString s = 5;\n");
+    load = step("execute", "%load " + script + "\nhi(\"load\") + loaded");
+    loadError = step("execute", "%load " + badScript);
+    updates = step("execute", "String id = display(\"v0\");\n"
+        + "for (int i = 1; i <= 3; i++) updateDisplay(id, \"v\" + i);");
+    live = step("execute", "var h = org.scribe3d.notebook.LiveDisplay.show(\"live 0\");\n"
+        + "Thread t = new Thread(() -> { for (int i = 1; i <= 3; i++) h.update(\"live \" + i); });\n"
+        + "t.start();\nt.join();\nSystem.out.println(\"live id \" + h.id());");
+    rendered = step("execute", "render(42)");
     interrupted = step("execute_interrupt", "Thread.sleep(120_000);");
     busyInterrupted = step("execute_interrupt", "long[] spins = {0};\nwhile (true) { spins[0]++; }");
     busyStopped = step("execute", "Thread.sleep(2000);\nlong before = spins[0];\nThread.sleep(300);\nspins[0] == before");
@@ -96,7 +124,10 @@ class KernelProtocolTest {
 
     JsonArray in = new JsonArray();
     steps.forEach(in::add);
-    Path specs = KernelTestSupport.kernelspec(work.resolve("jupyter"));
+    // %maven downloads into a fresh local repository here, so the test resolves from Central for real
+    Path m2 = work.resolve("m2-repository");
+    deleteTree(m2);
+    Path specs = KernelTestSupport.kernelspec(work.resolve("jupyter"), "-Dmaven.repo.local=" + m2);
     Path driver = Path.of(KernelProtocolTest.class.getResource("/kernel_driver.py").toURI());
     KernelTestSupport.Result r = KernelTestSupport.run(
         KernelTestSupport.list(KernelTestSupport.PYTHON.toString(), driver.toString(), "scribe3d-java", work.toString()),
@@ -105,6 +136,17 @@ class KernelProtocolTest {
     Files.writeString(work.resolve("results.json"), r.out());
     results = JsonParser.parseString(r.out()).getAsJsonArray();
     assertEquals(steps.size() + 1, results.size());
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   /** A jar with demo.Hello, compiled here, for %jars. */
@@ -232,7 +274,74 @@ class KernelProtocolTest {
     JsonObject err = outputs(jarsMissing, "error").get(0);
     assertEquals("MagicError", err.get("ename").getAsString());
     assertTrue(err.get("evalue").getAsString().contains("nothing matches"), err.toString());
-    assertTrue(outputs(unknownMagic, "error").get(0).get("evalue").getAsString().contains("unknown line magic %maven"));
+    assertTrue(outputs(unknownMagic, "error").get(0).get("evalue").getAsString().contains("unknown line magic %nosuch"));
+  }
+
+  @Test
+  void mavenMagicResolvesFromCentralTransitively() {
+    assertEquals("ok", reply(maven).get("status").getAsString(), results.get(maven).toString());
+    assertEquals("Left Lower Lobe", text(outputs(maven, "execute_result").get(0), "text/plain"));
+    assertEquals("cba", text(outputs(mavenTransitive, "execute_result").get(0), "text/plain"));
+  }
+
+  /** A failure is one line in the cell: no stack trace, no hang. */
+  @Test
+  void mavenMagicFailsOnOneLine() {
+    for (int i : List.of(mavenMissing, mavenBadCoordinate)) {
+      assertEquals("error", reply(i).get("status").getAsString());
+      JsonObject err = outputs(i, "error").get(0);
+      assertEquals("MagicError", err.get("ename").getAsString());
+      assertEquals(1, err.getAsJsonArray("traceback").size(), err.toString());
+      String line = traceback(err);
+      assertTrue(line.contains("%maven: "), line);
+      assertFalse(line.contains("\n") || line.contains("\tat ") || line.contains("Exception"), line);
+    }
+    String missing = traceback(outputs(mavenMissing, "error").get(0));
+    assertTrue(missing.contains("cannot resolve org.scribe3d.nonexistent:no-such-artifact:0.0.1"), missing);
+    assertTrue(missing.toLowerCase().contains("could not find"), missing);
+    assertTrue(traceback(outputs(mavenBadCoordinate, "error").get(0)).contains("not a Maven coordinate"));
+  }
+
+  @Test
+  void loadMagicRunsAFileAsACell() {
+    assertEquals("hi load7", text(outputs(load, "execute_result").get(0), "text/plain"));
+    JsonObject err = outputs(loadError, "error").get(0);
+    assertEquals("CompilationError", err.get("ename").getAsString());
+    assertTrue(traceback(err).contains("broken.jsh line 2: incompatible types"), traceback(err));
+  }
+
+  /** display() gives one output with a display id; updateDisplay replaces it (update_display_data). */
+  @Test
+  void displayUpdatesOneOutputInPlace() {
+    assertInPlace(updates, "v");
+    assertTrue(outputs(updates, "execute_result").isEmpty());
+  }
+
+  /** The library's LiveDisplay, updated from a thread other than the cell's, reaches the same cell. */
+  @Test
+  void liveDisplayFromAnotherThreadUpdatesInPlace() {
+    String id = assertInPlace(live, "live ");
+    String out = outputs(live, "stream").stream().map(s -> s.get("text").getAsString()).reduce("", String::concat);
+    assertEquals("live id " + id + "\n", out);
+  }
+
+  private static String assertInPlace(int step, String prefix) {
+    List<JsonObject> shown = outputs(step, "display_data");
+    assertEquals(1, shown.size(), results.get(step).toString());
+    String id = shown.get(0).getAsJsonObject("transient").get("display_id").getAsString();
+    assertEquals(prefix + "0", text(shown.get(0), "text/plain"));
+    List<JsonObject> updated = outputs(step, "update_display_data");
+    assertEquals(3, updated.size(), results.get(step).toString());
+    for (int i = 0; i < 3; i++) {
+      assertEquals(id, updated.get(i).getAsJsonObject("transient").get("display_id").getAsString());
+      assertEquals(prefix + (i + 1), text(updated.get(i), "text/plain"));
+    }
+    return id;
+  }
+
+  @Test
+  void renderReturnsTheBundle() {
+    assertEquals("42", text(outputs(rendered, "execute_result").get(0), "text/plain"));
   }
 
   @Test

@@ -27,16 +27,21 @@ final class KernelTestSupport {
 
   private KernelTestSupport() {}
 
-  /** A JUPYTER_PATH directory holding the kernelspec; the kernel runs from target/classes. */
-  static Path kernelspec(Path dir) throws IOException {
+  /**
+   * A JUPYTER_PATH directory holding the kernelspec; the kernel runs from target/classes, with
+   * {@code jvmOptions} added to its JVM's options.
+   */
+  static Path kernelspec(Path dir, String... jvmOptions) throws IOException {
     assertTrue(Files.isExecutable(PYTHON), "/usr/bin/python3 missing (environment/setup installs Jupyter)");
     Path cpFile = MODULE.resolve("target/classpath.txt");
     assertTrue(Files.isRegularFile(cpFile), "target/classpath.txt missing: run the Maven build");
     String cp = MODULE.resolve("target/classes") + File.pathSeparator + Files.readString(cpFile).trim();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     JsonArray argv = new JsonArray();
-    for (String a : List.of(java, "-Xmx1g", "-Dai.djl.offline=true", "-Dscribe3d.home=" + ROOT,
-        "-cp", cp, "org.scribe3d.kernel.KernelMain", "{connection_file}")) {
+    List<String> cmd = list(java, "-Xmx1g", "-Dai.djl.offline=true", "-Dscribe3d.home=" + ROOT);
+    cmd.addAll(List.of(jvmOptions));
+    cmd.addAll(List.of("-cp", cp, "org.scribe3d.kernel.KernelMain", "{connection_file}"));
+    for (String a : cmd) {
       argv.add(a);
     }
     JsonObject spec = new JsonObject();
@@ -75,6 +80,17 @@ final class KernelTestSupport {
     Files.deleteIfExists(out);
     Files.deleteIfExists(err);
     return r;
+  }
+
+  /** The first executable {@code name} on PATH, or null. */
+  static Path which(String name) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      Path p = Path.of(dir.isEmpty() ? "." : dir, name);
+      if (Files.isExecutable(p)) {
+        return p.toAbsolutePath();
+      }
+    }
+    return null;
   }
 
   static List<String> list(String... items) {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The whole notebook path: a test notebook is executed headless by nbconvert on this build's
- * kernel, exported to HTML, and opened offline in headless Chromium (environment/browser-check),
+ * kernel, exported to HTML, and opened offline in headless Chromium (environment/browser-check/html-check),
  * whose live DOM must show the Plotly plots drawn and the PNG images loaded.
  */
 class NotebookBrowserTest {
@@ -73,7 +73,7 @@ class NotebookBrowserTest {
   @Test
   void chromiumDrawsThePlotsAndLoadsTheImages() throws Exception {
     KernelTestSupport.Result r = KernelTestSupport.run(KernelTestSupport.list(
-        KernelTestSupport.ROOT.resolve("environment/browser-check").toString(), "--min-plots", "2", "--min-images", "1",
+        KernelTestSupport.ROOT.resolve("environment/browser-check/html-check").toString(), "--min-plots", "2", "--min-images", "1",
         html.toString()), work, work.resolve("jupyter"), null, 180);
     assertEquals(0, r.exit(), "browser check failed:\n" + r.out() + "\n" + r.err());
     JsonObject probe = JsonParser.parseString(r.out().trim()).getAsJsonObject();
@@ -106,7 +106,7 @@ class NotebookBrowserTest {
     Files.writeString(page, "<html><head><script>window.define = function () { throw new Error('anonymous define()'); };"
         + " window.define.amd = {};</script></head><body>" + plotHtml + "</body></html>");
     KernelTestSupport.Result r = KernelTestSupport.run(KernelTestSupport.list(
-        KernelTestSupport.ROOT.resolve("environment/browser-check").toString(), "--min-plots", "1", page.toString()),
+        KernelTestSupport.ROOT.resolve("environment/browser-check/html-check").toString(), "--min-plots", "1", page.toString()),
         work, work.resolve("jupyter"), null, 180);
     assertEquals(0, r.exit(), r.out() + r.err());
   }
@@ -125,7 +125,7 @@ class NotebookBrowserTest {
         + "<div class=\"scribe3d-plotly\"><div id=\"p\"></div></div>"
         + "<img src=\"data:image/png;base64,AAAA\"/></body></html>");
     KernelTestSupport.Result r = KernelTestSupport.run(KernelTestSupport.list(
-        KernelTestSupport.ROOT.resolve("environment/browser-check").toString(), bad.toString()),
+        KernelTestSupport.ROOT.resolve("environment/browser-check/html-check").toString(), bad.toString()),
         work, work.resolve("jupyter"), null, 180);
     assertEquals(1, r.exit(), r.out() + r.err());
     JsonObject probe = JsonParser.parseString(r.out().trim()).getAsJsonObject();
