@@ -128,6 +128,11 @@ public final class TrainCommand implements Callable<Integer> {
       throw new CliExit(e.getMessage(), 1);
     }
     Trainer.Result t = o.result();
+    if (t.totalSteps() == 0) {
+      spec.commandLine().getOut().printf(Locale.ROOT, "no training step (optim.epochs 0); model: %s%n", o.modelDir());
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
     spec.commandLine().getOut().printf(Locale.ROOT,
         "trained %d of %d steps (from step %d) in %.1f s%s; last loss %.4f; model: %s%n", t.steps(), t.totalSteps(),
         t.startStep(), t.seconds(), t.stoppedByTimeLimit() ? " (time limit)" : "", t.lastLoss(), o.modelDir());

@@ -90,6 +90,8 @@ public final class Recipe {
     public boolean findingHints;
     /** The fraction of training scans hinted with their reports' findings instead of the head's diagnosis. */
     public double trueHints;
+    /** A finding-hints file (another run's, or models/tiny-hints.json): what hints may name, instead of judging it here. */
+    public String hintThresholds;
   }
 
   /** How scans become model inputs and batches. */

@@ -62,6 +62,9 @@ final class RecipeChecks {
     if (r.prompts.trueHints > 0 && !r.prompts.findingHints) {
       throw new RecipeException("prompts.true_hints", "needs prompts.finding_hints");
     }
+    if (r.prompts.hintThresholds != null && !r.prompts.findingHints) {
+      throw new RecipeException("prompts.hint_thresholds", "needs prompts.finding_hints");
+    }
     if (r.prompts.findingHints && (r.image.blind || !r.freezeVision() || r.image.findingLoss > 0
         || r.image.pretrainEpochs > 0 || r.init.vision == null)) {
       throw new RecipeException("prompts.finding_hints", "needs init.vision (with a finding head) and trainable.vision"

@@ -32,7 +32,7 @@ public final class RecipeFiles {
   public static final String SHIPPED_DIR = "recipes";
 
   /** Keys whose values are file paths: resolved against the recipe file's directory, recorded absolute. */
-  static final Set<String> PATH_KEYS = Set.of("model.config", "init.vision", "init.language_model", "init.projector", "data.cache",
+  static final Set<String> PATH_KEYS = Set.of("model.config", "init.vision", "init.language_model", "init.projector", "prompts.hint_thresholds", "data.cache",
       "data.pipeline");
   /** Keys whose value may be an object or a path (any JSON). */
   private static final Set<String> ANY_KEYS = Set.of("data.pipeline");
@@ -418,6 +418,10 @@ public final class RecipeFiles {
     }
     if (r.init.vision != null && !Files.exists(Path.of(r.init.vision))) {
       throw new IllegalArgumentException("recipe key init.vision: no pretrained encoder file, run directory or M3D-CLIP directory " + r.init.vision);
+    }
+    if (r.prompts.hintThresholds != null && !Files.isRegularFile(Path.of(r.prompts.hintThresholds))) {
+      throw new IllegalArgumentException("recipe key prompts.hint_thresholds: no finding-hints file at "
+          + r.prompts.hintThresholds);
     }
     if (r.init.projector != null && !Files.isRegularFile(Path.of(r.init.projector, "model.safetensors"))) {
       throw new IllegalArgumentException("recipe key init.projector: no Scribe3D model directory (with a"

@@ -224,6 +224,13 @@ public final class FindingHints {
   public static Prepared prepare(MultimodalModel model, PipelineCache volumes, List<TrainingExample> train,
       List<TrainingExample> val, Map<Path, List<String>> trainTruth, int batch, Map<Path, List<Finding>> trainFindings,
       double trueFraction, long seed) throws IOException {
+    return prepare(model, volumes, train, val, trainTruth, batch, trainFindings, trueFraction, seed, null);
+  }
+
+  /** As above; non-null {@code given} thresholds (head label order) are used instead of judging them here. */
+  public static Prepared prepare(MultimodalModel model, PipelineCache volumes, List<TrainingExample> train,
+      List<TrainingExample> val, Map<Path, List<String>> trainTruth, int batch, Map<Path, List<Finding>> trainFindings,
+      double trueFraction, long seed, double[] given) throws IOException {
     List<TrainingExample> both = new ArrayList<>(train);
     both.addAll(val);
     Map<Path, FindingHint.Scores> scores = scores(model, volumes, both, batch);
@@ -233,7 +240,7 @@ public final class FindingHints {
       trainProbs.add(scores.get(scan).probs());
       truth.add(labels);
     });
-    double[] th = thresholds(model.config().findingLabels(), trainProbs, truth);
+    double[] th = given != null ? given : thresholds(model.config().findingLabels(), trainProbs, truth);
     Map<Path, String> hints = hints(model.findingHeads(), scores, th);
     Map<Path, String> trainHints = withTrueHints(hints, trainFindings, model.config().findingLabels(), th,
         trueFraction, seed);

@@ -37,6 +37,7 @@ import org.scribe3d.model.multimodal.M3dClip;
 import org.scribe3d.model.multimodal.MultimodalConfig;
 import org.scribe3d.model.multimodal.MultimodalModel;
 import org.scribe3d.prompt.FindingHint;
+import org.scribe3d.prompt.HintThresholds;
 import org.scribe3d.prompt.Llama3Tokenizer;
 import org.scribe3d.prompt.PromptBuilder;
 import org.scribe3d.prompt.TextTokenizer;
@@ -202,7 +203,14 @@ public final class TrainRun {
         console.printf(Locale.ROOT, "train: %s preset, %d parameters (%d trainable), %d training examples from %d"
                 + " cases, %d validation examples, %d steps, devices %s%n", cfg.name(), model.parameterCount(),
             trainable, train.size(), trainCases.size(), val.size(), optim.totalSteps(train.size()), devices);
-        Trainer.Result result = trainer.fit(s.resume);
+        Trainer.Result result;
+        if (r.optim.epochs == 0) { // the run is its init weights, with the hints and statistics judged above
+          console.println("train: optim.epochs is 0: no training step; the model keeps its init weights");
+          result = new Trainer.Result(0, 0, 0, Double.NaN, 0, false, 0, null);
+          s.listener.finished(result);
+        } else {
+          result = trainer.fit(s.resume);
+        }
         model.save(run.model());
         return new Outcome(result, run.model(), train.size(), val.size(), model.parameterCount(), trainable, resolved);
       } finally {
@@ -259,7 +267,8 @@ public final class TrainRun {
   /** The Trainer's settings: the recipe's optimisation and validation, and the run's execution settings. */
   static TrainConfig trainConfig(Recipe r, Settings s) {
     Recipe.Optim o = r.optim;
-    TrainConfig c = new TrainConfig().epochs(o.epochs).maxSteps(o.maxSteps).microBatch(o.batch)
+    // optim.epochs 0 never reaches the Trainer (see run); its config still describes the run's batches
+    TrainConfig c = new TrainConfig().epochs(Math.max(1, o.epochs)).maxSteps(o.maxSteps).microBatch(o.batch)
         .accumulation(o.accumulation).lr(r.lr()).warmupFraction(o.warmup).schedule(o.schedule)
         .weightDecay(o.weightDecay).maxGradNorm(o.maxGradNorm).seed(o.seed).validateEvery(r.validation.every)
         .groupSamples(r.data.grouped).checkpointEvery(s.checkpointEvery).keepLast(s.keep).maxMinutes(s.minutes)
@@ -328,7 +337,8 @@ public final class TrainRun {
     long h0 = System.nanoTime();
     FindingHints.Prepared hinted = FindingHints.prepare(model, volumes, train, val, RunLabels.labels(trainCases),
         optim.microBatch(), r.prompts.trueHints > 0 ? RunLabels.findings(trainCases) : Map.of(), r.prompts.trueHints,
-        optim.seed());
+        optim.seed(), r.prompts.hintThresholds == null ? null
+            : HintThresholds.read(Path.of(r.prompts.hintThresholds), cfg.findingLabels()));
     if (cfg.vocab() != null) {
       try {
         for (TrainingExample e : hinted.train()) {
@@ -344,9 +354,10 @@ public final class TrainRun {
     AtomicFiles.writeString(run.findingHints(), hintFile + "\n");
     console.printf(Locale.ROOT, "finding hints: the head's diagnosis in front of every prompt, %d scans (%.1f s);"
         + " types it may name (those it calls right >= %.0f%% of the time (and >= %d times) at %.1f on the training"
-        + " scans): %s; with their severity (the head's grade right on >= %.0f%% of them): %s; e.g. \"%s\"%n",
+        + " scans%s): %s; with their severity (the head's grade right on >= %.0f%% of them): %s; e.g. \"%s\"%n",
         hinted.scans(), (System.nanoTime() - h0) / 1e9, 100 * FindingHints.MIN_PRECISION,
-        FindingHints.MIN_RIGHT_CALLS, FindingHint.THRESHOLD, named(hintFile, "type:"),
+        FindingHints.MIN_RIGHT_CALLS, FindingHint.THRESHOLD,
+        r.prompts.hintThresholds == null ? "" : ", as judged in " + r.prompts.hintThresholds, named(hintFile, "type:"),
         100 * FindingHints.MIN_SEVERITY_ACCURACY, named(hintFile, "severity:"), hinted.example());
     if (hinted.trueHints() > 0) {
       console.printf(Locale.ROOT, "true hints: %d of %d training scans are hinted with their reports' findings"

@@ -683,7 +683,7 @@ class TrainCommandTest {
   void badRecipeValueIsOneErrorLineNamingTheKey() throws Exception {
     Path out = tmp.resolve("bad-value");
     String[][] cases = {
-        {"optim.epochs=0", "--epochs (optim.epochs): must be at least 1"},
+        {"optim.epochs=-1", "--epochs (optim.epochs): must be >= 0"},
         {"prompts.true_hints=2", "recipe key prompts.true_hints: must be in [0, 1]"},
         {"optim.lr=0", "--lr (optim.lr): must be a positive number"},
         {"data.augment=maybe", "recipe key data.augment: must be true or false"},
@@ -695,8 +695,8 @@ class TrainCommandTest {
       oneErrorLine(CliTestSupport.run("train", "--data", data.toString(), "--out", out.toString(), "--set", c[0]), 2,
           c[1]);
     }
-    oneErrorLine(CliTestSupport.run("train", "--data", data.toString(), "--out", out.toString(), "--epochs", "0"), 2,
-        "--epochs (optim.epochs): must be at least 1");
+    oneErrorLine(CliTestSupport.run("train", "--data", data.toString(), "--out", out.toString(), "--epochs", "-2"), 2,
+        "--epochs (optim.epochs): must be >= 0");
     Path file = tmp.resolve("bad-value-recipe.json");
     Files.writeString(file, "{\"prompts\": {\"true_hints\": 2}}\n");
     oneErrorLine(CliTestSupport.run("train", "--recipe", file.toString(), "--data", data.toString(), "--out",
@@ -749,6 +749,52 @@ class TrainCommandTest {
     // the paper recipe with its language model given on the command line
     Recipe withLm = RecipeFiles.load("m3d-paper", List.of("init.language_model=lm-dir"));
     assertEquals(Path.of("lm-dir").toAbsolutePath().normalize().toString(), withLm.init.languageModel);
+  }
+
+  /**
+   * recipes/pretrained.json: no training step; the run carries models/tiny-lm's projector and the shipped hints
+   * judgement, and {@code generate --run} reads it. Bad paths in its keys are one error line.
+   */
+  @Test
+  void pretrainedRecipeIsARunOfTheShippedModelsWithoutTraining() throws Exception {
+    Path out = tmp.resolve("pretrained");
+    Path cache = tmp.resolve("pretrained-cache");
+    CliTestSupport.Result r = CliTestSupport.run("train", "--recipe", "pretrained", "--data", data.toString(), "--out",
+        out.toString(), "--cache", cache.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().startsWith("no training step (optim.epochs 0); model: "), r.out());
+    assertTrue(r.err().contains("as judged in") && r.err().contains("tiny-hints.json"), r.err());
+    RunDirectory run = new RunDirectory(out);
+    Path shipped = org.scribe3d.data.ProjectHome.file("models/tiny-lm/model.safetensors").orElseThrow();
+    try (NDManager m = NDManager.newBaseManager(); TensorSource a = Safetensors.open(shipped);
+        TensorSource b = Safetensors.open(run.model().resolve("model.safetensors"))) {
+      List<String> projector = a.names().stream().filter(n -> n.startsWith("mm_projector.")).sorted().toList();
+      assertTrue(projector.size() >= 2, a.names().toString());
+      for (String n : projector) {
+        assertArrayEquals(a.load(n, m, ai.djl.ndarray.types.DataType.FLOAT32).toFloatArray(),
+            b.load(n, m, ai.djl.ndarray.types.DataType.FLOAT32).toFloatArray(), n + " is tiny-lm's");
+      }
+    }
+    JsonObject hints = com.google.gson.JsonParser.parseString(Files.readString(run.findingHints())).getAsJsonObject();
+    JsonObject given = com.google.gson.JsonParser.parseString(Files.readString(
+        org.scribe3d.data.ProjectHome.file("models/tiny-hints.json").orElseThrow())).getAsJsonObject();
+    assertEquals(given.get("thresholds"), hints.get("thresholds"), "the shipped judgement, not one made on 3 scans");
+    Path scan = Files.list(data.resolve("imagesTr")).filter(f -> f.toString().endsWith(".nii.gz")).sorted()
+        .findFirst().orElseThrow();
+    CliTestSupport.Result g = CliTestSupport.run("generate", "--run", out.toString(), "--image", scan.toString(),
+        "--max-new-tokens", "24");
+    assertEquals(0, g.exitCode(), g.err());
+    assertTrue(!g.out().isBlank(), "a report");
+
+    for (String[] bad : new String[][] {{"init.projector", "no Scribe3D model directory"},
+        {"prompts.hint_thresholds", "no finding-hints file"}}) {
+      CliTestSupport.Result b = CliTestSupport.run("train", "--recipe", "pretrained", "--set",
+          bad[0] + "=" + tmp.resolve("absent"), "--data", data.toString(), "--out", tmp.resolve("badpath").toString());
+      assertTrue(b.exitCode() != 0, b.out());
+      assertTrue(b.err().startsWith("error: recipe key " + bad[0] + ": " + bad[1]) && b.err().strip().lines().count() == 1,
+          b.err());
+    }
+    assertTrue(Files.notExists(tmp.resolve("badpath")), "nothing is written for a bad path");
   }
 
   /** The method lives in the recipe: train's own options are the everyday ones. */

@@ -166,7 +166,7 @@ class RecipeFilesTest {
 
   @Test
   void valueChecksNameTheKey() {
-    String[][] cases = {{"optim.epochs=0", "optim.epochs"}, {"optim.batch=0", "optim.batch"},
+    String[][] cases = {{"optim.epochs=-1", "optim.epochs"}, {"optim.batch=0", "optim.batch"},
         {"optim.accumulation=0", "optim.accumulation"}, {"optim.lr=0", "optim.lr"}, {"optim.lr=-1", "optim.lr"},
         {"optim.warmup=1.5", "optim.warmup"}, {"optim.schedule=linear", "optim.schedule"},
         {"optim.max_steps=-1", "optim.max_steps"}, {"optim.weight_decay=-0.1", "optim.weight_decay"},
@@ -182,6 +182,9 @@ class RecipeFilesTest {
     }
     assertEquals("model.vision_stem", refused("model.preset=paper", "model.vision_stem=conv").key());
     assertEquals("prompts.true_hints", refused("prompts.true_hints=0.5").key(), "true hints need finding hints");
+    assertEquals("prompts.hint_thresholds", refused("prompts.hint_thresholds=h.json").key(),
+        "a hints judgement needs finding hints");
+    assertEquals(0, RecipeFiles.defaults(List.of("optim.epochs=0")).optim.epochs, "0 epochs: a run of its init weights");
     assertEquals("prompts.finding_hints", refused("prompts.finding_hints=true").key(), "hints need init.vision");
     assertEquals("prompts.finding_hints", refused("prompts.finding_hints=true", "init.vision=e.safetensors",
         "trainable.vision=frozen", "image.blind=true").key());
