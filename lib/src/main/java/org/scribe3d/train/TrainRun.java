@@ -202,7 +202,8 @@ public final class TrainRun {
             .sum();
         console.printf(Locale.ROOT, "train: %s preset, %d parameters (%d trainable), %d training examples from %d"
                 + " cases, %d validation examples, %d steps, devices %s%n", cfg.name(), model.parameterCount(),
-            trainable, train.size(), trainCases.size(), val.size(), optim.totalSteps(train.size()), devices);
+            trainable, train.size(), trainCases.size(), val.size(), r.optim.epochs == 0 ? 0 : optim.totalSteps(train.size()),
+            devices);
         Trainer.Result result;
         if (r.optim.epochs == 0) { // the run is its init weights, with the hints and statistics judged above
           console.println("train: optim.epochs is 0: no training step; the model keeps its init weights");
