@@ -24,8 +24,12 @@ final class JShellEvaluator implements AutoCloseable {
   /** A cell's snippets, remembered to translate stack frames ("#12", line 3) to cell lines. */
   private record Origin(String cell, int firstLine) {}
 
-  /** Calls whose value is a display id: echoing that id after the rich output is noise. */
-  private static final Pattern DISPLAY_CALL = Pattern.compile("^\\s*(display|updateDisplay)\\s*\\(");
+  /**
+   * Calls whose value is a display id: echoing that id after the rich output is noise. A snippet's source
+   * may start with the comment that ended the line before it, so leading comments are skipped.
+   */
+  private static final Pattern DISPLAY_CALL = Pattern.compile(
+      "^(?:\\s|//[^\\n]*\\n|/\\*(?s:.*?)\\*/)*(display|updateDisplay)\\s*\\(");
 
   private final InProcessExecutionControl.Provider provider = new InProcessExecutionControl.Provider();
   private final JShell shell;

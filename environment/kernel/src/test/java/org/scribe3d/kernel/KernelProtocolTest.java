@@ -68,6 +68,7 @@ class KernelProtocolTest {
   private static int load;
   private static int loadError;
   private static int updates;
+  private static int displayAfterComment;
   private static int live;
   private static int rendered;
   private static int library;
@@ -113,6 +114,7 @@ class KernelProtocolTest {
     loadError = step("execute", "%load " + badScript);
     updates = step("execute", "String id = display(\"v0\");\n"
         + "for (int i = 1; i <= 3; i++) updateDisplay(id, \"v\" + i);");
+    displayAfterComment = step("execute", "int shownAfter = 1; // the comment ends this line\n/* and another */ display(\"c\");");
     live = step("execute", "var h = org.scribe3d.notebook.LiveDisplay.show(\"live 0\");\n"
         + "Thread t = new Thread(() -> { for (int i = 1; i <= 3; i++) h.update(\"live \" + i); });\n"
         + "t.start();\nt.join();\nSystem.out.println(\"live id \" + h.id());");
@@ -315,6 +317,13 @@ class KernelProtocolTest {
   void displayUpdatesOneOutputInPlace() {
     assertInPlace(updates, "v");
     assertTrue(outputs(updates, "execute_result").isEmpty());
+  }
+
+  /** A display call after a comment is still a display call: its id is not echoed as the cell's result. */
+  @Test
+  void displayAfterACommentEchoesNoId() {
+    assertEquals(1, outputs(displayAfterComment, "display_data").size());
+    assertTrue(outputs(displayAfterComment, "execute_result").isEmpty(), results.get(displayAfterComment).toString());
   }
 
   /** The library's LiveDisplay, updated from a thread other than the cell's, reaches the same cell. */
