@@ -47,6 +47,7 @@ final class ReplicaPool implements AutoCloseable {
     }
     try {
       run("start", (k, c) -> {
+        JniUtils.setGradMode(false); // libtorch records by default on a new thread; only backward passes may
         if (torchThreads > 0) {
           JniUtils.setNumThreads(torchThreads);
         }

@@ -145,6 +145,18 @@ public final class Trainer<B> {
    * an error (so a finished run is never silently overwritten).
    */
   public Result fit(boolean resume) throws Exception {
+    // libtorch's grad mode is per thread and on by default in a thread the engine was not started
+    // from: the copies, clipping and updates of fit must not be recorded (backward passes turn it on)
+    boolean wasRecording = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try {
+      return fitUnrecorded(resume);
+    } finally {
+      JniUtils.setGradMode(wasRecording);
+    }
+  }
+
+  private Result fitUnrecorded(boolean resume) throws Exception {
     Files.createDirectories(runDir);
     if (config.threads > 0) {
       JniUtils.setNumThreads(config.threads);
