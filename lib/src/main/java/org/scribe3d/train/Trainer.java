@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.GradientCollector;
+import ai.djl.pytorch.engine.PtNDArray;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -41,13 +41,15 @@ import org.slf4j.LoggerFactory;
  * step, the weights and the AdamW moments, and a resumed run is bit-identical to an uninterrupted
  * one.
  *
- * <p>Data parallel: with replicas (the same architecture built on other devices' managers) the
- * micro-batches of a step are dealt round-robin to master + replicas, every device runs forward and
- * backward on its share, replica gradients are summed into the master's (on the master's device),
- * the master is updated and its weights copied back into the replicas. The engine allows one
- * gradient collector at a time, so devices are driven one after the other from this thread (on GPUs
- * their kernels still overlap through the asynchronous streams); with identical arithmetic the result
- * equals single-device training with the same accumulation.
+ * <p>Data parallel: with replicas (the same architecture built on other devices' managers) every
+ * parameter is copied from the master into the replicas once, at the start. In each step the
+ * micro-batches are dealt round-robin to master + replicas and every device runs forward and backward
+ * on its share at the same time, each from its own thread ({@link ReplicaPool}); the replicas'
+ * gradients of the trainable parameters are summed into the master's in replica order
+ * ({@link ReplicaSync}), the master is updated, and only the trainable parameters are copied back.
+ * The result equals single-device training with the same accumulation up to the order of the
+ * gradient sum (float rounding). Replicas that share a device (DJL has one CPU device) also share its
+ * random generator, so with dropout their masks depend on thread timing; GPUs have one each.
  */
 public final class Trainer<B> {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
@@ -69,6 +71,8 @@ public final class Trainer<B> {
   private final TrainConfig config;
   private final Path runDir;
   private final List<Module> replicas = new ArrayList<>();
+  private int replicaThreads;
+  private ReplicaSync.CopyHook copyHook = ReplicaSync.CopyHook.NONE;
   private Validator validator;
   private long haltAfterSteps;
   private PrintStream console = System.err;
@@ -90,6 +94,24 @@ public final class Trainer<B> {
       }
       replicas.add(r);
     }
+    return this;
+  }
+
+  /**
+   * libtorch intra-op threads of each data-parallel device's worker thread (e.g. 1 when replicas share
+   * the CPU's cores); 0, the default, takes {@link TrainConfig#threads}.
+   */
+  public Trainer<B> replicaThreads(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("replica threads must be ≥ 0, got " + n);
+    }
+    this.replicaThreads = n;
+    return this;
+  }
+
+  /** Test hook: told of every tensor copied between the master and a replica. */
+  Trainer<B> copyHook(ReplicaSync.CopyHook hook) {
+    this.copyHook = hook == null ? ReplicaSync.CopyHook.NONE : hook;
     return this;
   }
 
@@ -123,6 +145,18 @@ public final class Trainer<B> {
    * an error (so a finished run is never silently overwritten).
    */
   public Result fit(boolean resume) throws Exception {
+    // libtorch's grad mode is per thread and on by default in a thread the engine was not started
+    // from: the copies, clipping and updates of fit must not be recorded (backward passes turn it on)
+    boolean wasRecording = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try {
+      return fitUnrecorded(resume);
+    } finally {
+      JniUtils.setGradMode(wasRecording);
+    }
+  }
+
+  private Result fitUnrecorded(boolean resume) throws Exception {
     Files.createDirectories(runDir);
     if (config.threads > 0) {
       JniUtils.setNumThreads(config.threads);
@@ -162,13 +196,36 @@ public final class Trainer<B> {
             + latest.get().dir().getFileName() + "); use resume or another directory");
       }
       writeConfig(size, totalSteps);
-      broadcast();
-      return loop(opt, order, schedule, store, startStep, totalSteps, totalMicro, elapsedBefore, params);
+      ReplicaSync sync = new ReplicaSync(model, replicas, copyHook);
+      sync.broadcastAll(); // the frozen base travels once; each step moves only the trainable set
+      if (replicas.isEmpty()) {
+        return loop(opt, order, schedule, store, startStep, totalSteps, totalMicro, elapsedBefore, params, sync,
+            null);
+      }
+      try (ReplicaPool pool = new ReplicaPool(deviceNames(), replicaThreads > 0 ? replicaThreads : config.threads)) {
+        if (config.threads > 0) {
+          JniUtils.setNumThreads(config.threads); // this thread's count again (the workers set theirs)
+        }
+        return loop(opt, order, schedule, store, startStep, totalSteps, totalMicro, elapsedBefore, params, sync,
+            pool);
+      }
     }
   }
 
+  private List<String> deviceNames() {
+    List<String> out = new ArrayList<>();
+    out.add(deviceOf(model).toString());
+    replicas.forEach(r -> out.add(deviceOf(r).toString()));
+    return out;
+  }
+
+  private static ai.djl.Device deviceOf(Module m) {
+    return m.namedParameters().values().iterator().next().array().getDevice();
+  }
+
   private Result loop(AdamW opt, DataOrder order, LrSchedule schedule, CheckpointStore store, long startStep,
-      long totalSteps, long totalMicro, double elapsedBefore, Map<String, Param> params) throws Exception {
+      long totalSteps, long totalMicro, double elapsedBefore, Map<String, Param> params, ReplicaSync sync,
+      ReplicaPool pool) throws Exception {
     int acc = config.accumulation;
     long microEnd = Math.min(totalMicro, totalSteps * acc);
     List<Module> devices = new ArrayList<>();
@@ -213,13 +270,14 @@ public final class Trainer<B> {
         }
         double lossSum = 0;
         if (units > 0) {
-          for (int k = 0; k < micro.size(); k++) {
-            Module m = devices.get(k % devices.size());
-            lossSum += forwardBackward(m, micro.get(k), units);
+          double[] losses = pool == null ? forwardBackwardAll(micro, units)
+              : forwardBackwardParallel(pool, devices, micro, units, step);
+          for (double l : losses) {
+            lossSum += l; // in micro-batch order, whichever device ran it
           }
         }
         long tCompute = System.nanoTime();
-        reduceGradients(params);
+        sync.reduceGradients();
         double norm = config.maxGradNorm > 0 ? GradClip.clip(params.values(), config.maxGradNorm)
             : GradClip.globalNorm(params.values());
         double lr = schedule.lr(step);
@@ -233,10 +291,10 @@ public final class Trainer<B> {
           opt.step(lr);
         }
         opt.zeroGrad();
-        for (Module r : replicas) {
-          AdamW.zeroGrad(r.trainableParameters().values());
+        sync.zeroReplicaGradients();
+        if (!skip) {
+          sync.broadcastTrainable();
         }
-        broadcast();
         long tOpt = System.nanoTime();
         step++;
         lastLoss = loss;
@@ -309,52 +367,52 @@ public final class Trainer<B> {
     return source.load(samples, rngs);
   }
 
+  /** One device: the step's micro-batches one after another on this thread. */
+  private double[] forwardBackwardAll(List<B> micro, long units) {
+    double[] losses = new double[micro.size()];
+    for (int k = 0; k < micro.size(); k++) {
+      losses[k] = forwardBackward(model, micro.get(k), units);
+    }
+    return losses;
+  }
+
+  /** Micro-batch k on device k mod D; all devices at once, each from its own worker thread. */
+  private double[] forwardBackwardParallel(ReplicaPool pool, List<Module> devices, List<B> micro, long units,
+      long step) throws Exception {
+    double[] losses = new double[micro.size()];
+    int d = devices.size();
+    pool.run("step " + (step + 1), (device, cancelled) -> {
+      for (int k = device; k < micro.size() && !cancelled.get(); k += d) {
+        losses[k] = forwardBackward(devices.get(device), micro.get(k), units); // distinct k per thread
+      }
+      return null;
+    });
+    return losses;
+  }
+
   private double forwardBackward(Module m, B batch, long units) {
-    NDManager base = m.namedParameters().values().iterator().next().array().getManager();
-    try (NDManager mm = base.newSubManager(); NDScope scope = new NDScope();
-        GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+    NDManager base = deviceManager(m);
+    // grad mode is per thread in libtorch; DJL's GradientCollector allows one collector per process,
+    // so each device's thread records and runs its own backward
+    boolean wasRecording = JniUtils.isGradMode();
+    JniUtils.setGradMode(true);
+    try (NDManager mm = base.newSubManager(); NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       NDArray loss = objective.lossSum(m, batch, mm);
       // the divisor must stay alive until backward has run: autograd keeps a reference to it, and
       // div(Number) would wrap a temporary Java buffer that DJL frees right after the forward op
       NDArray denom = mm.create((float) units);
-      gc.backward(loss.div(denom));
+      NDArray scaled = loss.div(denom);
+      NDArray seed = mm.ones(scaled.getShape(), scaled.getDataType());
+      JniUtils.backward((PtNDArray) scaled, (PtNDArray) seed, false, false);
       return loss.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).getFloat();
+    } finally {
+      JniUtils.setGradMode(wasRecording);
     }
   }
 
-  /** Sums the replicas' gradients into the master's (on the master's device). */
-  private void reduceGradients(Map<String, Param> params) {
-    if (replicas.isEmpty()) {
-      return;
-    }
-    try (NDScope scope = new NDScope()) {
-      scope.suppressNotUsedWarning();
-      for (Module r : replicas) {
-        Map<String, Param> rp = r.trainableParameters();
-        for (Map.Entry<String, Param> e : params.entrySet()) {
-          NDArray master = e.getValue().array();
-          NDArray g = rp.get(e.getKey()).array().getGradient();
-          master.getGradient().addi(g.toDevice(master.getDevice(), false));
-        }
-      }
-    }
-  }
-
-  /** Copies the master's weights into every replica, in place. */
-  private void broadcast() {
-    if (replicas.isEmpty()) {
-      return;
-    }
-    try (NDScope scope = new NDScope()) {
-      scope.suppressNotUsedWarning();
-      Map<String, Param> all = model.namedParameters();
-      for (Module r : replicas) {
-        for (Map.Entry<String, Param> e : r.namedParameters().entrySet()) {
-          Tensors.assign(e.getValue().array(), all.get(e.getKey()).array(), e.getKey());
-        }
-      }
-    }
+  private static NDManager deviceManager(Module m) {
+    return m.namedParameters().values().iterator().next().array().getManager();
   }
 
   private Path save(CheckpointStore store, AdamW opt, long step, DataOrder order, double elapsed) throws IOException {
@@ -467,6 +525,9 @@ public final class Trainer<B> {
     o.addProperty("dataset_size", size);
     o.addProperty("total_steps", totalSteps);
     o.addProperty("replicas", replicas.size());
+    if (!replicas.isEmpty()) {
+      o.addProperty("replica_threads", replicaThreads > 0 ? replicaThreads : config.threads);
+    }
     AtomicFiles.writeString(runDir.resolve("train-config.json"),
         new GsonBuilder().setPrettyPrinting().create().toJson(o));
   }

@@ -35,12 +35,14 @@
  * (own minimal writer until the llm branch's {@code checkpoint.Safetensors} is on main).
  *
  * <h2>Several devices</h2>
- * Data parallel with replicas built on other devices' managers: micro-batches dealt round-robin,
- * replica gradients summed into the master's, one AdamW update on the master, weights copied back.
- * DJL 0.36 has a single CPU device ({@code Device.cpu()} takes no index), so on CPU the replicas are
- * extra managers on the same device — which tests the code path (equal to single-device training,
- * {@code TrainerTest.dataParallelOverTwoReplicasEqualsSingleDevice}) but gives no speed-up. On GPUs
- * the devices are driven from one thread (the PyTorch engine allows one gradient collector at a
- * time); CUDA's asynchronous streams overlap their kernels.
+ * Data parallel with replicas built on other devices' managers: every parameter copied to the
+ * replicas once at the start; per step the micro-batches are dealt round-robin and the devices run
+ * forward and backward at once, one worker thread each ({@code ReplicaPool}); the
+ * trainable gradients are summed into the master's in replica order, one AdamW update runs on the
+ * master, and only the trainable weights are copied back ({@code ReplicaSync}).
+ * DJL has a single CPU device ({@code Device.cpu()} takes no index), so on CPU the replicas are extra
+ * managers on the same device; with one torch thread each they still use separate cores
+ * ({@code bench/data_parallel.sh}). Equal to single-device training up to the order of the gradient
+ * sum ({@code DataParallelTest}).
  */
 package org.scribe3d.train;

@@ -112,7 +112,7 @@ class TrainerTest {
     Map<String, float[]> single;
     try (NDManager m = NDManager.newBaseManager()) {
       TinyLm lm = model(m, 5);
-      lm.dropout = 0; // replicas draw their own dropout masks in the same order, but keep it simple
+      lm.dropout = 0; // replicas on the one CPU device share its generator: masks would follow thread timing
       trainer(lm, task, cfg, tmp.resolve("single")).fit(false);
       single = weights(lm);
     }
