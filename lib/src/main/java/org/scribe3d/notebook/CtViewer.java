@@ -48,7 +48,7 @@ public final class CtViewer {
   private final List<Window> presets = new ArrayList<>();
   private List<Marker> markers = List.of();
   private final List<FindingHeatmap> heatmaps = new ArrayList<>();
-  private double opacity = 0.5;
+  private double opacity = 0.4;
   private int[] focus;
   private int height = 360;
   private Encoded encoded;
@@ -429,15 +429,16 @@ public final class CtViewer {
         + " cal_min: d.window.lo, cal_max: d.window.hi, trustCalMinMax: true });\n"
         + "  nv.addVolume(ct);\n"
         + "  var labelIndex = -1, heatIndex = [];\n"
-        + "  if (d.labels) {\n"
-        + "    var lab = await N.NVImage.loadFromBase64({ base64: d.labels.volume, name: 'labels.nii.gz', opacity: 0.45 });\n"
-        + "    lab.setColormapLabel(d.labels.colormap);\n"
-        + "    nv.addVolume(lab); labelIndex = nv.volumes.length - 1;\n"
-        + "  }\n"
         + "  for (var i = 0; i < d.heatmaps.length; i++) {\n"
         + "    var h = await N.NVImage.loadFromBase64({ base64: d.heatmaps[i].volume, name: 'heat' + i + '.nii.gz',"
         + " colormap: 'warm', cal_min: d.heatFloor, cal_max: 1, trustCalMinMax: true, opacity: i === 0 ? d.opacity : 0 });\n"
         + "    nv.addVolume(h); heatIndex.push(nv.volumes.length - 1);\n"
+        + "  }\n"
+        // the labels go last, so NiiVue draws the ground truth over the heatmap
+        + "  if (d.labels) {\n"
+        + "    var lab = await N.NVImage.loadFromBase64({ base64: d.labels.volume, name: 'labels.nii.gz', opacity: 0.7 });\n"
+        + "    lab.setColormapLabel(d.labels.colormap);\n"
+        + "    nv.addVolume(lab); labelIndex = nv.volumes.length - 1;\n"
         + "  }\n"
         + "  nv.setSliceType(N.SLICE_TYPE.MULTIPLANAR);\n"
         + "  nv.scene.crosshairPos = nv.mm2frac(d.focusMm);\n"
@@ -452,7 +453,7 @@ public final class CtViewer {
         + "  nv.onIntensityChange = function (v) { if (v === ct) { preset.value = 'custom';"
         + " cIn.value = Math.round((ct.cal_min + ct.cal_max) / 2); wIn.value = Math.round(ct.cal_max - ct.cal_min); } };\n"
         + "  var labels = q(root, 'labels');\n"
-        + "  if (labels) labels.onchange = function () { nv.setOpacity(labelIndex, labels.checked ? 0.45 : 0); };\n"
+        + "  if (labels) labels.onchange = function () { nv.setOpacity(labelIndex, labels.checked ? 0.7 : 0); };\n"
         + "  var heat = q(root, 'heat'), op = q(root, 'opacity');\n"
         + "  function showHeat() { var s = parseInt(heat.value, 10);"
         + " heatIndex.forEach(function (vi, k) { nv.setOpacity(vi, k === s ? parseFloat(op.value) : 0); }); }\n"
