@@ -153,6 +153,21 @@ class CtViewerTest {
   }
 
   @Test
+  void aNiftiFileOpensWithItsNameAsTitleAndHuPresets(@TempDir Path dir) throws Exception {
+    Volume scan = lpsScan();
+    Path f = dir.resolve("case_0001.nii.gz");
+    org.scribe3d.nifti.NiftiWriter.write(f, scan.voxels(), scan.nx(), scan.ny(), scan.nz(), scan.affine(),
+        org.scribe3d.nifti.NiftiDatatype.INT16);
+    String html = CtViewer.of(f).toHtml();
+    assertTrue(html.contains(">case_0001.nii.gz</div>"), "titled by the file");
+    for (String preset : List.of("lung", "soft tissue", "bone", "custom")) {
+      assertTrue(html.contains("<option value=\"" + preset + "\""), preset);
+    }
+    assertTrue(html.contains("<option value=\"soft tissue\" selected>"));
+    assertTrue(html.contains("\"lung\":[-1350.0,150.0]"), "lung preset W1500/L-600 as its HU range");
+  }
+
+  @Test
   void aPreprocessedVolumeGetsItsRangeAsWindowInsteadOfHuPresets() {
     Volume prep = Volume.withSpacing(new float[] {0, 0.5f, 1, 0.25f, 0, 0, 0, 1}, 2, 2, 2, 1, 1, 1);
     String html = CtViewer.of(prep).toHtml();
