@@ -11,13 +11,15 @@
 //   - every output shown with a display id and then updated was updated in place: one output for
 //     the id, the cell's output count unchanged, several update_display_data messages seen on the
 //     kernel's websocket and several in-place redraws of that output in the DOM;
-//   - optionally, an interaction (a wheel turn or a key press on a canvas) changes its pixels.
+//   - optionally, an interaction (a wheel turn or a key press on a canvas) changes its pixels, and
+//     when the canvas is a CT viewer's (CtViewer, NiiVue), its crosshair moved to another slice;
+//   - every CT viewer in the outputs reached data-state "ready" (its element is saved as a screenshot).
 //
 // Usage: notebook-ui.mjs NOTEBOOK.ipynb CHECKS.json|'{"...": ...}' OUT_DIR
 // CHECKS (all optional): {"timeoutSeconds": 90, "minPlots": 0, "minCanvases": 0, "minLive": 0,
-//   "minUpdates": 2, "interaction": {"canvas": 0, "wheel": 120} | {"canvas": 0, "key": "ArrowUp"}}
-// Prints one JSON report on stdout ({"ok", "failures", ...}) and saves OUT_DIR/page.png and
-// OUT_DIR/canvas-N.png (and canvas-N-after.png after an interaction).
+//   "minUpdates": 2, "minViewers": 0, "interaction": {"canvas": 0, "wheel": 120} | {"canvas": 0, "key": "ArrowUp"}}
+// Prints one JSON report on stdout ({"ok", "failures", ...}) and saves OUT_DIR/page.png,
+// OUT_DIR/canvas-N.png (and canvas-N-after.png after an interaction) and OUT_DIR/viewer-N.png.
 // Exit status: 0 when every check passes, 1 when one fails, 2 on usage or setup errors.
 // Environment: CHROMIUM (default /usr/bin/chromium), JUPYTER (default /usr/bin/jupyter),
 // SCRIBE3D_VENDOR (default environment/vendor).
@@ -319,6 +321,25 @@ async function main() {
     report.canvases.push({ index: i, ...info, ...stats, nonBlank: stats.std > 2 && stats.colours > 1, screenshot: file });
   }
 
+  // CT viewers: state, and a screenshot of the whole element (controls, planes, legend) before any interaction
+  const viewerEls = await page.$$('.output_area .scribe3d-viewer');
+  report.viewers = [];
+  for (let i = 0; i < viewerEls.length; i++) {
+    const v = viewerEls[i];
+    const info = await v.evaluate((el) => ({ id: el.id, state: el.getAttribute('data-state'),
+      status: (el.querySelector('[data-role=status]') || {}).textContent || '' }));
+    await v.scrollIntoView();
+    const file = path.join(outDir, `viewer-${i}.png`);
+    await v.screenshot({ path: file });
+    report.viewers.push({ index: i, ...info, screenshot: file });
+  }
+  // a viewer's crosshair (NiiVue's scene position, fractions of the volume): the slice each plane shows
+  const crosshairOf = (c) => c.evaluate((el) => {
+    const v = el.closest('.scribe3d-viewer');
+    const nv = v && v.__scribe3dViewer && v.__scribe3dViewer.nv;
+    return nv && nv.scene ? Array.from(nv.scene.crosshairPos) : null;
+  });
+
   if (checks.interaction) {
     const it = checks.interaction;
     const idx = it.canvas ?? 0;
@@ -329,6 +350,7 @@ async function main() {
       r.error = `no canvas ${idx} in the outputs`;
     } else {
       await c.scrollIntoView();
+      r.crosshairBefore = await crosshairOf(c);
       const before = await c.screenshot({ encoding: 'base64' });
       const box = await c.boundingBox();
       await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
@@ -343,6 +365,10 @@ async function main() {
       fs.writeFileSync(path.join(outDir, `canvas-${idx}-after.png`), Buffer.from(after, 'base64'));
       r.changedFraction = await pixelDiff(page, before, after);
       r.changed = r.changedFraction > 0.001;
+      r.crosshairAfter = await crosshairOf(c);
+      if (r.crosshairBefore) {
+        r.sliceChanged = r.crosshairBefore.some((x, k) => Math.abs(x - r.crosshairAfter[k]) > 1e-6);
+      }
     }
     report.interaction = r;
   }
@@ -375,6 +401,11 @@ async function main() {
     if (l.updates < minUpdates) f.push(`${where}: ${l.updates} update_display_data messages, expected at least ${minUpdates}`);
     if (l.inPlaceRedraws < l.updates) f.push(`${where}: redrawn in place ${l.inPlaceRedraws} times for ${l.updates} updates`);
     if (l.outputElements !== l.cellOutputs) f.push(`${where}: ${l.outputElements} output elements for ${l.cellOutputs} outputs (updates appended?)`);
+  }
+  for (const v of report.viewers) if (v.state !== 'ready') f.push(`CT viewer ${v.index} is ${v.state}: ${v.status}`);
+  if (report.viewers.length < (checks.minViewers ?? 0)) f.push(`${report.viewers.length} CT viewers, expected at least ${checks.minViewers}`);
+  if (report.interaction && report.interaction.sliceChanged === false) {
+    f.push(`interaction (${report.interaction.action}) on CT viewer canvas ${report.interaction.canvas} left its crosshair on the same slices`);
   }
   if (state.live.length < (checks.minLive ?? 0)) f.push(`${state.live.length} live outputs, expected at least ${checks.minLive}`);
   if (report.interaction && !report.interaction.changed) {

@@ -27,13 +27,21 @@ public final class PlotlyJs {
   private PlotlyJs() {}
 
   public static Optional<Path> locate() {
-    String explicit = System.getProperty("scribe3d.plotly.js");
+    return locateVendored("scribe3d.plotly.js", RELATIVE);
+  }
+
+  /**
+   * A vendored file: the path in system property {@code property} if set, else {@code relative}
+   * under the roots listed in the class comment (shared with {@link NiivueJs}).
+   */
+  static Optional<Path> locateVendored(String property, String relative) {
+    String explicit = System.getProperty(property);
     if (explicit != null && !explicit.isBlank()) {
       Path p = Path.of(explicit);
       return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
     }
     for (Path root : candidateRoots()) {
-      Path p = root.resolve(RELATIVE);
+      Path p = root.resolve(relative);
       if (Files.isRegularFile(p)) {
         return Optional.of(p.toAbsolutePath().normalize());
       }

@@ -12,10 +12,11 @@ import tech.tablesaw.plotly.components.Figure;
 /**
  * Turns a value into a Jupyter MIME bundle (MIME type → data): images as PNG, volumes as three
  * orthogonal slices (PNG), Tablesaw tables as
- * HTML, Plotly figures as interactive HTML with a PNG beside it, and any object with a public
+ * HTML, Plotly figures as interactive HTML with a PNG beside it, {@link CtViewer}s as NiiVue
+ * HTML with a PNG beside it, and any object with a public
  * no-argument {@code toHtml()} (String) and/or {@code toPng()} (RenderedImage or PNG bytes).
  * An empty bundle means "nothing richer than text". One instance per notebook session or report,
- * because it remembers whether plotly.js has been embedded yet.
+ * because it remembers whether plotly.js and NiiVue have been embedded yet.
  */
 public final class RichOutput {
   /** How often plotly.js is embedded: in the first Plotly output only, or in every one. */
@@ -23,6 +24,7 @@ public final class RichOutput {
 
   private final PlotlyEmbed embed;
   private boolean plotlyEmbedded;
+  private boolean niivueEmbedded;
 
   public RichOutput(PlotlyEmbed embed) {
     this.embed = embed;
@@ -47,6 +49,12 @@ public final class RichOutput {
       out.put("image/png", Png.base64(FigurePng.render(f)));
       String title = f.getLayout() == null ? null : f.getLayout().getTitle();
       out.put("text/plain", "Plotly figure" + (title == null || title.isBlank() ? "" : ": " + title));
+    } else if (value instanceof CtViewer v) {
+      // NiiVue, like plotly.js, comes with the first viewer only (or every one with EACH)
+      out.put("text/html", v.html(embed == PlotlyEmbed.EACH || !niivueEmbedded));
+      niivueEmbedded = true;
+      out.put("image/png", Png.base64(v.toPng()));
+      out.put("text/plain", v.toString());
     } else if (value != null) {
       conventional(value, out);
     }

@@ -59,8 +59,15 @@ final class KernelTestSupport {
 
   static Result run(List<String> cmd, Path cwd, Path jupyterPath, String stdin, long timeoutSeconds)
       throws IOException, InterruptedException {
+    return run(cmd, cwd, jupyterPath, stdin, timeoutSeconds, Map.of());
+  }
+
+  /** {@link #run} with extra environment variables (e.g. the notebooks' size settings), seen by kernels too. */
+  static Result run(List<String> cmd, Path cwd, Path jupyterPath, String stdin, long timeoutSeconds,
+      Map<String, String> extraEnv) throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
     Map<String, String> env = pb.environment();
+    env.putAll(extraEnv);
     env.put("JUPYTER_PATH", jupyterPath.toString());
     // Jupyter writes runtime files (connection files) here; keep them inside target/
     env.put("JUPYTER_RUNTIME_DIR", jupyterPath.resolve("runtime").toString());
