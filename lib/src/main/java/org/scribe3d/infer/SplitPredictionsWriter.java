@@ -167,17 +167,23 @@ final class SplitPredictionsWriter {
     return Arrays.asList(out);
   }
 
-  /** Why a case failed, on one line, naming its scan when the message does not. */
+  /** Why a case failed, on one line, naming its scan (a missing or truncated file said in those words). */
   private static String oneLine(Case c, Exception e) {
-    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    if (e instanceof java.nio.file.NoSuchFileException) {
-      m = "no such file: " + m;
-    } else if (e instanceof java.util.zip.ZipException || e instanceof java.io.EOFException) {
-      m = "corrupt or truncated file (" + e.getClass().getSimpleName() + ": " + m + ")";
-    }
     String image = c.image().toString();
-    if (!m.contains(image) && !m.contains(c.image().getFileName().toString())) {
-      m = image + ": " + m;
+    String m = null;
+    for (Throwable t = e; t != null && m == null; t = t.getCause()) {
+      if (t instanceof java.nio.file.NoSuchFileException) {
+        m = "no such file: " + image;
+      } else if (t instanceof java.util.zip.ZipException || t instanceof java.io.EOFException) {
+        m = image + ": corrupt or truncated file (" + t.getClass().getSimpleName()
+            + (t.getMessage() == null ? "" : ": " + t.getMessage()) + ")";
+      }
+    }
+    if (m == null) {
+      m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      if (!m.contains(image) && !m.contains(c.image().getFileName().toString())) {
+        m = image + ": " + m;
+      }
     }
     return m.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
   }
