@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
  * {@code scribe3d batch}: {@link BatchJob} from the command line, and the main class for {@code spark-submit}. The
  * decoding flags are {@code evaluate --run}'s ({@link DecodingOptions}), so a batch job decodes as an evaluation does.
  */
-@Command(name = "batch", mixinStandardHelpOptions = true,
+@Command(name = "scribe3d batch", mixinStandardHelpOptions = true,
     description = {"Predict a dataset split with a model on Apache Spark (embedded local[*] by default, or a cluster"
         + " via --master or spark-submit): OUT/predictions.jsonl (the format 'scribe3d evaluate --predictions' reads,"
         + " the lines 'evaluate --run' writes, sorted by case id), OUT/predictions.parquet, OUT/errors.jsonl (case id"
