@@ -38,6 +38,7 @@ final class CaseRows {
     DataTypes.createStructField("findings_pelvis", DataTypes.StringType, false),
     DataTypes.createStructField("questions", DataTypes.createArrayType(QUESTION, false), false)});
 
+  /** Rows hold Java lists and maps: Spark converts java.util.List and Map to its array and map types. */
   static Row toRow(Case c) {
     List<Row> qs = new ArrayList<>();
     for (Question q : c.questions()) {
@@ -54,12 +55,23 @@ final class CaseRows {
     findings.put(Region.ABDOMEN, r.getString(4));
     findings.put(Region.PELVIS, r.getString(5));
     List<Question> qs = new ArrayList<>();
-    for (Row q : r.<Row>getList(6)) {
-      Map<String, String> options = new LinkedHashMap<>();
-      // options keep letter order, as the dataset gives them
-      new java.util.TreeMap<String, String>(q.<String, String>getJavaMap(1)).forEach(options::put);
+    // a row as built here holds Java collections, one that went through Spark holds Scala ones
+    List<Row> rows = r.get(6) instanceof List<?> l ? castRows(l) : r.<Row>getList(6);
+    for (Row q : rows) {
+      Map<String, String> given = q.get(1) instanceof Map<?, ?> m ? castMap(m) : q.<String, String>getJavaMap(1);
+      Map<String, String> options = new LinkedHashMap<>(new java.util.TreeMap<>(given)); // letter order
       qs.add(new Question(q.getString(0), options, q.getString(2), q.getString(3)));
     }
     return new Case(r.getString(0), Path.of(r.getString(1)), findings, qs, Split.parse(r.getString(2)));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Row> castRows(List<?> l) {
+    return (List<Row>) l;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, String> castMap(Map<?, ?> m) {
+    return (Map<String, String>) m;
   }
 }
