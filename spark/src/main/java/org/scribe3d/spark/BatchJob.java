@@ -87,7 +87,8 @@ public final class BatchJob {
   record Outcome(String caseId, String error, int lines) implements Serializable {}
 
   /**
-   * Runs the job.
+   * Runs the job in a Spark session it gets or creates (spark-submit's settings, {@code master} and {@code conf}
+   * over them) and stops at the end.
    *
    * @throws IllegalArgumentException for bad input (dataset, split, model directory, an OUT of another job), with a
    *     message naming it
