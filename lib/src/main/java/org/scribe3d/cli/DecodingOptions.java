@@ -7,9 +7,10 @@ import picocli.CommandLine.Option;
 
 /**
  * How a trained run writes its answers and reports: the options {@code generate} and {@code evaluate --run} share.
- * Each one left out is the run's own (its recipe's {@code decoding.*}), so a run decodes as it was evaluated.
+ * Each one left out is the run's own (its recipe's {@code decoding.*}), so a run decodes as it was evaluated. Public so
+ * that commands outside this package (the Spark batch job) take the same flags.
  */
-final class DecodingOptions {
+public final class DecodingOptions {
   @Option(names = "--answer-mode", paramLabel = "options|greedy", description = "How a multiple-choice answer is"
       + " chosen: options scores each option's answer string by the model's log-likelihood and takes the most likely;"
       + " greedy decodes freely and scores the first letter (a small model's letter and text can disagree). Default:"
@@ -34,7 +35,7 @@ final class DecodingOptions {
   Long sampleSeed;
 
   /** The decoding a model directory asks for: a run's recorded one, M3D's defaults for an M3D-LaMed model. */
-  static Decoding recorded(java.nio.file.Path run) {
+  public static Decoding recorded(java.nio.file.Path run) {
     try {
       return org.scribe3d.infer.RunPredictor.defaultDecoding(run);
     } catch (java.io.IOException | IllegalArgumentException e) {
@@ -46,7 +47,7 @@ final class DecodingOptions {
    * The run's decoding {@code recorded} with the flags given here over it, and {@code maxNewTokens} (when given) as
    * the most new tokens of reports and answers; a bad value is a usage error (exit 2).
    */
-  Decoding over(Decoding recorded, Integer maxNewTokens) {
+  public Decoding over(Decoding recorded, Integer maxNewTokens) {
     Decoding d = recorded == null ? Decoding.DEFAULT : recorded;
     try {
       String mode = answerMode == null ? d.answerMode() : answerMode.strip().toLowerCase(Locale.ROOT);

@@ -6,7 +6,7 @@ import java.nio.file.NoSuchFileException;
 import java.util.zip.ZipException;
 
 /** Turns exceptions into one readable line: what went wrong and with which file. */
-final class ErrorMessages {
+public final class ErrorMessages {
   private ErrorMessages() {}
 
   /** The flags that set a recipe key directly; any other key is set with --set KEY=VALUE. */
@@ -23,7 +23,7 @@ final class ErrorMessages {
     return flag != null ? flag + " (" + e.key() + ")" + msg.substring(e.key().length()) : "recipe key " + msg;
   }
 
-  static String describe(Throwable e) {
+  public static String describe(Throwable e) {
     if (e instanceof NoSuchFileException n) {
       return "no such file: " + n.getFile();
     }

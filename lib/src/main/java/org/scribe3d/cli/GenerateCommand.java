@@ -215,7 +215,7 @@ public final class GenerateCommand implements Callable<Integer> {
     return ordered;
   }
 
-  static ai.djl.ndarray.types.DataType parseWeights(String s) {
+  public static ai.djl.ndarray.types.DataType parseWeights(String s) {
     return LmModelDir.parseWeights(s);
   }
 

@@ -51,7 +51,15 @@ public final class Main implements Callable<Integer> {
 
   /** Runs the CLI and returns the exit code (tests call this instead of main). */
   public static int run(String... args) {
-    CommandLine cli = new CommandLine(new Main());
+    return run(new Main(), args);
+  }
+
+  /**
+   * Runs {@code command} (a picocli command object, e.g. one outside this jar) with this CLI's handling: one
+   * {@code error:} line and a non-zero exit for a failure, 2 for a usage error.
+   */
+  public static int run(Object command, String... args) {
+    CommandLine cli = new CommandLine(command);
     // follow System.out/err as they are now, so in-process callers (tests, notebooks) can capture them
     cli.setOut(new PrintWriter(System.out, true));
     cli.setErr(new PrintWriter(System.err, true));

@@ -551,6 +551,30 @@ public final class RunPredictor implements AutoCloseable {
         .write(ds, split, out, progress);
   }
 
+  /**
+   * One case's predictions: its lines exactly as {@link #predictSplit} writes them (JSON, docs/predictions-format.md;
+   * report lines then VQA lines, in request order), or, when the case failed, no lines and the reason on one line.
+   */
+  public record CasePredictions(String caseId, List<String> lines, String error) {
+    public CasePredictions {
+      lines = List.copyOf(lines);
+    }
+
+    public boolean failed() {
+      return error != null;
+    }
+  }
+
+  /**
+   * The predictions of each case, in the order given, by the same code {@link #predictSplit} writes its file with (a
+   * batch job over many machines writes the same lines). A case whose scan is missing, unreadable or fails
+   * preprocessing, or whose prompts fall outside a restricted vocabulary, comes back failed; the others are predicted.
+   */
+  public List<CasePredictions> predictCases(List<Case> cases) {
+    return new SplitPredictionsWriter(run, encoder, reportDecoder, answerChooser, casesPerChunk, splitProgress)
+        .predictCases(cases);
+  }
+
   private static void checkOptions(Question q) {
     for (String l : PromptTemplates.LETTERS) {
       String o = q.options().get(l);

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.scribe3d.io.AtomicFiles;
@@ -50,9 +51,9 @@ final class SplitPredictionsWriter {
     this.casesPerChunk = casesPerChunk;
   }
 
-  /** What one chunk of cases produced: report and answer texts in request order, and the scans' hints (or null). */
-  private record Chunk(List<String> reports, List<String> answers, String[] hints, double reportSeconds,
-      double answerSeconds) {}
+  /** What one chunk of cases produced: each case's JSON lines in request order, and counts and times. */
+  private record Chunk(List<List<String>> lines, int reportLines, int answerLines, int unparseable,
+      double reportSeconds, double answerSeconds) {}
 
   /**
    * Writes the file; a progress line goes to {@code progress} about every 10 s and at the end.
@@ -69,14 +70,8 @@ final class SplitPredictionsWriter {
     int reportRows = 0;
     int vqaRows = 0;
     for (Case c : cases) {
-      List<Request> r = RunPredictor.requests(c);
+      List<Request> r = checkedRequests(c);
       for (Request q : r) {
-        try {
-          run.toModelIds(q.prompt());
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("case " + c.id() + (q.isReport() ? " region " + q.region().key()
-              : " question " + q.questionIndex()) + ": " + e.getMessage(), e);
-        }
         if (q.isReport()) {
           reportRows++;
         } else {
@@ -100,38 +95,22 @@ final class SplitPredictionsWriter {
       try (BufferedWriter w = file.writer()) { // closing it only flushes
         for (int from = 0; from < cases.size(); from += casesPerChunk) {
           int to = Math.min(cases.size(), from + casesPerChunk);
-          Chunk chunk = predict(cases, reqs, from, to);
+          List<float[]> volumes = new ArrayList<>();
+          for (int i = from; i < to; i++) {
+            volumes.add(run.preprocessor().preprocess(cases.get(i).image()));
+          }
+          Chunk chunk = predict(reqs.subList(from, to), volumes);
           reportSec += chunk.reportSeconds();
           answerSec += chunk.answerSeconds();
-          int ri = 0;
-          int vi = 0;
-          for (int i = from; i < to; i++) {
-            for (Request q : reqs.get(i)) {
-              JsonObject o = new JsonObject();
-              o.addProperty("case_id", q.caseId());
-              if (q.isReport()) {
-                o.addProperty("region", q.region().key());
-                o.addProperty("prediction", chunk.reports().get(ri++));
-                o.addProperty("reference", q.reference());
-                if (chunk.hints() != null) {
-                  o.addProperty("hint", chunk.hints()[i - from]);
-                }
-                reportsDone++;
-              } else {
-                String pred = chunk.answers().get(vi++);
-                if (RunPredictor.answerLetter(pred).isEmpty()) {
-                  unparseable++;
-                }
-                o.addProperty("question_index", q.questionIndex());
-                o.addProperty("type", q.question().type());
-                o.addProperty("prediction", pred);
-                o.addProperty("answer", q.reference());
-                answersDone++;
-              }
-              w.write(GSON.toJson(o));
+          for (List<String> lines : chunk.lines()) {
+            for (String line : lines) {
+              w.write(line);
               w.write('\n');
             }
           }
+          unparseable += chunk.unparseable();
+          reportsDone += chunk.reportLines();
+          answersDone += chunk.answerLines();
           if (listener != null) {
             listener.casesDone(to, cases.size(), reportsDone, answersDone);
           }
@@ -153,44 +132,150 @@ final class SplitPredictionsWriter {
         (System.nanoTime() - t0) / 1e9);
   }
 
-  /** Cases {@code from … to − 1}: their scans preprocessed and encoded once, then their reports and answers. */
-  private Chunk predict(List<Case> cases, List<List<Request>> reqs, int from, int to) throws IOException {
-    List<float[]> volumes = new ArrayList<>();
-    for (int i = from; i < to; i++) {
-      volumes.add(run.preprocessor().preprocess(cases.get(i).image()));
+  /**
+   * The lines of each case (as {@link #write} writes them), or why a case has none: a scan that cannot be read or
+   * preprocessed, or a prompt outside a restricted vocabulary, fails that case only. Cases go through in chunks of
+   * {@code casesPerChunk}, as in {@link #write}.
+   */
+  List<RunPredictor.CasePredictions> predictCases(List<Case> cases) {
+    RunPredictor.CasePredictions[] out = new RunPredictor.CasePredictions[cases.size()];
+    List<Integer> ok = new ArrayList<>();
+    List<List<Request>> okReqs = new ArrayList<>();
+    List<float[]> okVolumes = new ArrayList<>();
+    for (int i = 0; i < cases.size(); i++) {
+      Case c = cases.get(i);
+      try {
+        List<Request> r = checkedRequests(c);
+        float[] v = run.preprocessor().preprocess(c.image());
+        ok.add(i);
+        okReqs.add(r);
+        okVolumes.add(v);
+      } catch (IOException | RuntimeException e) {
+        out[i] = new RunPredictor.CasePredictions(c.id(), List.of(), oneLine(c, e));
+      }
+      boolean last = i == cases.size() - 1;
+      if (ok.size() == casesPerChunk || last && !ok.isEmpty()) {
+        Chunk chunk = predict(okReqs, okVolumes);
+        for (int k = 0; k < ok.size(); k++) {
+          out[ok.get(k)] = new RunPredictor.CasePredictions(cases.get(ok.get(k)).id(), chunk.lines().get(k), null);
+        }
+        ok.clear();
+        okReqs.clear();
+        okVolumes.clear();
+      }
     }
+    return Arrays.asList(out);
+  }
+
+  /** Why a case failed, on one line, naming its scan (a missing or truncated file said in those words). */
+  private static String oneLine(Case c, Exception e) {
+    String image = c.image().toString();
+    String m = null;
+    for (Throwable t = e; t != null && m == null; t = t.getCause()) {
+      if (t instanceof java.nio.file.NoSuchFileException) {
+        m = "no such file: " + image;
+      } else if (t instanceof java.util.zip.ZipException || t instanceof java.io.EOFException) {
+        m = image + ": corrupt or truncated file (" + t.getClass().getSimpleName()
+            + (t.getMessage() == null ? "" : ": " + t.getMessage()) + ")";
+      }
+    }
+    if (m == null) {
+      m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      if (!m.contains(image) && !m.contains(c.image().getFileName().toString())) {
+        m = image + ": " + m;
+      }
+    }
+    return m.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+  }
+
+  /** The case's requests, each prompt checked against the model's vocabulary. */
+  private List<Request> checkedRequests(Case c) {
+    List<Request> r = RunPredictor.requests(c);
+    for (Request q : r) {
+      try {
+        run.toModelIds(q.prompt());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("case " + c.id() + (q.isReport() ? " region " + q.region().key()
+            : " question " + q.questionIndex()) + ": " + e.getMessage(), e);
+      }
+    }
+    return r;
+  }
+
+  /**
+   * Cases with their requests and preprocessed volumes: the scans encoded once, then their reports and answers,
+   * as one JSON line per request (case by case, in request order).
+   */
+  private Chunk predict(List<List<Request>> reqs, List<float[]> volumes) {
     List<String> repPrompts = new ArrayList<>();
     List<Integer> repImg = new ArrayList<>();
     List<Region> repRegion = new ArrayList<>();
     List<String> vqaPrompts = new ArrayList<>();
     List<Integer> vqaImg = new ArrayList<>();
     List<Question> vqaQuestions = new ArrayList<>();
-    for (int i = from; i < to; i++) {
+    for (int i = 0; i < reqs.size(); i++) {
       for (Request q : reqs.get(i)) {
         if (q.isReport()) {
           repPrompts.add(q.prompt());
-          repImg.add(i - from);
+          repImg.add(i);
           repRegion.add(q.region());
         } else {
           vqaPrompts.add(q.prompt());
-          vqaImg.add(i - from);
+          vqaImg.add(i);
           vqaQuestions.add(q.question());
         }
       }
     }
+    List<String> repOut;
+    List<String> vqaOut;
+    String[] hints;
+    long a;
+    long b;
+    long c;
     try (NDManager m = run.manager().newSubManager()) {
       ScanEncoder.Encoded e = encoder.encode(volumes, m);
       NDArray[] emb = e.embeddings();
       int[] repImages = repImg.stream().mapToInt(Integer::intValue).toArray();
       int[] vqaImages = vqaImg.stream().mapToInt(Integer::intValue).toArray();
       List<long[]> vqaIds = run.toModelIds(e.hinted(vqaPrompts, vqaImages));
-      long a = System.nanoTime();
-      List<String> repOut = reports.decode(emb, repImages, run.toModelIds(e.hinted(repPrompts, repImages)), repRegion,
+      a = System.nanoTime();
+      repOut = reports.decode(emb, repImages, run.toModelIds(e.hinted(repPrompts, repImages)), repRegion,
           e.hints(), e.keys(), m);
-      long b = System.nanoTime();
-      List<String> vqaOut = answers.answers(emb, vqaImages, vqaQuestions, vqaIds, m);
-      long c = System.nanoTime();
-      return new Chunk(repOut, vqaOut, e.hints(), (b - a) / 1e9, (c - b) / 1e9);
+      b = System.nanoTime();
+      vqaOut = answers.answers(emb, vqaImages, vqaQuestions, vqaIds, m);
+      c = System.nanoTime();
+      hints = e.hints();
     }
+    List<List<String>> lines = new ArrayList<>();
+    int ri = 0;
+    int vi = 0;
+    int unparseable = 0;
+    for (int i = 0; i < reqs.size(); i++) {
+      List<String> caseLines = new ArrayList<>();
+      for (Request q : reqs.get(i)) {
+        JsonObject o = new JsonObject();
+        o.addProperty("case_id", q.caseId());
+        if (q.isReport()) {
+          o.addProperty("region", q.region().key());
+          o.addProperty("prediction", repOut.get(ri++));
+          o.addProperty("reference", q.reference());
+          if (hints != null) {
+            o.addProperty("hint", hints[i]);
+          }
+        } else {
+          String pred = vqaOut.get(vi++);
+          if (RunPredictor.answerLetter(pred).isEmpty()) {
+            unparseable++;
+          }
+          o.addProperty("question_index", q.questionIndex());
+          o.addProperty("type", q.question().type());
+          o.addProperty("prediction", pred);
+          o.addProperty("answer", q.reference());
+        }
+        caseLines.add(GSON.toJson(o));
+      }
+      lines.add(caseLines);
+    }
+    return new Chunk(lines, repOut.size(), vqaOut.size(), unparseable, (b - a) / 1e9, (c - b) / 1e9);
   }
 }

@@ -211,6 +211,34 @@ class GenerateCommandTest {
     assertEquals(strip(eval), strip(second));
   }
 
+  @Test
+  void predictCasesGivesTheSplitFilesLinesAndFailsOnlyTheBrokenCase() throws Exception {
+    List<Case> val = ds.split(Split.VALIDATION);
+    Case missing = new Case("no_such_case", tmp.resolve("absent.nii.gz"), val.get(0).findings(), val.get(0).questions(),
+        Split.VALIDATION);
+    List<Case> asked = new java.util.ArrayList<>(val);
+    asked.add(1, missing);
+    Path file = tmp.resolve("split-lines.jsonl");
+    List<RunPredictor.CasePredictions> got;
+    try (RunPredictor p = RunPredictor.open(run, new RunPredictor.Options().threads(1).casesPerChunk(1))) {
+      p.predictSplit(ds, Split.VALIDATION, file, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+      got = p.predictCases(asked);
+    }
+    assertEquals(asked.size(), got.size());
+    RunPredictor.CasePredictions broken = got.get(1);
+    assertTrue(broken.failed() && broken.lines().isEmpty(), broken.toString());
+    assertEquals("no_such_case", broken.caseId());
+    assertTrue(broken.error().contains("absent.nii.gz") && !broken.error().contains("\n")
+        && (broken.error().contains("does not exist") || broken.error().contains("no such file")), broken.error());
+    List<String> lines = new java.util.ArrayList<>();
+    for (RunPredictor.CasePredictions c : got) {
+      if (!c.failed()) {
+        lines.addAll(c.lines());
+      }
+    }
+    assertEquals(Files.readAllLines(file), lines);
+  }
+
   /** eval.json without wall times. */
   private static String strip(JsonObject o) {
     JsonObject c = o.deepCopy();
