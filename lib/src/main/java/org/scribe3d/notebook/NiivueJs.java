@@ -1,9 +1,5 @@
 package org.scribe3d.notebook;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -29,14 +25,7 @@ public final class NiivueJs {
   public static String source() {
     String s = cached;
     if (s == null) {
-      Path p = locate().orElseThrow(() -> new IllegalStateException(
-          "NiiVue not found (looked for " + RELATIVE + " under scribe3d.home, SCRIBE3D_HOME, the"
-              + " working directory and the library's location); run environment/vendor.sh"));
-      try {
-        s = Files.readString(p, StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + p, e);
-      }
+      s = PlotlyJs.readVendored("NiiVue", RELATIVE, locate());
       cached = s;
     }
     return s;
@@ -48,9 +37,6 @@ public final class NiivueJs {
    * is hidden while it loads.
    */
   public static String scriptTag() {
-    return "<script type=\"text/javascript\">window.__scribe3dDefineNv = window.define; window.define = undefined;</script>\n"
-        + "<script type=\"text/javascript\" data-scribe3d-niivue-js=\"embedded\">"
-        + source().replace("</script", "<\\/script") + "</script>\n"
-        + "<script type=\"text/javascript\">window.define = window.__scribe3dDefineNv;</script>\n";
+    return PlotlyJs.amdHiddenScripts(source(), "__scribe3dDefineNv", "data-scribe3d-niivue-js") + "\n";
   }
 }

@@ -79,17 +79,22 @@ public final class PlotlyJs {
   public static String source() {
     String s = cached;
     if (s == null) {
-      Path p = locate().orElseThrow(() -> new IllegalStateException(
-          "plotly.js not found (looked for " + RELATIVE + " under scribe3d.home, SCRIBE3D_HOME, the"
-              + " working directory and the library's location); run environment/vendor.sh"));
-      try {
-        s = Files.readString(p, StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + p, e);
-      }
+      s = readVendored("plotly.js", RELATIVE, locate());
       cached = s;
     }
     return s;
+  }
+
+  /** A located vendored script's text; throws with the places looked at when {@code found} is empty. */
+  static String readVendored(String what, String relative, Optional<Path> found) {
+    Path p = found.orElseThrow(() -> new IllegalStateException(
+        what + " not found (looked for " + relative + " under scribe3d.home, SCRIBE3D_HOME, the"
+            + " working directory and the library's location); run environment/vendor.sh"));
+    try {
+      return Files.readString(p, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + p, e);
+    }
   }
 
   /**
@@ -98,10 +103,19 @@ public final class PlotlyJs {
    * {@code window.Plotly} unset; {@code define} is hidden while it loads.
    */
   public static String scriptTag() {
-    // "</script" inside the source would end the tag early; the pinned release has none
-    return "<script type=\"text/javascript\">window.__scribe3dDefine = window.define; window.define = undefined;</script>\n"
-        + "<script type=\"text/javascript\" data-scribe3d-plotly-js=\"embedded\">"
-        + source().replace("</script", "<\\/script") + "</script>\n"
-        + "<script type=\"text/javascript\">window.define = window.__scribe3dDefine;</script>";
+    return amdHiddenScripts(source(), "__scribe3dDefine", "data-scribe3d-plotly-js");
+  }
+
+  /**
+   * A UMD script inlined with require.js's {@code define} hidden while it runs (saved in
+   * {@code window.<saveVar>}), so it sets its global instead of registering an anonymous AMD module;
+   * the script tag carries {@code marker="embedded"}.
+   */
+  static String amdHiddenScripts(String source, String saveVar, String marker) {
+    // "</script" inside the source would end the tag early
+    return "<script type=\"text/javascript\">window." + saveVar + " = window.define; window.define = undefined;</script>\n"
+        + "<script type=\"text/javascript\" " + marker + "=\"embedded\">"
+        + source.replace("</script", "<\\/script") + "</script>\n"
+        + "<script type=\"text/javascript\">window.define = window." + saveVar + ";</script>";
   }
 }
