@@ -31,6 +31,7 @@ import net from 'node:net';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { pixelStats, pixelDiff } from './pixels.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const VENDOR = process.env.SCRIBE3D_VENDOR || path.join(HERE, '..', 'vendor');
@@ -118,52 +119,6 @@ async function shutdown() {
   }
 }
 
-/** Decodes a PNG (base64) in the page and returns pixel statistics. */
-async function pixelStats(page, b64) {
-  return page.evaluate(async (data) => {
-    const img = new Image();
-    img.src = 'data:image/png;base64,' + data;
-    await img.decode();
-    const c = document.createElement('canvas');
-    c.width = img.width;
-    c.height = img.height;
-    const ctx = c.getContext('2d');
-    ctx.drawImage(img, 0, 0);
-    const px = ctx.getImageData(0, 0, c.width, c.height).data;
-    let n = 0, sum = 0, sum2 = 0;
-    const colours = new Set();
-    for (let i = 0; i < px.length; i += 4) {
-      const lum = 0.2126 * px[i] + 0.7152 * px[i + 1] + 0.0722 * px[i + 2];
-      sum += lum; sum2 += lum * lum; n++;
-      if (colours.size < 64) colours.add((px[i] << 16) | (px[i + 1] << 8) | px[i + 2]);
-    }
-    const mean = sum / n;
-    return { width: c.width, height: c.height, mean, std: Math.sqrt(Math.max(0, sum2 / n - mean * mean)), colours: colours.size };
-  }, b64);
-}
-
-/** Fraction of pixels that differ between two PNGs (base64) of the same size. */
-async function pixelDiff(page, a, b) {
-  return page.evaluate(async (x, y) => {
-    async function px(data) {
-      const img = new Image();
-      img.src = 'data:image/png;base64,' + data;
-      await img.decode();
-      const c = document.createElement('canvas');
-      c.width = img.width; c.height = img.height;
-      const ctx = c.getContext('2d');
-      ctx.drawImage(img, 0, 0);
-      return ctx.getImageData(0, 0, c.width, c.height).data;
-    }
-    const p = await px(x), q = await px(y);
-    if (p.length !== q.length) return 1;
-    let diff = 0;
-    for (let i = 0; i < p.length; i += 4) {
-      if (Math.abs(p[i] - q[i]) + Math.abs(p[i + 1] - q[i + 1]) + Math.abs(p[i + 2] - q[i + 2]) > 6) diff++;
-    }
-    return diff / (p.length / 4);
-  }, a, b);
-}
 
 async function main() {
   const port = await freePort();
@@ -317,7 +272,7 @@ async function main() {
     const b64 = await c.screenshot({ encoding: 'base64' });
     const file = path.join(outDir, `canvas-${i}.png`);
     fs.writeFileSync(file, Buffer.from(b64, 'base64'));
-    const stats = await pixelStats(page, b64);
+    const stats = await pixelStats(page, b64, 64);
     report.canvases.push({ index: i, ...info, ...stats, nonBlank: stats.std > 2 && stats.colours > 1, screenshot: file });
   }
 

@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pixelStats, pixelDiff } from './pixels.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const VENDOR = process.env.SCRIBE3D_VENDOR || path.join(HERE, '..', 'vendor');
@@ -40,51 +41,6 @@ try {
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Luminance statistics of a PNG (base64), decoded in the page. */
-async function pixelStats(p, b64) {
-  return p.evaluate(async (data) => {
-    const img = new Image();
-    img.src = 'data:image/png;base64,' + data;
-    await img.decode();
-    const c = document.createElement('canvas');
-    c.width = img.width; c.height = img.height;
-    const ctx = c.getContext('2d');
-    ctx.drawImage(img, 0, 0);
-    const px = ctx.getImageData(0, 0, c.width, c.height).data;
-    let n = 0, sum = 0, sum2 = 0;
-    const colours = new Set();
-    for (let i = 0; i < px.length; i += 4) {
-      const lum = 0.2126 * px[i] + 0.7152 * px[i + 1] + 0.0722 * px[i + 2];
-      sum += lum; sum2 += lum * lum; n++;
-      if (colours.size < 256) colours.add((px[i] << 16) | (px[i + 1] << 8) | px[i + 2]);
-    }
-    const mean = sum / n;
-    return { width: c.width, height: c.height, mean, std: Math.sqrt(Math.max(0, sum2 / n - mean * mean)), colours: colours.size };
-  }, b64);
-}
-
-/** Fraction of pixels that differ between two same-sized PNGs (base64). */
-async function pixelDiff(p, a, b) {
-  return p.evaluate(async (x, y) => {
-    async function px(data) {
-      const img = new Image();
-      img.src = 'data:image/png;base64,' + data;
-      await img.decode();
-      const c = document.createElement('canvas');
-      c.width = img.width; c.height = img.height;
-      const ctx = c.getContext('2d');
-      ctx.drawImage(img, 0, 0);
-      return ctx.getImageData(0, 0, c.width, c.height).data;
-    }
-    const p = await px(x), q = await px(y);
-    if (p.length !== q.length) return 1;
-    let diff = 0;
-    for (let i = 0; i < p.length; i += 4) {
-      if (Math.abs(p[i] - q[i]) + Math.abs(p[i + 1] - q[i + 1]) + Math.abs(p[i + 2] - q[i + 2]) > 6) diff++;
-    }
-    return diff / (p.length / 4);
-  }, a, b);
-}
 
 const report = { ok: false, failures: [], page, viewers: [] };
 let browser = null;
@@ -118,7 +74,7 @@ try {
     await sleep(300);
     const before = await canvas.screenshot({ encoding: 'base64' });
     fs.writeFileSync(path.join(outDir, `viewer-${i}.png`), Buffer.from(before, 'base64'));
-    const stats = await pixelStats(p, before);
+    const stats = await pixelStats(p, before, 256);
     // the wheel over the first tile (axial, left of the row layout) steps its slice
     const box = await canvas.boundingBox();
     await p.mouse.move(box.x + box.width / 6, box.y + box.height / 2);

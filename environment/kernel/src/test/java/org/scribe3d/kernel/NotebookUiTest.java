@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -28,12 +29,7 @@ class NotebookUiTest {
 
   @BeforeAll
   static void runNotebookInTheBrowser() throws Exception {
-    assertTrue(Files.isExecutable(KernelTestSupport.JUPYTER), "/usr/bin/jupyter missing (environment/setup installs jupyter-notebook)");
-    assertTrue(Files.isExecutable(CHROMIUM), "/usr/bin/chromium missing (environment/setup installs chromium)");
-    Path node = KernelTestSupport.which("node");
-    assertTrue(node != null, "node not on PATH (Node.js runs the browser script; environment/setup needs npm)");
-    assertTrue(Files.isDirectory(KernelTestSupport.ROOT.resolve("environment/vendor/node_modules/puppeteer-core")),
-        "puppeteer-core missing from environment/vendor (run environment/vendor.sh)");
+    requireBrowserTools();
     report = run("ui-check.ipynb", "{\"timeoutSeconds\": 100, \"minPlots\": 1, \"minCanvases\": 1, \"minLive\": 2,"
         + " \"minUpdates\": 3, \"interaction\": {\"canvas\": 0, \"wheel\": 120}}", "browser");
   }
@@ -46,9 +42,28 @@ class NotebookUiTest {
     Path nb = dir.resolve(name);
     Files.copy(Path.of(NotebookUiTest.class.getResource("/notebooks/" + name).toURI()), nb,
         StandardCopyOption.REPLACE_EXISTING);
+    return runScript(nb, checks, outName, work, specs, 200, Map.of());
+  }
+
+  /** Jupyter, Chromium, node and puppeteer-core are there (environment/setup installs them). */
+  static void requireBrowserTools() {
+    assertTrue(Files.isExecutable(KernelTestSupport.JUPYTER), "/usr/bin/jupyter missing (environment/setup installs jupyter-notebook)");
+    assertTrue(Files.isExecutable(CHROMIUM), "/usr/bin/chromium missing (environment/setup installs chromium)");
+    assertTrue(KernelTestSupport.which("node") != null,
+        "node not on PATH (Node.js runs the browser script; environment/setup needs npm)");
+    assertTrue(Files.isDirectory(KernelTestSupport.ROOT.resolve("environment/vendor/node_modules/puppeteer-core")),
+        "puppeteer-core missing from environment/vendor (run environment/vendor.sh)");
+  }
+
+  /**
+   * Runs notebook-ui.mjs on notebook {@code nb} through a Jupyter server with kernelspecs {@code specs};
+   * returns its report (also saved as target/OUT_NAME/report.json).
+   */
+  static JsonObject runScript(Path nb, String checks, String outName, Path work, Path specs, long timeoutSeconds,
+      Map<String, String> env) throws Exception {
     Path out = KernelTestSupport.MODULE.resolve("target/" + outName);
     KernelTestSupport.Result r = KernelTestSupport.run(KernelTestSupport.list(KernelTestSupport.which("node").toString(),
-        SCRIPT.toString(), nb.toString(), checks, out.toString()), work, specs, null, 200);
+        SCRIPT.toString(), nb.toString(), checks, out.toString()), work, specs, null, timeoutSeconds, env);
     String last = r.out().trim();
     last = last.substring(last.lastIndexOf('\n') + 1);
     assertTrue(last.startsWith("{"), "the browser script printed no report (exit " + r.exit() + "):\n" + r.out() + r.err());
@@ -72,7 +87,7 @@ class NotebookUiTest {
     assertEquals(3, bad.get("executed").getAsInt(), "every cell runs although checks fail: " + bad);
   }
 
-  private static List<String> failures(JsonObject rep) {
+  static List<String> failures(JsonObject rep) {
     List<String> f = new ArrayList<>();
     rep.getAsJsonArray("failures").forEach(e -> f.add(e.getAsString()));
     return f;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -32,11 +31,7 @@ class ProjectNotebooksUiTest {
 
   @BeforeAll
   static void runBothNotebooksInTheBrowser() throws Exception {
-    assertTrue(Files.isExecutable(KernelTestSupport.JUPYTER), "/usr/bin/jupyter missing (environment/setup installs jupyter-notebook)");
-    assertTrue(Files.isExecutable(NotebookUiTest.CHROMIUM), "/usr/bin/chromium missing (environment/setup installs chromium)");
-    assertTrue(KernelTestSupport.which("node") != null, "node not on PATH (Node.js runs the browser script)");
-    assertTrue(Files.isDirectory(KernelTestSupport.ROOT.resolve("environment/vendor/node_modules/puppeteer-core")),
-        "puppeteer-core missing from environment/vendor (run environment/vendor.sh)");
+    NotebookUiTest.requireBrowserTools();
     nb01 = run("01-data-prep.ipynb", "{\"timeoutSeconds\": 150, \"minPlots\": 6, \"minCanvases\": 1,"
         + " \"minViewers\": 1, \"interaction\": {\"canvas\": 0, \"wheel\": 120}}", "browser-01");
     nb03 = run("03-training.ipynb", "{\"timeoutSeconds\": 200, \"minPlots\": 3, \"minUpdates\": 2}", "browser-03");
@@ -48,27 +43,12 @@ class ProjectNotebooksUiTest {
     Path dir = Files.createDirectories(work.resolve("notebooks"));
     Path nb = dir.resolve(name);
     Files.copy(KernelTestSupport.ROOT.resolve("notebooks").resolve(name), nb, StandardCopyOption.REPLACE_EXISTING);
-    Path out = KernelTestSupport.MODULE.resolve("target/" + outName);
-    KernelTestSupport.Result r = KernelTestSupport.run(KernelTestSupport.list(KernelTestSupport.which("node").toString(),
-        NotebookUiTest.SCRIPT.toString(), nb.toString(), checks, out.toString()), work, specs, null, 300, SMALL);
-    String last = r.out().trim();
-    last = last.substring(last.lastIndexOf('\n') + 1);
-    assertTrue(last.startsWith("{"), "the browser script printed no report (exit " + r.exit() + "):\n" + r.out() + r.err());
-    JsonObject rep = JsonParser.parseString(last).getAsJsonObject();
-    Files.writeString(out.resolve("report.json"), rep.toString());
-    assertTrue(r.exit() == 0 || r.exit() == 1, "the browser script could not run:\n" + r.err() + "\n" + rep);
-    return rep;
-  }
-
-  private static List<String> failures(JsonObject rep) {
-    List<String> f = new ArrayList<>();
-    rep.getAsJsonArray("failures").forEach(e -> f.add(e.getAsString()));
-    return f;
+    return NotebookUiTest.runScript(nb, checks, outName, work, specs, 300, SMALL);
   }
 
   @Test
   void notebook01RunsInThePageWithEveryPlotDrawn() {
-    assertEquals(List.of(), failures(nb01), nb01.toString());
+    assertEquals(List.of(), NotebookUiTest.failures(nb01), nb01.toString());
     assertEquals(nb01.get("cells").getAsInt(), nb01.get("executed").getAsInt());
     assertEquals(0, nb01.getAsJsonArray("errors").size(), nb01.toString());
     assertTrue(nb01.get("plots").getAsInt() >= 6, nb01.toString());
@@ -90,7 +70,7 @@ class ProjectNotebooksUiTest {
 
   @Test
   void notebook03RunsInThePageWithEveryPlotDrawn() {
-    assertEquals(List.of(), failures(nb03), nb03.toString());
+    assertEquals(List.of(), NotebookUiTest.failures(nb03), nb03.toString());
     assertEquals(nb03.get("cells").getAsInt(), nb03.get("executed").getAsInt());
     assertEquals(0, nb03.getAsJsonArray("errors").size(), nb03.toString());
     assertEquals(nb03.get("plots").getAsInt(), nb03.get("plotsDrawn").getAsInt(), nb03.toString());
