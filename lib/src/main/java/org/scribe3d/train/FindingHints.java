@@ -208,26 +208,12 @@ public final class FindingHints {
 
   /**
    * Hints for a run: the head's probabilities for every scan of {@code train} and {@code val}, which types may
-   * be named (judged on the training scans against {@code trainTruth}, their reports' labels), and both example
-   * lists with each scan's hint in front of its prompts.
+   * be named (judged on the training scans against {@code trainTruth}, their reports' labels, unless
+   * {@code given} thresholds in head label order are passed, e.g. from {@code prompts.hint_thresholds}), and both
+   * example lists with each scan's hint in front of its prompts. A seeded {@code trueFraction} of the training
+   * scans (those in {@code trainFindings}, their reports' findings) is hinted with their {@link #trueHint} instead
+   * of the head's (validation scans always get the head's).
    */
-  public static Prepared prepare(MultimodalModel model, PipelineCache volumes, List<TrainingExample> train,
-      List<TrainingExample> val, Map<Path, List<String>> trainTruth, int batch) throws IOException {
-    return prepare(model, volumes, train, val, trainTruth, batch, Map.of(), 0, 0);
-  }
-
-  /**
-   * As {@link #prepare(MultimodalModel, PipelineCache, List, List, Map, int)}, with a seeded {@code trueFraction}
-   * of the training scans (those in {@code trainFindings}, their reports' findings) hinted with their
-   * {@link #trueHint} instead of the head's (validation scans always get the head's).
-   */
-  public static Prepared prepare(MultimodalModel model, PipelineCache volumes, List<TrainingExample> train,
-      List<TrainingExample> val, Map<Path, List<String>> trainTruth, int batch, Map<Path, List<Finding>> trainFindings,
-      double trueFraction, long seed) throws IOException {
-    return prepare(model, volumes, train, val, trainTruth, batch, trainFindings, trueFraction, seed, null);
-  }
-
-  /** As above; non-null {@code given} thresholds (head label order) are used instead of judging them here. */
   public static Prepared prepare(MultimodalModel model, PipelineCache volumes, List<TrainingExample> train,
       List<TrainingExample> val, Map<Path, List<String>> trainTruth, int batch, Map<Path, List<Finding>> trainFindings,
       double trueFraction, long seed, double[] given) throws IOException {
