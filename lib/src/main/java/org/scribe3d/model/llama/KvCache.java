@@ -6,6 +6,9 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.scribe3d.model.cpu.CpuKernels;
 
 /**
  * Keys and values of every layer for a batch, preallocated to {@code maxLen} positions
@@ -19,6 +22,9 @@ public final class KvCache implements AutoCloseable {
   private final int maxLen;
   private final NDArray[] keys;
   private final NDArray[] values;
+  private final long[] keyAddresses;
+  private final long[] valueAddresses;
+  private final ByteBuffer[] storage; // the direct views behind the addresses
   private boolean[][] real;
   private int[] realCount;
   private int length;
@@ -37,6 +43,37 @@ public final class KvCache implements AutoCloseable {
     }
     this.real = new boolean[batch][maxLen];
     this.realCount = new int[batch];
+    this.keyAddresses = new long[layers];
+    this.valueAddresses = new long[layers];
+    this.storage = new ByteBuffer[2 * layers];
+  }
+
+  /** The type of the stored keys and values. */
+  public DataType dtype() {
+    return keys[0].getDataType();
+  }
+
+  /** Address of layer {@code layer}'s keys, [batch, kvHeads, maxLen, headDim] contiguous (CPU kernels). */
+  long keyAddress(int layer) {
+    if (keyAddresses[layer] == 0) {
+      keyAddresses[layer] = address(keys[layer], 2 * layer);
+    }
+    return keyAddresses[layer];
+  }
+
+  /** Address of layer {@code layer}'s values (as {@link #keyAddress}). */
+  long valueAddress(int layer) {
+    if (valueAddresses[layer] == 0) {
+      valueAddresses[layer] = address(values[layer], 2 * layer + 1);
+    }
+    return valueAddresses[layer];
+  }
+
+  private long address(NDArray a, int slot) {
+    // a freshly made (zeros or gathered) CPU tensor is contiguous: the direct view aliases its storage
+    ByteBuffer b = a.toByteBuffer(true);
+    storage[slot] = b;
+    return CpuKernels.address(b);
   }
 
   public int batch() {
@@ -118,6 +155,9 @@ public final class KvCache implements AutoCloseable {
       values[l] = v;
     }
     idx.close();
+    Arrays.fill(keyAddresses, 0L);
+    Arrays.fill(valueAddresses, 0L);
+    Arrays.fill(storage, null);
     boolean[][] r = new boolean[batch][];
     int[] c = new int[batch];
     for (int i = 0; i < batch; i++) {

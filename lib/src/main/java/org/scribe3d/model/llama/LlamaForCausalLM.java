@@ -200,6 +200,16 @@ public final class LlamaForCausalLM extends Module {
     return model.embedTokens;
   }
 
+  /** The norm after the last decoder layer. */
+  public RmsNorm finalNorm() {
+    return model.norm;
+  }
+
+  /** Rotary inverse frequencies (scaling applied), [headDim / 2]. */
+  float[] invFreq() {
+    return invFreq;
+  }
+
   /** The output projection, or null when tied to the embedding. */
   public Linear lmHead() {
     return lmHead;
@@ -284,6 +294,13 @@ public final class LlamaForCausalLM extends Module {
             pos[i * t + j] = 1; // as HF: masked_fill(mask == 0, 1); never attended to
           }
         }
+      }
+    }
+    if (t == 1) { // a decoding step: the CPU kernels when they apply
+      NDArray out = CpuDecodeStep.hidden(this, inputsEmbeds, realNew, pos, cache, past);
+      if (out != null) {
+        cache.commit(realNew, t);
+        return out;
       }
     }
     NDArray bias = attentionBias(cache, realNew, b, t, past, inputsEmbeds.getManager());

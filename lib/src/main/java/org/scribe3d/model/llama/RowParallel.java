@@ -6,7 +6,11 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import java.lang.ref.WeakReference;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +19,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.scribe3d.model.cpu.CpuKernels;
+import org.scribe3d.model.cpu.CpuMatrix;
+import org.scribe3d.model.cpu.CpuTeam;
+import org.scribe3d.model.cpu.DirectFloats;
 import org.scribe3d.model.nn.Casts;
 import org.scribe3d.model.nn.Embedding;
 import org.scribe3d.model.nn.Linear;
@@ -37,6 +45,12 @@ public final class RowParallel {
   private static volatile int threads;
   private static int savedTorchThreads = -1;
   private static final Map<Object, Blocks> BLOCKS = new WeakHashMap<>();
+  private static final int KERNEL_ROWS = 8;
+  // by layer (identity): NDArray's equals compares contents
+  private static final Map<Object, KernelWeight> MATRICES = new WeakHashMap<>();
+
+  /** The kernels' view of a layer's weight (null: not readable by them), for as long as that weight is the layer's. */
+  private record KernelWeight(WeakReference<NDArray> weight, CpuMatrix matrix) {}
 
   private RowParallel() {}
 
@@ -79,9 +93,26 @@ public final class RowParallel {
     return pool != null;
   }
 
-  /** y = layer(x), split over rows of the weight when the parallel path applies. */
+  /**
+   * The threads the CPU kernels decode with: this class's worker count when enabled, else libtorch's intra-op
+   * count (what the caller set for the engine).
+   */
+  static CpuTeam team() {
+    return CpuTeam.of(enabled() ? threads : JniUtils.getNumThreads());
+  }
+
+  /**
+   * y = layer(x): on the CPU kernels for a few rows (a decoding step's head), else split over rows of the
+   * weight when the parallel path applies, else the layer's own forward.
+   */
   static NDArray linear(Linear layer, NDArray x) {
     NDArray w = layer.weight().array();
+    if (layer.bias() == null && !layer.isTraining() && (layer.adapter() == null || layer.adapter().merged())) {
+      NDArray y = kernelProduct(layer, w, x);
+      if (y != null) {
+        return y;
+      }
+    }
     if (!applies(w) || layer.isTraining() || (layer.adapter() != null && !layer.adapter().merged())) {
       return layer.forward(x);
     }
@@ -91,11 +122,52 @@ public final class RowParallel {
   /** y = x Eᵀ for a head tied to the embedding table E. */
   static NDArray tied(Embedding embedding, NDArray x) {
     NDArray w = embedding.weight().array();
+    if (!embedding.isTraining()) {
+      NDArray y = kernelProduct(embedding, w, x);
+      if (y != null) {
+        return y;
+      }
+    }
     if (!applies(w) || embedding.isTraining()) {
       NDArray y = ai.djl.nn.core.Linear.linear(Casts.withGrad(x, w.getDataType()), w).singletonOrThrow();
       return Casts.withGrad(y, x.getDataType());
     }
     return split(embedding, w, null, x);
+  }
+
+  /** x Wᵀ on the CPU kernels for up to {@link #KERNEL_ROWS} float32 rows, or null when they do not apply. */
+  private static NDArray kernelProduct(Object layer, NDArray w, NDArray x) {
+    if (!CpuKernels.available() || x.getDataType() != DataType.FLOAT32 || JniUtils.isGradMode()
+        || !Device.cpu().equals(x.getDevice())) {
+      return null;
+    }
+    Shape s = x.getShape();
+    long in = s.get(s.dimension() - 1);
+    long rows = s.size() / Math.max(1, in);
+    if (rows > KERNEL_ROWS || in != w.getShape().get(w.getShape().dimension() - 1)) {
+      return null;
+    }
+    CpuMatrix m;
+    synchronized (MATRICES) {
+      KernelWeight k = MATRICES.get(layer);
+      if (k == null || k.weight.get() != w) {
+        k = new KernelWeight(new WeakReference<>(w), CpuMatrix.of(w));
+        MATRICES.put(layer, k);
+      }
+      m = k.matrix;
+    }
+    if (m == null) {
+      return null;
+    }
+    long[] dims = s.getShape().clone();
+    dims[dims.length - 1] = m.rows();
+    NDArray y = x.getManager().zeros(new Shape(dims), DataType.FLOAT32);
+    ByteBuffer out = y.toByteBuffer(true); // a fresh tensor: its own storage
+    DirectFloats input = new DirectFloats((int) s.size());
+    input.put(0, x.toFloatArray());
+    CpuMatrix.multiply(team(), new CpuMatrix[] {m}, input.address(), in, (int) rows,
+        new long[] {CpuKernels.address(out)}, m.rows());
+    return y;
   }
 
   private static boolean applies(NDArray w) {

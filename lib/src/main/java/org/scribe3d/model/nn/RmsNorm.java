@@ -18,6 +18,14 @@ public final class RmsNorm extends Module {
     this.weight = param("weight", manager.ones(new Shape(dim), dtype), true);
   }
 
+  public float eps() {
+    return eps;
+  }
+
+  public Param weight() {
+    return weight;
+  }
+
   public NDArray forward(NDArray x) {
     DataType in = x.getDataType();
     NDArray xf = in == DataType.FLOAT32 ? x : Casts.withGrad(x, DataType.FLOAT32);

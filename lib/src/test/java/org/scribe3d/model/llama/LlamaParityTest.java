@@ -115,6 +115,38 @@ class LlamaParityTest {
       }
       assertTrue(maxDiff < 1e-4, "max |log-prob difference| " + maxDiff);
       assertTrue(spread > 1.0, "reference distribution too flat to be a meaningful check: " + spread);
+      // decoding one token at a time through the cache (the CPU kernels' path) gives the reference's log-probs:
+      // float32 weights after the engine's prompt pass, batch of two with left padding; float16 weights from the
+      // first token on (the engine's float16 prompt pass rounds activations to float16, the kernels do not)
+      assertTrue(org.scribe3d.model.cpu.CpuKernels.available(), org.scribe3d.model.cpu.CpuKernels.status());
+      for (DataType weights : new DataType[] {DataType.FLOAT32, DataType.FLOAT16}) {
+        LlamaForCausalLM dec = LlamaForCausalLM.load(dir, m, weights);
+        int rows = weights == DataType.FLOAT32 ? 2 : 1;
+        int prompt = weights == DataType.FLOAT32 ? 30 : 0;
+        long stepsBefore = CpuDecodeStep.steps();
+        double decodeDiff = 0;
+        try (KvCache cache = dec.newCache(rows, 40)) {
+          if (prompt > 0) {
+            NDArray head = m.create(new long[][] {java.util.Arrays.copyOf(ids[0], prompt),
+                java.util.Arrays.copyOf(ids[1], prompt)});
+            NDArray headMask = m.create(new long[][] {java.util.Arrays.copyOf(mask[0], prompt),
+                java.util.Arrays.copyOf(mask[1], prompt)});
+            dec.forward(dec.embed(head), headMask, cache, null);
+          }
+          for (int t = prompt; t < 40; t++) {
+            NDArray one = m.create(rows == 2 ? new long[][] {{ids[0][t]}, {ids[1][t]}} : new long[][] {{ids[0][t]}});
+            float[] step = dec.forward(dec.embed(one), null, cache, null).logSoftmax(-1).toFloatArray();
+            for (int b = 0; b < rows; b++) {
+              JsonArray row = lps.get(b).getAsJsonArray().get(t).getAsJsonArray();
+              for (int v = 0; v < VOCAB; v++) {
+                decodeDiff = Math.max(decodeDiff, Math.abs(row.get(v).getAsDouble() - step[b * VOCAB + v]));
+              }
+            }
+          }
+        }
+        assertEquals(40 - prompt, CpuDecodeStep.steps() - stepsBefore, "steps on the CPU kernels, " + weights);
+        assertTrue(decodeDiff < 1e-4, weights + " weights, decoding: max |log-prob difference| " + decodeDiff);
+      }
       // the left-padded row equals the same tokens run unpadded
       long[] tail = java.util.Arrays.copyOfRange(ids[1], 7, 40);
       NDArray alone = lm.forward(lm.embed(m.create(new long[][] {tail})), null, null, null).logSoftmax(-1);

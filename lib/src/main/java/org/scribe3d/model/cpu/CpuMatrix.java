@@ -1,0 +1,98 @@
+package org.scribe3d.model.cpu;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import java.nio.ByteBuffer;
+
+/**
+ * A weight matrix [rows, cols] as the CPU kernels read it: the address of a DJL tensor's own storage (no copy; a
+ * memory-mapped checkpoint stays mapped), float32 or float16. It holds no reference to the tensor (so it can be
+ * a weak map's value): whoever holds this keeps the tensor open.
+ */
+public final class CpuMatrix {
+  private final ByteBuffer view; // keeps the direct view, and so the address, valid
+  private final long address;
+  private final long rows;
+  private final long cols;
+  private final boolean half;
+
+  private CpuMatrix(ByteBuffer view, long rows, long cols, boolean half) {
+    this.view = view;
+    this.address = CpuKernels.address(view);
+    this.rows = rows;
+    this.cols = cols;
+    this.half = half;
+  }
+
+  /**
+   * The matrix of a 2-D float32 or float16 CPU tensor, or null when the kernels cannot read it (not loaded,
+   * another type or device, or over 2 GiB, which one direct view cannot span).
+   */
+  public static CpuMatrix of(NDArray a) {
+    if (!CpuKernels.available() || a.getShape().dimension() != 2 || !Device.cpu().equals(a.getDevice())) {
+      return null;
+    }
+    DataType t = a.getDataType();
+    if (t != DataType.FLOAT32 && t != DataType.FLOAT16) {
+      return null;
+    }
+    long bytes = a.getShape().size() * t.getNumOfBytes();
+    if (bytes > Integer.MAX_VALUE) {
+      return null;
+    }
+    ByteBuffer view = a.toByteBuffer(true); // the storage itself when contiguous, as loaded weights are
+    if (!view.isDirect() || view.capacity() != bytes) {
+      return null;
+    }
+    return new CpuMatrix(view, a.getShape().get(0), a.getShape().get(1), t == DataType.FLOAT16);
+  }
+
+  public long rows() {
+    return rows;
+  }
+
+  public long cols() {
+    return cols;
+  }
+
+  /** Bytes one full product reads. */
+  public long bytes() {
+    return rows * cols * (half ? 2 : 4);
+  }
+
+  /**
+   * y_m = M_m x for several matrices with the same input width, split over the team's threads by rows (blocks of
+   * four), for {@code nb} input vectors at {@code x + 4·b·xStride}; matrix m writes vector b's result at
+   * {@code y[m] + 4·b·yStride}.
+   */
+  public static void multiply(CpuTeam team, CpuMatrix[] ms, long x, long xStride, int nb, long[] y, long yStride) {
+    long total = 0;
+    for (CpuMatrix m : ms) {
+      total += m.rows;
+    }
+    long all = total;
+    team.run((part, parts) -> {
+      long from = blockBound(all, part, parts);
+      long to = blockBound(all, part + 1, parts);
+      long base = 0;
+      for (int i = 0; i < ms.length && from < to; i++) {
+        CpuMatrix m = ms[i];
+        long lo = Math.max(from, base) - base;
+        long hi = Math.min(to, base + m.rows) - base;
+        if (lo < hi) {
+          CpuKernels.matvec(m.address, m.half, x, y[i], m.cols, nb, xStride, yStride, lo, hi);
+        }
+        base += m.rows;
+      }
+    });
+  }
+
+  /** Start of part {@code part}'s rows, on a multiple of four (the kernels' row block). */
+  private static long blockBound(long rows, int part, int parts) {
+    if (part >= parts) {
+      return rows;
+    }
+    return Math.min(rows, (rows * part / parts) & ~3L);
+  }
+}
