@@ -10,6 +10,10 @@ import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.scribe3d.model.cpu.CpuKernels;
+import org.scribe3d.model.cpu.CpuMatrix;
+import org.scribe3d.model.cpu.CpuTeam;
+import org.scribe3d.model.cpu.DirectFloats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -19,11 +23,13 @@ import picocli.CommandLine.Spec;
  * {@code scribe3d bench matvec}: the matrix–vector product that bounds decoding speed (one token through one
  * weight matrix), per weight type, on DJL's PyTorch engine: float32, float16, and int8 with per-row scales
  * (the weight-only scheme, dequantised to float16 before the product, since the engine has no mixed int8·float
- * kernel). Prints milliseconds per product and the weight bytes read per second, against the machine's read
+ * kernel), and on Scribe3D's own CPU kernels ({@link CpuKernels}, float32 and float16, what decoding uses) in the
+ * same run. Prints milliseconds per product and the weight bytes read per second, against the machine's read
  * bandwidth if given.
  */
 @Command(name = "matvec", mixinStandardHelpOptions = true,
-    description = "Time one matrix-vector product per weight type (float32, float16, int8 with per-row scales).")
+    description = "Time one matrix-vector product per weight type (float32, float16, int8 with per-row scales) on the"
+        + " engine, and float32 and float16 on Scribe3D's CPU kernels.")
 public final class BenchMatvecCommand implements Callable<Integer> {
   @Option(names = "--rows", defaultValue = "14336", description = "Weight rows (default ${DEFAULT-VALUE}, Llama-3-8B's MLP).")
   int rows;
@@ -31,7 +37,8 @@ public final class BenchMatvecCommand implements Callable<Integer> {
   @Option(names = "--cols", defaultValue = "4096", description = "Weight columns (default ${DEFAULT-VALUE}).")
   int cols;
 
-  @Option(names = "--threads", defaultValue = "2", description = "Torch intra-op threads (default ${DEFAULT-VALUE}).")
+  @Option(names = "--threads", defaultValue = "2",
+      description = "Torch intra-op threads, and the kernels' threads (default ${DEFAULT-VALUE}).")
   int threads;
 
   @Option(names = "--repeats", defaultValue = "50", description = "Timed products per type (default ${DEFAULT-VALUE}).")
@@ -50,7 +57,8 @@ public final class BenchMatvecCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     out.printf(Locale.ROOT, "%d x %d weight, %d threads, median of %d products%n", rows, cols, threads, repeats);
-    out.printf(Locale.ROOT, "%-8s %10s %12s %12s %10s%n", "weights", "MB", "ms/product", "GB/s read", "% of limit");
+    out.printf(Locale.ROOT, "%-8s %-8s %10s %12s %12s %10s%n", "weights", "path", "MB", "ms/product", "GB/s read",
+        "% of limit");
     double f16 = 0;
     try (NDManager m = NDManager.newBaseManager()) {
       JniUtils.setNumThreads(threads); // after the engine has loaded its native library
@@ -66,9 +74,23 @@ public final class BenchMatvecCommand implements Callable<Integer> {
       double ms16 = time(() -> w16.matMul(x16));
       double ms8 = time(() -> q8.toType(DataType.FLOAT16, false).matMul(x16).mul(scale16));
       f16 = ms16;
-      row(out, "float32", 4L, ms32);
-      row(out, "float16", 2L, ms16);
-      row(out, "int8", 1L, ms8);
+      row(out, "float32", "engine", 4L, ms32);
+      row(out, "float16", "engine", 2L, ms16);
+      row(out, "int8", "engine", 1L, ms8);
+      if (CpuKernels.available()) {
+        CpuTeam team = CpuTeam.of(threads);
+        for (NDArray w : new NDArray[] {w32, w16}) {
+          CpuMatrix mat = CpuMatrix.of(w);
+          DirectFloats x = new DirectFloats(cols);
+          x.put(0, x32.toFloatArray());
+          DirectFloats y = new DirectFloats(rows);
+          double ms = timeKernel(() -> CpuMatrix.multiply(team, new CpuMatrix[] {mat}, x.address(), cols, 1,
+              new long[] {y.address()}, rows));
+          row(out, w == w32 ? "float32" : "float16", "kernels", w == w32 ? 4L : 2L, ms);
+        }
+      } else {
+        out.println("kernels: " + CpuKernels.status());
+      }
       double err = relativeError(w32.matMul(x32), q8.toType(DataType.FLOAT32, false).matMul(x32)
           .mul(scale.reshape(rows)));
       out.printf(Locale.ROOT, "int8 / float16 time: %.2f; int8 product relative error vs float32: %.2e%n",
@@ -78,10 +100,24 @@ public final class BenchMatvecCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void row(PrintWriter out, String name, long bytesPerWeight, double ms) {
+  private void row(PrintWriter out, String name, String path, long bytesPerWeight, double ms) {
     double bytes = (double) rows * cols * bytesPerWeight;
     double gbs = bytes / (ms / 1e3) / 1e9;
-    out.printf(Locale.ROOT, "%-8s %10.1f %12.3f %12.1f %10.0f%n", name, bytes / 1e6, ms, gbs, 100 * gbs / bandwidth);
+    out.printf(Locale.ROOT, "%-8s %-8s %10.1f %12.3f %12.1f %10.0f%n",
+        name, path, bytes / 1e6, ms, gbs, 100 * gbs / bandwidth);
+  }
+
+  private double timeKernel(Runnable product) {
+    double[] ms = new double[repeats];
+    for (int i = -5; i < repeats; i++) {
+      long t0 = System.nanoTime();
+      product.run();
+      if (i >= 0) {
+        ms[i] = (System.nanoTime() - t0) / 1e6;
+      }
+    }
+    Arrays.sort(ms);
+    return ms[repeats / 2];
   }
 
   private double time(java.util.function.Supplier<NDArray> product) {

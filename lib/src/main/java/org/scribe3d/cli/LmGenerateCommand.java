@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import org.scribe3d.model.cpu.CpuKernels;
 import org.scribe3d.generate.GenerationConfig;
 import org.scribe3d.generate.GenerationResult;
 import org.scribe3d.generate.Generator;
@@ -102,6 +103,7 @@ public final class LmGenerateCommand implements Callable<Integer> {
         o.addProperty("decode_seconds", r.decodeSeconds());
         o.addProperty("tokens_per_second", r.tokensPerSecond());
         o.addProperty("decode_tokens_per_second", r.decodeTokensPerSecond());
+        o.addProperty("cpu_kernels", CpuKernels.status());
         out.println(o);
       } else {
         out.println(text);

@@ -14,12 +14,13 @@ import java.util.Map;
 import org.scribe3d.checkpoint.CheckpointInventory;
 import org.scribe3d.infer.GenerationMemory;
 import org.scribe3d.model.ModelPresets;
-import org.scribe3d.run.RunDirectory;
+import org.scribe3d.model.cpu.CpuKernels;
 import org.scribe3d.model.llama.LlamaConfig;
 import org.scribe3d.model.multimodal.M3dLamed;
 import org.scribe3d.model.multimodal.MultimodalConfig;
 import org.scribe3d.model.multimodal.ParamCounts;
 import org.scribe3d.prompt.VocabMap;
+import org.scribe3d.run.RunDirectory;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -202,6 +203,7 @@ public final class ModelInfoCommand implements Callable<Integer> {
         m.add(k, e);
       });
       o.add("generation_memory", m);
+      o.addProperty("cpu_kernels", CpuKernels.status());
       out.println(new GsonBuilder().setPrettyPrinting().create().toJson(o));
       out.flush();
       return 0;
@@ -225,6 +227,8 @@ public final class ModelInfoCommand implements Callable<Integer> {
         "runtime", "total");
     mem.forEach((k, v) -> out.printf(Locale.ROOT, "  %-9s %10s %10s %10s %10s %10s %10s%n", k, gb(v.llmWeights()),
         gb(v.visionWeights()), gb(v.kvCache()), gb(v.logits()), gb(v.runtime()), gb(v.total())));
+    out.println();
+    out.printf(Locale.ROOT, "  decoding on the CPU kernels: %s%n", CpuKernels.status());
     out.flush();
     return 0;
   }
