@@ -25,6 +25,7 @@ public final class CpuKernels {
   private static final boolean LOADED;
   private static final boolean VECTOR;
   private static final String STATUS;
+  private static volatile boolean enabled = true;
 
   static {
     boolean loaded = false;
@@ -54,9 +55,17 @@ public final class CpuKernels {
 
   private CpuKernels() {}
 
-  /** Whether the kernels are loaded (decoding then uses them where they apply). */
+  /** Whether the kernels are loaded and switched on (decoding then uses them where they apply). */
   public static boolean available() {
-    return LOADED;
+    return LOADED && enabled;
+  }
+
+  /**
+   * Switches the kernels off (decoding then runs on the engine alone, e.g. to compare the two in one process)
+   * or back on; they are on by default when loaded.
+   */
+  public static void setEnabled(boolean on) {
+    enabled = on;
   }
 
   /** Whether the vector (AVX2 + FMA + F16C) paths run, rather than the portable C ones. */
@@ -66,7 +75,7 @@ public final class CpuKernels {
 
   /** One line for logs and {@code model-info}: which kernels run, or why none do. */
   public static String status() {
-    return STATUS;
+    return LOADED && !enabled ? "switched off (CpuKernels.setEnabled(false))" : STATUS;
   }
 
   private static boolean disabledByUser() {

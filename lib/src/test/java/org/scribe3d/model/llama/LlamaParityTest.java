@@ -15,6 +15,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scribe3d.checkpoint.TensorDType;
+import org.scribe3d.model.cpu.CpuKernels;
 
 /** Llama forward parity with an independent PyTorch reference written from Hugging Face's formulas. */
 class LlamaParityTest {
@@ -115,38 +116,27 @@ class LlamaParityTest {
       }
       assertTrue(maxDiff < 1e-4, "max |log-prob difference| " + maxDiff);
       assertTrue(spread > 1.0, "reference distribution too flat to be a meaningful check: " + spread);
-      // decoding one token at a time through the cache (the CPU kernels' path) gives the reference's log-probs:
-      // float32 weights after the engine's prompt pass, batch of two with left padding; float16 weights from the
-      // first token on (the engine's float16 prompt pass rounds activations to float16, the kernels do not)
-      assertTrue(org.scribe3d.model.cpu.CpuKernels.available(), org.scribe3d.model.cpu.CpuKernels.status());
-      for (DataType weights : new DataType[] {DataType.FLOAT32, DataType.FLOAT16}) {
-        LlamaForCausalLM dec = LlamaForCausalLM.load(dir, m, weights);
-        int rows = weights == DataType.FLOAT32 ? 2 : 1;
-        int prompt = weights == DataType.FLOAT32 ? 30 : 0;
-        long stepsBefore = CpuDecodeStep.steps();
-        double decodeDiff = 0;
-        try (KvCache cache = dec.newCache(rows, 40)) {
-          if (prompt > 0) {
-            NDArray head = m.create(new long[][] {java.util.Arrays.copyOf(ids[0], prompt),
-                java.util.Arrays.copyOf(ids[1], prompt)});
-            NDArray headMask = m.create(new long[][] {java.util.Arrays.copyOf(mask[0], prompt),
-                java.util.Arrays.copyOf(mask[1], prompt)});
-            dec.forward(dec.embed(head), headMask, cache, null);
-          }
-          for (int t = prompt; t < 40; t++) {
-            NDArray one = m.create(rows == 2 ? new long[][] {{ids[0][t]}, {ids[1][t]}} : new long[][] {{ids[0][t]}});
-            float[] step = dec.forward(dec.embed(one), null, cache, null).logSoftmax(-1).toFloatArray();
-            for (int b = 0; b < rows; b++) {
-              JsonArray row = lps.get(b).getAsJsonArray().get(t).getAsJsonArray();
-              for (int v = 0; v < VOCAB; v++) {
-                decodeDiff = Math.max(decodeDiff, Math.abs(row.get(v).getAsDouble() - step[b * VOCAB + v]));
-              }
-            }
-          }
-        }
-        assertEquals(40 - prompt, CpuDecodeStep.steps() - stepsBefore, "steps on the CPU kernels, " + weights);
-        assertTrue(decodeDiff < 1e-4, weights + " weights, decoding: max |log-prob difference| " + decodeDiff);
+      // decoding one token at a time through the cache gives the reference's log-probs: on the CPU kernels with
+      // float32 weights after the engine's prompt pass (batch of two, left padding) and with float16 weights from
+      // the first token on (the engine's float16 prompt pass rounds activations to float16, the kernels do not);
+      // and on the engine alone with the kernels switched off
+      assertTrue(CpuKernels.available(), CpuKernels.status());
+      LlamaForCausalLM dec32 = LlamaForCausalLM.load(dir, m, DataType.FLOAT32);
+      LlamaForCausalLM dec16 = LlamaForCausalLM.load(dir, m, DataType.FLOAT16);
+      long before = CpuDecodeStep.steps();
+      double d32 = decodeDiff(dec32, m, ids, mask, 2, 30, lps);
+      double d16 = decodeDiff(dec16, m, ids, mask, 1, 0, lps);
+      assertEquals(10 + 40, CpuDecodeStep.steps() - before, "decoding steps on the CPU kernels");
+      CpuKernels.setEnabled(false);
+      double engine;
+      try {
+        engine = decodeDiff(dec32, m, ids, mask, 2, 30, lps);
+      } finally {
+        CpuKernels.setEnabled(true);
       }
+      assertEquals(10 + 40, CpuDecodeStep.steps() - before, "no kernel steps while switched off");
+      assertTrue(d32 < 1e-4 && d16 < 1e-4 && engine < 1e-4,
+          "decoding: max |log-prob difference| kernels float32 " + d32 + ", float16 " + d16 + ", engine " + engine);
       // the left-padded row equals the same tokens run unpadded
       long[] tail = java.util.Arrays.copyOfRange(ids[1], 7, 40);
       NDArray alone = lm.forward(lm.embed(m.create(new long[][] {tail})), null, null, null).logSoftmax(-1);
@@ -157,5 +147,39 @@ class LlamaParityTest {
         }
       }
     }
+  }
+
+  /**
+   * Max |log-prob − reference| over positions prompt..39 of the first {@code rows} rows, fed one token at a time
+   * through a cache after an engine pass over the first {@code prompt} tokens.
+   */
+  private static double decodeDiff(LlamaForCausalLM lm, NDManager m, long[][] ids, long[][] mask, int rows, int prompt,
+      JsonArray lps) {
+    double diff = 0;
+    try (KvCache cache = lm.newCache(rows, 40)) {
+      if (prompt > 0) {
+        long[][] head = new long[rows][];
+        long[][] headMask = new long[rows][];
+        for (int b = 0; b < rows; b++) {
+          head[b] = java.util.Arrays.copyOf(ids[b], prompt);
+          headMask[b] = java.util.Arrays.copyOf(mask[b], prompt);
+        }
+        lm.forward(lm.embed(m.create(head)), m.create(headMask), cache, null);
+      }
+      for (int t = prompt; t < 40; t++) {
+        long[][] one = new long[rows][];
+        for (int b = 0; b < rows; b++) {
+          one[b] = new long[] {ids[b][t]};
+        }
+        float[] step = lm.forward(lm.embed(m.create(one)), null, cache, null).logSoftmax(-1).toFloatArray();
+        for (int b = 0; b < rows; b++) {
+          JsonArray row = lps.get(b).getAsJsonArray().get(t).getAsJsonArray();
+          for (int v = 0; v < VOCAB; v++) {
+            diff = Math.max(diff, Math.abs(row.get(v).getAsDouble() - step[b * VOCAB + v]));
+          }
+        }
+      }
+    }
+    return diff;
   }
 }
