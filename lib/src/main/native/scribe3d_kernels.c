@@ -8,8 +8,9 @@
  * Activations are float32 throughout. Every pointer is an address of memory owned by Java (direct
  * buffers or tensors of DJL's engine); the kernels allocate nothing.
  *
- * x86-64 with AVX2 + FMA + F16C takes the vector paths (chosen once, at load); anything else takes
- * the portable scalar code, which computes the same sums in another order.
+ * x86-64 with AVX2 + FMA + F16C takes the vector paths (chosen once, at load; the matrix products 16
+ * lanes wide where AVX-512 is there too); anything else takes the portable scalar code, which computes
+ * the same sums in another order.
  */
 #include <jni.h>
 #include <math.h>
@@ -22,6 +23,7 @@
 #endif
 
 static int use_avx2 = 0;
+static int use_avx512 = 0;
 
 /* IEEE binary16 → binary32, exact for every finite value, infinity and NaN. */
 static inline float half_to_float(uint16_t h) {
@@ -146,6 +148,57 @@ V_TARGET static void rows_f16_avx2(const uint16_t *w, const float *x, float *out
 #undef TYPE
 #undef TAIL
 
+/* The same row blocks 16 lanes wide, for CPUs with AVX-512 (one conversion and one FMA per 16 weights). */
+#define W_TARGET __attribute__((target("avx512f,avx2,fma,f16c")))
+#define ROWS_BODY_512(LOAD)                                                                          \
+  int64_t vc = cols & ~(int64_t)31;                                                                  \
+  if (n == 4) {                                                                                      \
+    const TYPE *a = w, *b = a + cols, *c = b + cols, *d = c + cols;                                  \
+    __m512 a0 = _mm512_setzero_ps(), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;  \
+    for (int64_t k = 0; k < vc; k += 32) {                                                           \
+      __m512 x0 = _mm512_loadu_ps(x + k), x1 = _mm512_loadu_ps(x + k + 16);                          \
+      a0 = _mm512_fmadd_ps(LOAD(a + k), x0, a0);                                                     \
+      a1 = _mm512_fmadd_ps(LOAD(a + k + 16), x1, a1);                                                \
+      b0 = _mm512_fmadd_ps(LOAD(b + k), x0, b0);                                                     \
+      b1 = _mm512_fmadd_ps(LOAD(b + k + 16), x1, b1);                                                \
+      c0 = _mm512_fmadd_ps(LOAD(c + k), x0, c0);                                                     \
+      c1 = _mm512_fmadd_ps(LOAD(c + k + 16), x1, c1);                                                \
+      d0 = _mm512_fmadd_ps(LOAD(d + k), x0, d0);                                                     \
+      d1 = _mm512_fmadd_ps(LOAD(d + k + 16), x1, d1);                                                \
+    }                                                                                                \
+    out[0] = _mm512_reduce_add_ps(_mm512_add_ps(a0, a1)) + TAIL(a);                                  \
+    out[1] = _mm512_reduce_add_ps(_mm512_add_ps(b0, b1)) + TAIL(b);                                  \
+    out[2] = _mm512_reduce_add_ps(_mm512_add_ps(c0, c1)) + TAIL(c);                                  \
+    out[3] = _mm512_reduce_add_ps(_mm512_add_ps(d0, d1)) + TAIL(d);                                  \
+    return;                                                                                          \
+  }                                                                                                  \
+  for (int i = 0; i < n; i++) {                                                                      \
+    const TYPE *a = w + i * cols;                                                                    \
+    __m512 a0 = _mm512_setzero_ps(), a1 = a0;                                                        \
+    for (int64_t k = 0; k < vc; k += 32) {                                                           \
+      a0 = _mm512_fmadd_ps(LOAD(a + k), _mm512_loadu_ps(x + k), a0);                                 \
+      a1 = _mm512_fmadd_ps(LOAD(a + k + 16), _mm512_loadu_ps(x + k + 16), a1);                       \
+    }                                                                                                \
+    out[i] = _mm512_reduce_add_ps(_mm512_add_ps(a0, a1)) + TAIL(a);                                  \
+  }
+
+#define LOADF16(p) _mm512_loadu_ps(p)
+#define LOADH16(p) _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(p)))
+#define TYPE float
+#define TAIL(r) tail_f32(r, x, vc, cols)
+W_TARGET static void rows_f32_avx512(const float *w, const float *x, float *out, int64_t cols, int n) {
+  ROWS_BODY_512(LOADF16)
+}
+#undef TYPE
+#undef TAIL
+#define TYPE uint16_t
+#define TAIL(r) tail_f16(r, x, vc, cols)
+W_TARGET static void rows_f16_avx512(const uint16_t *w, const float *x, float *out, int64_t cols, int n) {
+  ROWS_BODY_512(LOADH16)
+}
+#undef TYPE
+#undef TAIL
+
 V_TARGET static float dot_avx2(const float *a, const float *b, int n) {
   __m256 s0 = _mm256_setzero_ps(), s1 = s0;
   int i = 0;
@@ -183,12 +236,14 @@ static inline void axpy(float a, const float *x, float *y, int n) {
 
 #define P(a) ((void *)(intptr_t)(a))
 
-JNIEXPORT jboolean JNICALL Java_org_scribe3d_model_cpu_CpuKernels_init(JNIEnv *env, jclass cls) {
+/* 0: portable C, 1: AVX2 + FMA + F16C, 2: the products also with AVX-512. */
+JNIEXPORT jint JNICALL Java_org_scribe3d_model_cpu_CpuKernels_init(JNIEnv *env, jclass cls) {
 #ifdef SCRIBE3D_X86
   __builtin_cpu_init();
   use_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+  use_avx512 = use_avx2 && __builtin_cpu_supports("avx512f");
 #endif
-  return use_avx2 ? JNI_TRUE : JNI_FALSE;
+  return use_avx512 ? 2 : use_avx2 ? 1 : 0;
 }
 
 JNIEXPORT jlong JNICALL Java_org_scribe3d_model_cpu_CpuKernels_address(JNIEnv *env, jclass cls, jobject buf) {
@@ -213,12 +268,14 @@ JNIEXPORT void JNICALL Java_org_scribe3d_model_cpu_CpuKernels_matvec(JNIEnv *env
       if (half) {
         const uint16_t *w = (const uint16_t *)P(wa) + r * cols;
 #ifdef SCRIBE3D_X86
+        if (use_avx512) rows_f16_avx512(w, xb, out, cols, n); else
         if (use_avx2) rows_f16_avx2(w, xb, out, cols, n); else
 #endif
         rows_f16_scalar(w, xb, out, cols, n);
       } else {
         const float *w = (const float *)P(wa) + r * cols;
 #ifdef SCRIBE3D_X86
+        if (use_avx512) rows_f32_avx512(w, xb, out, cols, n); else
         if (use_avx2) rows_f32_avx2(w, xb, out, cols, n); else
 #endif
         rows_f32_scalar(w, xb, out, cols, n);

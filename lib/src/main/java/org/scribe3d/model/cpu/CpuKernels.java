@@ -40,9 +40,11 @@ public final class CpuKernels {
           status = "not built (no C compiler when the project was built)";
         } else {
           System.load(lib.toString());
-          vector = init();
+          int level = init();
+          vector = level > 0;
           loaded = true;
-          status = vector ? "AVX2+FMA+F16C" : "portable C (no AVX2/FMA/F16C on this CPU)";
+          status = level == 2 ? "AVX-512 products, AVX2+FMA+F16C elsewhere" : level == 1 ? "AVX2+FMA+F16C"
+              : "portable C (no AVX2/FMA/F16C on this CPU)";
         }
       } catch (IOException | UnsatisfiedLinkError | SecurityException e) {
         status = "not loaded: " + e.getMessage();
@@ -112,7 +114,8 @@ public final class CpuKernels {
     return tmp;
   }
 
-  private static native boolean init();
+  /** Loads the CPU's level: 0 portable C, 1 AVX2 + FMA + F16C, 2 with AVX-512 products. */
+  private static native int init();
 
   /** The address of a direct buffer's first byte. */
   public static native long address(ByteBuffer direct);

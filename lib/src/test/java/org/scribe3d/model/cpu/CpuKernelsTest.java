@@ -21,8 +21,8 @@ class CpuKernelsTest {
   }
 
   /**
-   * Every one of the 65,536 float16 bit patterns, read through the vector path (16 columns) and the scalar
-   * tail (1 column), equals numpy's float16 → float64 value (NaN stays NaN).
+   * Every one of the 65,536 float16 bit patterns, read through the vector path (32 columns: one block of the
+   * widest path) and the scalar tail (1 column), equals numpy's float16 → float64 value (NaN stays NaN).
    */
   @Test
   void everyFloat16ValueConvertsAsNumpyDoes() throws Exception {
@@ -36,31 +36,32 @@ class CpuKernelsTest {
     String[] ref = out.trim().split(" ");
     assertEquals(65536, ref.length);
     long wa = CpuKernels.address(w);
-    // [65536, 16] with pattern i alone in row i, at column i % 16 (0·inf would be NaN), times the 16 unit
-    // vectors: y_(i % 16)[i] is pattern i's value, all on the vector path
-    ByteBuffer spread = ByteBuffer.allocateDirect(65536 * 16 * 2).order(ByteOrder.nativeOrder());
+    // [65536, 32] with pattern i alone in row i, at column i % 32 (0·inf would be NaN), times the 32 unit
+    // vectors: y_(i % 32)[i] is pattern i's value, all on the vector path
+    int k = 32;
+    ByteBuffer spread = ByteBuffer.allocateDirect(65536 * k * 2).order(ByteOrder.nativeOrder());
     for (int i = 0; i < 65536; i++) {
-      spread.putShort(2 * (16 * i + i % 16), (short) i);
+      spread.putShort(2 * (k * i + i % k), (short) i);
     }
-    DirectFloats eye = new DirectFloats(16 * 16);
-    for (int b = 0; b < 16; b++) {
-      float[] e = new float[16];
+    DirectFloats eye = new DirectFloats(k * k);
+    for (int b = 0; b < k; b++) {
+      float[] e = new float[k];
       e[b] = 1f;
-      eye.put(16 * b, e);
+      eye.put(k * b, e);
     }
-    DirectFloats y = new DirectFloats(16 * 65536);
-    CpuKernels.matvec(CpuKernels.address(spread), true, eye.address(), y.address(), 16, 16, 16, 65536, 0, 65536);
+    DirectFloats y = new DirectFloats(k * 65536);
+    CpuKernels.matvec(CpuKernels.address(spread), true, eye.address(), y.address(), k, k, k, 65536, 0, 65536);
     DirectFloats one = new DirectFloats(1);
     one.put(0, new float[] {1f});
     DirectFloats tail = new DirectFloats(65536);
     CpuKernels.matvec(wa, true, one.address(), tail.address(), 1, 1, 1, 65536, 0, 65536);
-    float[] vec = new float[16 * 65536];
+    float[] vec = new float[k * 65536];
     y.get(0, vec);
     float[] scalar = new float[65536];
     tail.get(0, scalar);
     for (int i = 0; i < 65536; i++) {
       double want = Double.parseDouble(ref[i].replace("inf", "Infinity").replace("nan", "NaN"));
-      float v = vec[(i % 16) * 65536 + i];
+      float v = vec[(i % k) * 65536 + i];
       if (Double.isNaN(want)) {
         assertTrue(Float.isNaN(v) && Float.isNaN(scalar[i]), "pattern " + i);
       } else {
@@ -75,7 +76,7 @@ class CpuKernelsTest {
   @Test
   void productsMatchDoubleSums() {
     Random r = new Random(3);
-    for (int cols : new int[] {5, 16, 37, 1029}) {
+    for (int cols : new int[] {5, 16, 37, 64, 1029}) {
       int rows = 13;
       int nb = 3;
       float[] wf = new float[rows * cols];
