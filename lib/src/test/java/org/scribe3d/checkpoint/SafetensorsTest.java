@@ -143,6 +143,45 @@ class SafetensorsTest {
   }
 
   @Test
+  void producedTensorsAreMadeInOrderWrittenInTheirSpecsDtypeAndClosed() throws IOException {
+    try (NDManager m = NDManager.newBaseManager()) {
+      Map<String, Safetensors.Spec> specs = new LinkedHashMap<>();
+      specs.put("a", new Safetensors.Spec(new Shape(2, 4), TensorDType.F16));
+      specs.put("b", new Safetensors.Spec(new Shape(8), TensorDType.BF16));
+      specs.put("c", new Safetensors.Spec(new Shape(4, 2), TensorDType.F32));
+      List<String> order = new ArrayList<>();
+      List<NDArray> made = new ArrayList<>();
+      Safetensors.Producer p = name -> {
+        order.add(name);
+        NDArray a = m.create(ramp(8, 0.5f), specs.get(name).shape());
+        made.add(a);
+        return a;
+      };
+      Path dir = tmp.resolve("produced");
+      Safetensors.writeSharded(dir, specs, p, 40, null); // 16 bytes each: two per shard
+      assertEquals(List.of("a", "b", "c"), order);
+      assertTrue(made.stream().allMatch(NDArray::isReleased), "every produced tensor is closed once written");
+      try (TensorSource s = Safetensors.open(dir)) {
+        assertEquals(specs.keySet(), s.names());
+        for (Map.Entry<String, Safetensors.Spec> e : specs.entrySet()) {
+          assertEquals(e.getValue().dtype(), s.info(e.getKey()).dtype());
+          assertEquals(e.getValue().shape(), s.info(e.getKey()).shape());
+          assertArrayEquals(ramp(8, 0.5f), s.load(e.getKey(), m, DataType.FLOAT32).toFloatArray());
+        }
+        assertEquals("model-00002-of-00002.safetensors", s.info("c").file().getFileName().toString());
+      }
+      // a tensor whose shape is not the one its header announced fails the write, leaving no file
+      Path f = tmp.resolve("wrong.safetensors");
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> Safetensors.write(f, specs, name -> m.zeros(new Shape(3)), null));
+      assertTrue(e.getMessage().contains("'a'"), e.getMessage());
+      try (var files = Files.list(tmp)) {
+        assertTrue(files.noneMatch(x -> x.getFileName().toString().contains("wrong")));
+      }
+    }
+  }
+
+  @Test
   void corruptFilesGiveOneClearErrorNamingTheFile() throws IOException {
     Path f = tmp.resolve("bad.safetensors");
     Files.write(f, new byte[] {1, 2, 3});
