@@ -152,10 +152,13 @@ public final class Safetensors {
     }
   }
 
-  /** Makes the named tensor when it is about to be written. */
+  /**
+   * Makes the named tensor when it is about to be written, handing it to {@code rows} whole or as consecutive
+   * blocks of rows (arrays of the tensor's shape but for the first dimension); the producer closes what it made.
+   */
   @FunctionalInterface
   public interface Producer {
-    NDArray make(String name);
+    void make(String name, AtomicFiles.IOConsumer<NDArray> rows) throws IOException;
   }
 
   /** Writes tensors (in map order) to one file atomically, in their own dtypes, with optional metadata. */
@@ -171,16 +174,16 @@ public final class Safetensors {
    */
   public static void write(Path file, Map<String, NDArray> tensors, Map<String, String> metadata,
       TensorDType floatsAs) {
-    writeFile(file, specs(tensors, floatsAs), tensors::get, false, metadata);
+    writeFile(file, specs(tensors, floatsAs), (name, rows) -> rows.accept(tensors.get(name)), metadata);
   }
 
   /**
-   * Writes tensors made one at a time to one file atomically: the header comes from {@code specs} (in map
-   * order); then each tensor is made by {@code producer}, written in its spec's dtype (converted as by
-   * {@link #write(Path, Map, Map, TensorDType)}) and closed, so only one is in memory at a time.
+   * Writes tensors made as they are written to one file atomically: the header comes from {@code specs} (in map
+   * order); then {@code producer} makes each tensor (whole or in blocks of rows), and it is written in its spec's
+   * dtype (converted as by {@link #write(Path, Map, Map, TensorDType)}), so no more than one is in memory at a time.
    */
   public static void write(Path file, Map<String, Spec> specs, Producer producer, Map<String, String> metadata) {
-    writeFile(file, specs, producer, true, metadata);
+    writeFile(file, specs, producer, metadata);
   }
 
   private static Map<String, Spec> specs(Map<String, NDArray> tensors, TensorDType floatsAs) {
@@ -197,9 +200,7 @@ public final class Safetensors {
     return specs;
   }
 
-  /** The file for {@code specs}; {@code owned}: the produced tensors are closed once written. */
-  private static void writeFile(Path file, Map<String, Spec> specs, Producer producer, boolean owned,
-      Map<String, String> metadata) {
+  private static void writeFile(Path file, Map<String, Spec> specs, Producer producer, Map<String, String> metadata) {
     Map<String, Object> header = new LinkedHashMap<>();
     if (metadata != null && !metadata.isEmpty()) {
       header.put("__metadata__", new TreeMap<>(metadata));
@@ -228,17 +229,23 @@ public final class Safetensors {
     atomicWrite(file, ch -> {
       writeFully(ch, head);
       for (Map.Entry<String, Spec> e : specs.entrySet()) {
-        NDArray a = producer.make(e.getKey());
-        try {
-          if (!a.getShape().equals(e.getValue().shape())) { // the header already promised the spec's shape
-            throw new IllegalStateException("tensor '" + e.getKey() + "' was made with shape " + a.getShape()
-                + ", not " + e.getValue().shape());
+        Shape shape = e.getValue().shape();
+        long[] done = {0};
+        producer.make(e.getKey(), rows -> {
+          // the header already promised the spec's shape
+          Shape got = rows.getShape();
+          boolean fits = shape.dimension() == 0 ? got.equals(shape) : got.dimension() == shape.dimension()
+              && got.slice(1).equals(shape.slice(1)) && done[0] + got.size() <= shape.size();
+          if (!fits) {
+            throw new IllegalStateException("tensor '" + e.getKey() + "' of shape " + shape
+                + " was given rows of shape " + got + " after " + done[0] + " values");
           }
-          writeTensor(ch, a, e.getValue().dtype());
-        } finally {
-          if (owned) {
-            a.close();
-          }
+          writeTensor(ch, rows, e.getValue().dtype());
+          done[0] += got.size();
+        });
+        if (done[0] != shape.size()) {
+          throw new IllegalStateException("tensor '" + e.getKey() + "' of shape " + shape + " was given " + done[0]
+              + " values, not " + shape.size());
         }
       }
     });
@@ -256,7 +263,8 @@ public final class Safetensors {
   /** As {@link #writeSharded(Path, Map, long, Map)}, storing floating tensors as {@code floatsAs}. */
   public static void writeSharded(Path dir, Map<String, NDArray> tensors, long maxShardBytes,
       Map<String, String> metadata, TensorDType floatsAs) {
-    writeShards(dir, specs(tensors, floatsAs), tensors::get, false, maxShardBytes, metadata);
+    writeShards(dir, specs(tensors, floatsAs), (name, rows) -> rows.accept(tensors.get(name)), maxShardBytes,
+        metadata);
   }
 
   /**
@@ -265,11 +273,11 @@ public final class Safetensors {
    */
   public static void writeSharded(Path dir, Map<String, Spec> specs, Producer producer, long maxShardBytes,
       Map<String, String> metadata) {
-    writeShards(dir, specs, producer, true, maxShardBytes, metadata);
+    writeShards(dir, specs, producer, maxShardBytes, metadata);
   }
 
-  private static void writeShards(Path dir, Map<String, Spec> specs, Producer producer, boolean owned,
-      long maxShardBytes, Map<String, String> metadata) {
+  private static void writeShards(Path dir, Map<String, Spec> specs, Producer producer, long maxShardBytes,
+      Map<String, String> metadata) {
     List<Map<String, Spec>> shards = new ArrayList<>();
     Map<String, Spec> cur = new LinkedHashMap<>();
     long curBytes = 0;
@@ -296,7 +304,7 @@ public final class Safetensors {
     JsonObject weightMap = new JsonObject();
     for (int i = 0; i < shards.size(); i++) {
       String name = String.format("model-%05d-of-%05d.safetensors", i + 1, shards.size());
-      writeFile(dir.resolve(name), shards.get(i), producer, owned, metadata);
+      writeFile(dir.resolve(name), shards.get(i), producer, metadata);
       for (String t : shards.get(i).keySet()) {
         weightMap.addProperty(t, name);
       }

@@ -143,24 +143,27 @@ class SafetensorsTest {
   }
 
   @Test
-  void producedTensorsAreMadeInOrderWrittenInTheirSpecsDtypeAndClosed() throws IOException {
+  void producedTensorsAreMadeInOrderWholeOrInRowBlocksAndWrittenInTheirSpecsDtype() throws IOException {
     try (NDManager m = NDManager.newBaseManager()) {
       Map<String, Safetensors.Spec> specs = new LinkedHashMap<>();
       specs.put("a", new Safetensors.Spec(new Shape(2, 4), TensorDType.F16));
       specs.put("b", new Safetensors.Spec(new Shape(8), TensorDType.BF16));
       specs.put("c", new Safetensors.Spec(new Shape(4, 2), TensorDType.F32));
       List<String> order = new ArrayList<>();
-      List<NDArray> made = new ArrayList<>();
-      Safetensors.Producer p = name -> {
+      Safetensors.Producer p = (name, rows) -> {
         order.add(name);
-        NDArray a = m.create(ramp(8, 0.5f), specs.get(name).shape());
-        made.add(a);
-        return a;
+        try (NDArray all = m.create(ramp(8, 0.5f), specs.get(name).shape())) {
+          if (name.equals("c")) { // rows 0..0, then 1..3
+            rows.accept(all.get("0:1"));
+            rows.accept(all.get("1:"));
+          } else {
+            rows.accept(all);
+          }
+        }
       };
       Path dir = tmp.resolve("produced");
       Safetensors.writeSharded(dir, specs, p, 40, null); // 16 bytes each: two per shard
       assertEquals(List.of("a", "b", "c"), order);
-      assertTrue(made.stream().allMatch(NDArray::isReleased), "every produced tensor is closed once written");
       try (TensorSource s = Safetensors.open(dir)) {
         assertEquals(specs.keySet(), s.names());
         for (Map.Entry<String, Safetensors.Spec> e : specs.entrySet()) {
@@ -170,11 +173,16 @@ class SafetensorsTest {
         }
         assertEquals("model-00002-of-00002.safetensors", s.info("c").file().getFileName().toString());
       }
-      // a tensor whose shape is not the one its header announced fails the write, leaving no file
+      // rows that do not fit the shape the header announced, or too few of them, fail the write and leave no file
+      Map<String, Safetensors.Spec> one = Map.of("a", specs.get("a"));
       Path f = tmp.resolve("wrong.safetensors");
-      IllegalStateException e = assertThrows(IllegalStateException.class,
-          () -> Safetensors.write(f, specs, name -> m.zeros(new Shape(3)), null));
-      assertTrue(e.getMessage().contains("'a'"), e.getMessage());
+      IllegalStateException wrongShape = assertThrows(IllegalStateException.class,
+          () -> Safetensors.write(f, one, (name, rows) -> rows.accept(m.zeros(new Shape(2, 3))), null));
+      assertTrue(wrongShape.getMessage().contains("'a' of shape (2, 4) was given rows of shape (2, 3)"),
+          wrongShape.getMessage());
+      IllegalStateException tooFew = assertThrows(IllegalStateException.class,
+          () -> Safetensors.write(f, one, (name, rows) -> rows.accept(m.zeros(new Shape(1, 4))), null));
+      assertTrue(tooFew.getMessage().contains("was given 4 values, not 8"), tooFew.getMessage());
       try (var files = Files.list(tmp)) {
         assertTrue(files.noneMatch(x -> x.getFileName().toString().contains("wrong")));
       }

@@ -3,7 +3,6 @@ package org.scribe3d.model.llama;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
@@ -18,11 +17,11 @@ import org.scribe3d.io.AtomicFiles;
 
 /**
  * A Llama's Hugging Face checkpoint without the model in memory: its tensor names and shapes, known from the
- * config alone, and a random-weight directory written one tensor at a time (peak memory about the largest
- * tensor, where building a {@link LlamaForCausalLM} first would hold the whole model).
+ * config alone, and a random-weight directory written block by block as it is made (memory of a few blocks,
+ * where building a {@link LlamaForCausalLM} first would hold the whole model).
  */
 public final class LlamaCheckpoint {
-  /** Random values are made in float32 blocks of about this many, then converted. */
+  /** Random matrices are made in blocks of rows of about this many values (one tensor can be 1 GB or more). */
   private static final long BLOCK = 4L << 20;
 
   private LlamaCheckpoint() {}
@@ -70,54 +69,40 @@ public final class LlamaCheckpoint {
    * Writes a Hugging Face directory with random weights stored as {@code store} (F32, F16 or BF16), with the
    * statistics of {@link LlamaForCausalLM#LlamaForCausalLM(LlamaConfig, NDManager, DataType, long)}:
    * normal(0, initializer_range) matrices, unit norms, zero biases. The same seed gives the same files.
-   * Tensors are made as they are written; shards of at most {@code maxShardBytes} when larger.
+   * Tensors are made in blocks as they are written; shards of at most {@code maxShardBytes} when larger.
    */
   public static void writeRandom(Path dir, LlamaConfig c, TensorDType store, long seed, long maxShardBytes) {
-    // bf16 is made from float32 by the writer; f16 is made directly, halving the largest tensor in memory
-    DataType made = store == TensorDType.F16 ? DataType.FLOAT16 : DataType.FLOAT32;
     float std = (float) c.initializerRange();
     Map<String, Shape> shapes = shapes(c);
     Map<String, Safetensors.Spec> specs = new LinkedHashMap<>();
     shapes.forEach((name, shape) -> specs.put(name, new Safetensors.Spec(shape, store)));
     try (NDManager m = NDManager.newBaseManager()) {
       Engine.getInstance().setRandomSeed((int) seed);
-      Safetensors.Producer random = name -> {
+      // float32 blocks, converted to the stored dtype by the writer
+      Safetensors.Producer random = (name, rows) -> {
         Shape s = shapes.get(name);
         if (s.dimension() == 2) {
-          return normal(m, s, std, made);
+          long block = Math.max(1, BLOCK / s.get(1));
+          for (long r = 0; r < s.get(0); r += block) {
+            try (NDArray x = m.randomNormal(0f, std, new Shape(Math.min(block, s.get(0) - r), s.get(1)),
+                DataType.FLOAT32)) {
+              rows.accept(x);
+            }
+          }
+        } else {
+          try (NDArray x = name.endsWith(".bias") ? m.zeros(s) : m.ones(s)) {
+            rows.accept(x);
+          }
         }
-        return name.endsWith(".bias") ? m.zeros(s, made) : m.ones(s, made);
       };
       Map<String, String> meta = Map.of("format", "pt");
-      long bytes = specs.values().stream().mapToLong(Safetensors.Spec::bytes).sum();
-      if (bytes > maxShardBytes) {
+      if (specs.values().stream().mapToLong(Safetensors.Spec::bytes).sum() > maxShardBytes) {
         Safetensors.writeSharded(dir, specs, random, maxShardBytes, meta);
       } else {
         Safetensors.write(dir.resolve(Safetensors.SINGLE_FILE), specs, random, meta);
       }
     }
     writeConfig(dir, c, store);
-  }
-
-  /** normal(0, std) of type {@code made}, sampled in float32 row blocks so no float32 copy of the whole exists. */
-  private static NDArray normal(NDManager m, Shape s, float std, DataType made) {
-    long rows = s.get(0);
-    long cols = s.get(1);
-    long block = Math.max(1, BLOCK / cols);
-    NDArray out = m.create(s, made);
-    for (long r = 0; r < rows; r += block) {
-      long end = Math.min(rows, r + block);
-      try (NDArray x = m.randomNormal(0f, std, new Shape(end - r, cols), DataType.FLOAT32)) {
-        if (made == DataType.FLOAT32) {
-          out.set(new NDIndex("{}:{}", r, end), x);
-        } else {
-          try (NDArray y = x.toType(made, false)) {
-            out.set(new NDIndex("{}:{}", r, end), y);
-          }
-        }
-      }
-    }
-    return out;
   }
 
   /** Writes {@code dir/config.json}, its torch_dtype naming the stored dtype (null: the config's own). */
