@@ -174,16 +174,7 @@ public final class Safetensors {
    */
   public static void write(Path file, Map<String, NDArray> tensors, Map<String, String> metadata,
       TensorDType floatsAs) {
-    writeFile(file, specs(tensors, floatsAs), (name, rows) -> rows.accept(tensors.get(name)), metadata);
-  }
-
-  /**
-   * Writes tensors made as they are written to one file atomically: the header comes from {@code specs} (in map
-   * order); then {@code producer} makes each tensor (whole or in blocks of rows), and it is written in its spec's
-   * dtype (converted as by {@link #write(Path, Map, Map, TensorDType)}), so no more than one is in memory at a time.
-   */
-  public static void write(Path file, Map<String, Spec> specs, Producer producer, Map<String, String> metadata) {
-    writeFile(file, specs, producer, metadata);
+    write(file, specs(tensors, floatsAs), (name, rows) -> rows.accept(tensors.get(name)), metadata);
   }
 
   private static Map<String, Spec> specs(Map<String, NDArray> tensors, TensorDType floatsAs) {
@@ -200,7 +191,12 @@ public final class Safetensors {
     return specs;
   }
 
-  private static void writeFile(Path file, Map<String, Spec> specs, Producer producer, Map<String, String> metadata) {
+  /**
+   * Writes tensors made as they are written to one file atomically: the header comes from {@code specs} (in map
+   * order); then {@code producer} makes each tensor (whole or in blocks of rows), and each block is written in the
+   * spec's dtype (converted as by {@link #write(Path, Map, Map, TensorDType)}) before the next is made.
+   */
+  public static void write(Path file, Map<String, Spec> specs, Producer producer, Map<String, String> metadata) {
     Map<String, Object> header = new LinkedHashMap<>();
     if (metadata != null && !metadata.isEmpty()) {
       header.put("__metadata__", new TreeMap<>(metadata));
@@ -263,7 +259,7 @@ public final class Safetensors {
   /** As {@link #writeSharded(Path, Map, long, Map)}, storing floating tensors as {@code floatsAs}. */
   public static void writeSharded(Path dir, Map<String, NDArray> tensors, long maxShardBytes,
       Map<String, String> metadata, TensorDType floatsAs) {
-    writeShards(dir, specs(tensors, floatsAs), (name, rows) -> rows.accept(tensors.get(name)), maxShardBytes,
+    writeSharded(dir, specs(tensors, floatsAs), (name, rows) -> rows.accept(tensors.get(name)), maxShardBytes,
         metadata);
   }
 
@@ -272,11 +268,6 @@ public final class Safetensors {
    * {@link #write(Path, Map, Producer, Map)}.
    */
   public static void writeSharded(Path dir, Map<String, Spec> specs, Producer producer, long maxShardBytes,
-      Map<String, String> metadata) {
-    writeShards(dir, specs, producer, maxShardBytes, metadata);
-  }
-
-  private static void writeShards(Path dir, Map<String, Spec> specs, Producer producer, long maxShardBytes,
       Map<String, String> metadata) {
     List<Map<String, Spec>> shards = new ArrayList<>();
     Map<String, Spec> cur = new LinkedHashMap<>();
@@ -304,7 +295,7 @@ public final class Safetensors {
     JsonObject weightMap = new JsonObject();
     for (int i = 0; i < shards.size(); i++) {
       String name = String.format("model-%05d-of-%05d.safetensors", i + 1, shards.size());
-      writeFile(dir.resolve(name), shards.get(i), producer, metadata);
+      write(dir.resolve(name), shards.get(i), producer, metadata);
       for (String t : shards.get(i).keySet()) {
         weightMap.addProperty(t, name);
       }
