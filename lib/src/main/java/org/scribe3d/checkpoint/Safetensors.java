@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
@@ -144,6 +145,22 @@ public final class Safetensors {
     }
   }
 
+  /** The shape and stored dtype of a tensor to write: all the header needs, known before the tensor exists. */
+  public record Spec(Shape shape, TensorDType dtype) {
+    public long bytes() {
+      return shape.size() * dtype.bytes();
+    }
+  }
+
+  /**
+   * Makes the named tensor when it is about to be written, handing it to {@code rows} whole or as consecutive
+   * blocks of rows (arrays of the tensor's shape but for the first dimension); the producer closes what it made.
+   */
+  @FunctionalInterface
+  public interface Producer {
+    void make(String name, AtomicFiles.IOConsumer<NDArray> rows) throws IOException;
+  }
+
   /** Writes tensors (in map order) to one file atomically, in their own dtypes, with optional metadata. */
   public static void write(Path file, Map<String, NDArray> tensors, Map<String, String> metadata) {
     write(file, tensors, metadata, null);
@@ -157,30 +174,42 @@ public final class Safetensors {
    */
   public static void write(Path file, Map<String, NDArray> tensors, Map<String, String> metadata,
       TensorDType floatsAs) {
+    write(file, specs(tensors, floatsAs), (name, rows) -> rows.accept(tensors.get(name)), metadata);
+  }
+
+  private static Map<String, Spec> specs(Map<String, NDArray> tensors, TensorDType floatsAs) {
     if (floatsAs != null && floatsAs != TensorDType.F32 && floatsAs != TensorDType.F16
         && floatsAs != TensorDType.BF16 && floatsAs != TensorDType.F64) {
       throw new IllegalArgumentException("floatsAs must be a floating-point dtype, not " + floatsAs);
     }
+    Map<String, Spec> specs = new LinkedHashMap<>();
+    for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
+      NDArray a = e.getValue();
+      TensorDType dt = floatsAs != null && a.getDataType().isFloating() ? floatsAs : TensorDType.of(a.getDataType());
+      specs.put(e.getKey(), new Spec(a.getShape(), dt));
+    }
+    return specs;
+  }
+
+  /**
+   * Writes tensors made as they are written to one file atomically: the header comes from {@code specs} (in map
+   * order); then {@code producer} makes each tensor (whole or in blocks of rows), and each block is written in the
+   * spec's dtype (converted as by {@link #write(Path, Map, Map, TensorDType)}) before the next is made.
+   */
+  public static void write(Path file, Map<String, Spec> specs, Producer producer, Map<String, String> metadata) {
     Map<String, Object> header = new LinkedHashMap<>();
     if (metadata != null && !metadata.isEmpty()) {
       header.put("__metadata__", new TreeMap<>(metadata));
     }
-    Map<String, TensorDType> stored = new LinkedHashMap<>();
     long offset = 0;
-    for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
+    for (Map.Entry<String, Spec> e : specs.entrySet()) {
       if (e.getKey().equals("__metadata__")) {
         throw new IllegalArgumentException("'__metadata__' is reserved and cannot name a tensor");
       }
-      NDArray a = e.getValue();
-      TensorDType dt = TensorDType.of(a.getDataType());
-      if (floatsAs != null && a.getDataType().isFloating()) {
-        dt = floatsAs;
-      }
-      stored.put(e.getKey(), dt);
-      long bytes = a.getShape().size() * dt.bytes();
+      long bytes = e.getValue().bytes();
       Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("dtype", dt.name());
-      entry.put("shape", a.getShape().getShape());
+      entry.put("dtype", e.getValue().dtype().name());
+      entry.put("shape", e.getValue().shape().getShape());
       entry.put("data_offsets", new long[] {offset, offset + bytes});
       header.put(e.getKey(), entry);
       offset += bytes;
@@ -195,8 +224,25 @@ public final class Safetensors {
     head.flip();
     atomicWrite(file, ch -> {
       writeFully(ch, head);
-      for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
-        writeTensor(ch, e.getValue(), stored.get(e.getKey()));
+      for (Map.Entry<String, Spec> e : specs.entrySet()) {
+        Shape shape = e.getValue().shape();
+        long[] done = {0};
+        producer.make(e.getKey(), rows -> {
+          // the header already promised the spec's shape
+          Shape got = rows.getShape();
+          boolean fits = shape.dimension() == 0 ? got.equals(shape) : got.dimension() == shape.dimension()
+              && got.slice(1).equals(shape.slice(1)) && done[0] + got.size() <= shape.size();
+          if (!fits) {
+            throw new IllegalStateException("tensor '" + e.getKey() + "' of shape " + shape
+                + " was given rows of shape " + got + " after " + done[0] + " values");
+          }
+          writeTensor(ch, rows, e.getValue().dtype());
+          done[0] += got.size();
+        });
+        if (done[0] != shape.size()) {
+          throw new IllegalStateException("tensor '" + e.getKey() + "' of shape " + shape + " was given " + done[0]
+              + " values, not " + shape.size());
+        }
       }
     });
   }
@@ -213,14 +259,22 @@ public final class Safetensors {
   /** As {@link #writeSharded(Path, Map, long, Map)}, storing floating tensors as {@code floatsAs}. */
   public static void writeSharded(Path dir, Map<String, NDArray> tensors, long maxShardBytes,
       Map<String, String> metadata, TensorDType floatsAs) {
-    List<Map<String, NDArray>> shards = new ArrayList<>();
-    Map<String, NDArray> cur = new LinkedHashMap<>();
+    writeSharded(dir, specs(tensors, floatsAs), (name, rows) -> rows.accept(tensors.get(name)), maxShardBytes,
+        metadata);
+  }
+
+  /**
+   * As {@link #writeSharded(Path, Map, long, Map)}, the tensors made one at a time as by
+   * {@link #write(Path, Map, Producer, Map)}.
+   */
+  public static void writeSharded(Path dir, Map<String, Spec> specs, Producer producer, long maxShardBytes,
+      Map<String, String> metadata) {
+    List<Map<String, Spec>> shards = new ArrayList<>();
+    Map<String, Spec> cur = new LinkedHashMap<>();
     long curBytes = 0;
     long total = 0;
-    for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
-      TensorDType dt = floatsAs != null && e.getValue().getDataType().isFloating()
-          ? floatsAs : TensorDType.of(e.getValue().getDataType());
-      long b = e.getValue().getShape().size() * dt.bytes();
+    for (Map.Entry<String, Spec> e : specs.entrySet()) {
+      long b = e.getValue().bytes();
       if (!cur.isEmpty() && curBytes + b > maxShardBytes) {
         shards.add(cur);
         cur = new LinkedHashMap<>();
@@ -241,7 +295,7 @@ public final class Safetensors {
     JsonObject weightMap = new JsonObject();
     for (int i = 0; i < shards.size(); i++) {
       String name = String.format("model-%05d-of-%05d.safetensors", i + 1, shards.size());
-      write(dir.resolve(name), shards.get(i), metadata, floatsAs);
+      write(dir.resolve(name), shards.get(i), producer, metadata);
       for (String t : shards.get(i).keySet()) {
         weightMap.addProperty(t, name);
       }

@@ -1,7 +1,5 @@
 package org.scribe3d.cli;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -10,8 +8,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.scribe3d.checkpoint.TensorDType;
 import org.scribe3d.io.AtomicFiles;
+import org.scribe3d.model.llama.LlamaCheckpoint;
 import org.scribe3d.model.llama.LlamaConfig;
-import org.scribe3d.model.llama.LlamaForCausalLM;
 import org.scribe3d.model.multimodal.ReleasedLayouts;
 import org.scribe3d.prompt.Llama3Tokenizer;
 import picocli.CommandLine;
@@ -100,14 +98,9 @@ public final class LmInitCommand implements Callable<Integer> {
     };
     Files.createDirectories(out);
     long t0 = System.nanoTime();
-    try (NDManager m = NDManager.newBaseManager()) {
-      // stored as 16-bit: made in float16, so an 8B model needs 16 GB here rather than 32
-      DataType made = st == TensorDType.F32 ? DataType.FLOAT32 : DataType.FLOAT16;
-      LlamaForCausalLM lm = new LlamaForCausalLM(c, m, made, seed);
-      err.printf("writing %,d parameters to %s ...%n", lm.parameterCount(), out);
-      err.flush();
-      lm.saveHf(out, st, shardMb * 1_000_000L);
-    }
+    err.printf("writing %,d parameters to %s ...%n", LlamaCheckpoint.parameterCount(c), out);
+    err.flush();
+    LlamaCheckpoint.writeRandom(out, c, st, seed, shardMb * 1_000_000L);
     try {
       if (preset.equalsIgnoreCase("phi-3-mini")) { // Phi-3's 32k SentencePiece vocabulary, not Llama-3's
         ReleasedLayouts.writeTokenizer(out, ReleasedLayouts.Flavour.PHI3);

@@ -143,6 +143,53 @@ class SafetensorsTest {
   }
 
   @Test
+  void producedTensorsAreMadeInOrderWholeOrInRowBlocksAndWrittenInTheirSpecsDtype() throws IOException {
+    try (NDManager m = NDManager.newBaseManager()) {
+      Map<String, Safetensors.Spec> specs = new LinkedHashMap<>();
+      specs.put("a", new Safetensors.Spec(new Shape(2, 4), TensorDType.F16));
+      specs.put("b", new Safetensors.Spec(new Shape(8), TensorDType.BF16));
+      specs.put("c", new Safetensors.Spec(new Shape(4, 2), TensorDType.F32));
+      List<String> order = new ArrayList<>();
+      Safetensors.Producer p = (name, rows) -> {
+        order.add(name);
+        try (NDArray all = m.create(ramp(8, 0.5f), specs.get(name).shape())) {
+          if (name.equals("c")) { // rows 0..0, then 1..3
+            rows.accept(all.get("0:1"));
+            rows.accept(all.get("1:"));
+          } else {
+            rows.accept(all);
+          }
+        }
+      };
+      Path dir = tmp.resolve("produced");
+      Safetensors.writeSharded(dir, specs, p, 40, null); // 16 bytes each: two per shard
+      assertEquals(List.of("a", "b", "c"), order);
+      try (TensorSource s = Safetensors.open(dir)) {
+        assertEquals(specs.keySet(), s.names());
+        for (Map.Entry<String, Safetensors.Spec> e : specs.entrySet()) {
+          assertEquals(e.getValue().dtype(), s.info(e.getKey()).dtype());
+          assertEquals(e.getValue().shape(), s.info(e.getKey()).shape());
+          assertArrayEquals(ramp(8, 0.5f), s.load(e.getKey(), m, DataType.FLOAT32).toFloatArray());
+        }
+        assertEquals("model-00002-of-00002.safetensors", s.info("c").file().getFileName().toString());
+      }
+      // rows that do not fit the shape the header announced, or too few of them, fail the write and leave no file
+      Map<String, Safetensors.Spec> one = Map.of("a", specs.get("a"));
+      Path f = tmp.resolve("wrong.safetensors");
+      IllegalStateException wrongShape = assertThrows(IllegalStateException.class,
+          () -> Safetensors.write(f, one, (name, rows) -> rows.accept(m.zeros(new Shape(2, 3))), null));
+      assertTrue(wrongShape.getMessage().contains("'a' of shape (2, 4) was given rows of shape (2, 3)"),
+          wrongShape.getMessage());
+      IllegalStateException tooFew = assertThrows(IllegalStateException.class,
+          () -> Safetensors.write(f, one, (name, rows) -> rows.accept(m.zeros(new Shape(1, 4))), null));
+      assertTrue(tooFew.getMessage().contains("was given 4 values, not 8"), tooFew.getMessage());
+      try (var files = Files.list(tmp)) {
+        assertTrue(files.noneMatch(x -> x.getFileName().toString().contains("wrong")));
+      }
+    }
+  }
+
+  @Test
   void corruptFilesGiveOneClearErrorNamingTheFile() throws IOException {
     Path f = tmp.resolve("bad.safetensors");
     Files.write(f, new byte[] {1, 2, 3});

@@ -8,9 +8,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Map;
 import java.nio.file.Path;
@@ -22,7 +19,6 @@ import org.scribe3d.checkpoint.Placeholders;
 import org.scribe3d.checkpoint.Safetensors;
 import org.scribe3d.checkpoint.TensorDType;
 import org.scribe3d.checkpoint.TensorSource;
-import org.scribe3d.io.AtomicFiles;
 import org.scribe3d.model.nn.Embedding;
 import org.scribe3d.model.nn.Linear;
 import org.scribe3d.model.nn.Module;
@@ -150,30 +146,13 @@ public final class LlamaForCausalLM extends Module {
     for (NDArray a : state.values()) {
       bytes += a.getShape().size() * (floatsAs != null ? floatsAs.bytes() : TensorDType.of(a.getDataType()).bytes());
     }
-    LlamaConfig c = config;
-    if (floatsAs != null) {
-      String name = switch (floatsAs) {
-        case BF16 -> "bfloat16";
-        case F16 -> "float16";
-        default -> "float32";
-      };
-      c = new LlamaConfig(c.hiddenSize(), c.intermediateSize(), c.numHiddenLayers(), c.numAttentionHeads(),
-          c.numKeyValueHeads(), c.headDim(), c.rmsNormEps(), c.ropeTheta(), c.ropeScaling(), c.vocabSize(),
-          c.tieWordEmbeddings(), c.attentionBias(), c.mlpBias(), c.bosTokenId(), c.eosTokenIds(),
-          c.maxPositionEmbeddings(), name, c.initializerRange());
-    }
     Map<String, String> meta = Map.of("format", "pt");
     if (bytes > maxShardBytes) {
       Safetensors.writeSharded(dir, state, maxShardBytes, meta, floatsAs);
     } else {
       Safetensors.write(dir.resolve(Safetensors.SINGLE_FILE), state, meta, floatsAs);
     }
-    byte[] json = c.toJsonString().getBytes(StandardCharsets.UTF_8);
-    try {
-      AtomicFiles.writeBytes(dir.resolve("config.json"), json);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + dir.resolve("config.json"), e);
-    }
+    LlamaCheckpoint.writeConfig(dir, config, floatsAs);
   }
 
   public LlamaConfig config() {
