@@ -148,7 +148,12 @@ V_TARGET static void rows_f16_avx2(const uint16_t *w, const float *x, float *out
 #undef TYPE
 #undef TAIL
 
-/* The same row blocks 16 lanes wide, for CPUs with AVX-512 (one conversion and one FMA per 16 weights). */
+/*
+ * The same row blocks 16 lanes wide, for CPUs with AVX-512 (one conversion and one FMA per 16 weights),
+ * with each row's stream prefetched 1 KiB ahead: four rows at a time are four streams, more than the
+ * hardware prefetcher keeps ahead of on its own (measured: float16 products 10-15% faster with it).
+ */
+#define PREFETCH 1024
 #define W_TARGET __attribute__((target("avx512f,avx2,fma,f16c")))
 #define ROWS_BODY_512(LOAD)                                                                          \
   int64_t vc = cols & ~(int64_t)31;                                                                  \
@@ -157,6 +162,12 @@ V_TARGET static void rows_f16_avx2(const uint16_t *w, const float *x, float *out
     __m512 a0 = _mm512_setzero_ps(), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;  \
     for (int64_t k = 0; k < vc; k += 32) {                                                           \
       __m512 x0 = _mm512_loadu_ps(x + k), x1 = _mm512_loadu_ps(x + k + 16);                          \
+      for (int line = 0; line < (int)sizeof(TYPE) / 2; line++) {                                     \
+        _mm_prefetch((const char *)(a + k) + PREFETCH + 64 * line, _MM_HINT_T0);                     \
+        _mm_prefetch((const char *)(b + k) + PREFETCH + 64 * line, _MM_HINT_T0);                     \
+        _mm_prefetch((const char *)(c + k) + PREFETCH + 64 * line, _MM_HINT_T0);                     \
+        _mm_prefetch((const char *)(d + k) + PREFETCH + 64 * line, _MM_HINT_T0);                     \
+      }                                                                                              \
       a0 = _mm512_fmadd_ps(LOAD(a + k), x0, a0);                                                     \
       a1 = _mm512_fmadd_ps(LOAD(a + k + 16), x1, a1);                                                \
       b0 = _mm512_fmadd_ps(LOAD(b + k), x0, b0);                                                     \
