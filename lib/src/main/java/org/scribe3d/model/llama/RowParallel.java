@@ -35,6 +35,11 @@ import org.scribe3d.model.nn.Linear;
  * (fork/join per op, and badly so when the cores are shared) and cannot rebalance a matvec when one
  * thread is descheduled, whereas a queue of row blocks can.
  *
+ * <p>Products of at most a few rows (a decoding step's head) go to the CPU kernels first
+ * ({@code org.scribe3d.model.cpu}), which read the weight in place without the engine; the row blocks serve the
+ * prompt pass and machines without the kernels. A decoding step's layers do not come here at all when the
+ * kernels apply ({@link CpuDecodeStep}).
+ *
  * <p>Off by default. {@link #enable} switches libtorch to one intra-op thread for the whole process;
  * {@link #disable} restores the previous count. Applies only without gradient recording, on the CPU,
  * to layers without an active (unmerged) adapter; anything else takes the layer's own forward.
