@@ -1,25 +1,23 @@
 package org.scribe3d.model.cpu;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-import java.nio.ByteBuffer;
 
 /**
- * A weight matrix [rows, cols] as the CPU kernels read it: the address of a DJL tensor's own storage (no copy; a
- * memory-mapped checkpoint stays mapped), float32 or float16. It holds no reference to the tensor (so it can be
- * a weak map's value): whoever holds this keeps the tensor open.
+ * A weight matrix [rows, cols] as the CPU kernels read it: a DJL tensor's own storage ({@link TensorStorage}: no
+ * copy; a memory-mapped checkpoint stays mapped), float32 or float16. Like the storage, it holds no reference to
+ * the tensor: whoever holds this keeps the tensor open.
  */
 public final class CpuMatrix {
-  private final ByteBuffer view; // keeps the direct view, and so the address, valid
+  private final TensorStorage storage;
   private final long address;
   private final long rows;
   private final long cols;
   private final boolean half;
 
-  private CpuMatrix(ByteBuffer view, long rows, long cols, boolean half) {
-    this.view = view;
-    this.address = CpuKernels.address(view);
+  private CpuMatrix(TensorStorage storage, long rows, long cols, boolean half) {
+    this.storage = storage;
+    this.address = storage.address();
     this.rows = rows;
     this.cols = cols;
     this.half = half;
@@ -30,22 +28,13 @@ public final class CpuMatrix {
    * another type or device, or over 2 GiB, which one direct view cannot span).
    */
   public static CpuMatrix of(NDArray a) {
-    if (!CpuKernels.available() || a.getShape().dimension() != 2 || !Device.cpu().equals(a.getDevice())) {
-      return null;
-    }
     DataType t = a.getDataType();
-    if (t != DataType.FLOAT32 && t != DataType.FLOAT16) {
+    if (!CpuKernels.available() || a.getShape().dimension() != 2 || t != DataType.FLOAT32 && t != DataType.FLOAT16) {
       return null;
     }
-    long bytes = a.getShape().size() * t.getNumOfBytes();
-    if (bytes > Integer.MAX_VALUE) {
-      return null;
-    }
-    ByteBuffer view = a.toByteBuffer(true); // the storage itself when contiguous, as loaded weights are
-    if (!view.isDirect() || view.capacity() != bytes) {
-      return null;
-    }
-    return new CpuMatrix(view, a.getShape().get(0), a.getShape().get(1), t == DataType.FLOAT16);
+    TensorStorage storage = TensorStorage.of(a);
+    return storage == null ? null
+        : new CpuMatrix(storage, a.getShape().get(0), a.getShape().get(1), t == DataType.FLOAT16);
   }
 
   public long rows() {

@@ -1,11 +1,9 @@
 package org.scribe3d.model.llama;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
-import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,6 +11,7 @@ import org.scribe3d.model.cpu.CpuKernels;
 import org.scribe3d.model.cpu.CpuMatrix;
 import org.scribe3d.model.cpu.CpuTeam;
 import org.scribe3d.model.cpu.DirectFloats;
+import org.scribe3d.model.cpu.TensorStorage;
 import org.scribe3d.model.nn.Linear;
 
 /**
@@ -30,6 +29,9 @@ import org.scribe3d.model.nn.Linear;
  */
 final class CpuDecodeStep {
   private static final Map<LlamaForCausalLM, CpuDecodeStep> PLANS = new WeakHashMap<>();
+  /** Per layer, {@link #weights} lists the seven matrices (q, k, v, o, gate, up, down), then the two norms. */
+  private static final int MATRICES = 7;
+  private static final int PER_LAYER = MATRICES + 2;
   private static final AtomicLong STEPS = new AtomicLong();
 
   private final NDArray[] arrays; // every weight this plan reads, to notice a replaced one
@@ -37,9 +39,9 @@ final class CpuDecodeStep {
   private final CpuMatrix[] o;
   private final CpuMatrix[][] gateUp;
   private final CpuMatrix[] down;
-  private final Vector[] inNorm;
-  private final Vector[] postNorm;
-  private final Vector finalNorm;
+  private final TensorStorage[] inNorm;
+  private final TensorStorage[] postNorm;
+  private final TensorStorage finalNorm;
   private final float eps;
   private final int hidden;
   private final int heads;
@@ -49,7 +51,7 @@ final class CpuDecodeStep {
   private Scratch scratch;
 
   private CpuDecodeStep(LlamaForCausalLM lm, NDArray[] arrays, CpuMatrix[][] qkv, CpuMatrix[] o,
-      CpuMatrix[][] gateUp, CpuMatrix[] down) {
+      CpuMatrix[][] gateUp, CpuMatrix[] down, TensorStorage[] norms) {
     LlamaConfig c = lm.config();
     this.arrays = arrays;
     this.qkv = qkv;
@@ -57,13 +59,13 @@ final class CpuDecodeStep {
     this.gateUp = gateUp;
     this.down = down;
     int n = lm.layers().size();
-    this.inNorm = new Vector[n];
-    this.postNorm = new Vector[n];
+    this.inNorm = new TensorStorage[n];
+    this.postNorm = new TensorStorage[n];
     for (int l = 0; l < n; l++) {
-      inNorm[l] = new Vector(arrays[9 * l + 7]);
-      postNorm[l] = new Vector(arrays[9 * l + 8]);
+      inNorm[l] = norms[2 * l];
+      postNorm[l] = norms[2 * l + 1];
     }
-    this.finalNorm = new Vector(arrays[arrays.length - 1]);
+    this.finalNorm = norms[2 * n];
     this.eps = (float) c.rmsNormEps();
     this.hidden = c.hiddenSize();
     this.heads = c.numAttentionHeads();
@@ -78,7 +80,7 @@ final class CpuDecodeStep {
    */
   static NDArray hidden(LlamaForCausalLM lm, NDArray embeds, boolean[][] realNew, long[] positions, KvCache cache,
       int past) {
-    if (!CpuKernels.available() || cache == null || embeds.getShape().get(1) != 1
+    if (!CpuKernels.available() || cache == null
         || embeds.getDataType() != DataType.FLOAT32 || cache.dtype() != DataType.FLOAT32
         || lm.isTraining() || JniUtils.isGradMode()) {
       return null;
@@ -124,7 +126,7 @@ final class CpuDecodeStep {
   /** Every weight and norm the step reads, in a fixed order; null when a layer cannot take this path. */
   private static NDArray[] weights(LlamaForCausalLM lm) {
     int n = lm.layers().size();
-    NDArray[] a = new NDArray[9 * n + 1];
+    NDArray[] a = new NDArray[PER_LAYER * n + 1];
     int i = 0;
     for (LlamaForCausalLM.DecoderLayer layer : lm.layers()) {
       LlamaForCausalLM.Attention at = layer.selfAttn();
@@ -148,21 +150,23 @@ final class CpuDecodeStep {
     if (a == null) {
       return null;
     }
-    for (int j = 0; j < a.length; j++) {
-      boolean norm = j == a.length - 1 || j % 9 >= 7;
-      if (norm && (a[j].getDataType() != DataType.FLOAT32 || !Device.cpu().equals(a[j].getDevice()))) {
+    int n = lm.layers().size();
+    TensorStorage[] norms = new TensorStorage[2 * n + 1]; // each layer's two, then the final one
+    for (int j = 0; j < norms.length; j++) {
+      NDArray w = j == 2 * n ? a[a.length - 1] : a[PER_LAYER * (j / 2) + MATRICES + j % 2];
+      norms[j] = w.getDataType() == DataType.FLOAT32 ? TensorStorage.of(w) : null;
+      if (norms[j] == null) {
         return null;
       }
     }
-    int n = lm.layers().size();
     CpuMatrix[][] qkv = new CpuMatrix[n][];
     CpuMatrix[] o = new CpuMatrix[n];
     CpuMatrix[][] gateUp = new CpuMatrix[n][];
     CpuMatrix[] down = new CpuMatrix[n];
     for (int l = 0; l < n; l++) {
-      CpuMatrix[] m = new CpuMatrix[7];
-      for (int j = 0; j < 7; j++) {
-        m[j] = CpuMatrix.of(a[9 * l + j]);
+      CpuMatrix[] m = new CpuMatrix[MATRICES];
+      for (int j = 0; j < MATRICES; j++) {
+        m[j] = CpuMatrix.of(a[PER_LAYER * l + j]);
         if (m[j] == null) {
           return null;
         }
@@ -172,22 +176,7 @@ final class CpuDecodeStep {
       gateUp[l] = new CpuMatrix[] {m[4], m[5]};
       down[l] = m[6];
     }
-    return new CpuDecodeStep(lm, a, qkv, o, gateUp, down);
-  }
-
-  /** A norm's float32 weight read in place (an optimizer's in-place update is seen, as for the matrices). */
-  private static final class Vector {
-    private final ByteBuffer view;
-    private final long address;
-
-    Vector(NDArray a) {
-      view = a.toByteBuffer(true);
-      address = CpuKernels.address(view);
-    }
-
-    long address() {
-      return address;
-    }
+    return new CpuDecodeStep(lm, a, qkv, o, gateUp, down, norms);
   }
 
   /** Working buffers for a batch of {@code rows} and a cache of {@code maxLen} slots. */

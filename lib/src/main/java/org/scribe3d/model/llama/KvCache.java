@@ -6,9 +6,8 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
-import org.scribe3d.model.cpu.CpuKernels;
+import org.scribe3d.model.cpu.TensorStorage;
 
 /**
  * Keys and values of every layer for a batch, preallocated to {@code maxLen} positions
@@ -22,9 +21,7 @@ public final class KvCache implements AutoCloseable {
   private final int maxLen;
   private final NDArray[] keys;
   private final NDArray[] values;
-  private final long[] keyAddresses;
-  private final long[] valueAddresses;
-  private final ByteBuffer[] storage; // the direct views behind the addresses
+  private final TensorStorage[] storage; // for the CPU kernels: layer l's keys at 2l, values at 2l + 1
   private boolean[][] real;
   private int[] realCount;
   private int length;
@@ -43,9 +40,7 @@ public final class KvCache implements AutoCloseable {
     }
     this.real = new boolean[batch][maxLen];
     this.realCount = new int[batch];
-    this.keyAddresses = new long[layers];
-    this.valueAddresses = new long[layers];
-    this.storage = new ByteBuffer[2 * layers];
+    this.storage = new TensorStorage[2 * layers];
   }
 
   /** The type of the stored keys and values. */
@@ -55,25 +50,23 @@ public final class KvCache implements AutoCloseable {
 
   /** Address of layer {@code layer}'s keys, [batch, kvHeads, maxLen, headDim] contiguous (CPU kernels). */
   long keyAddress(int layer) {
-    if (keyAddresses[layer] == 0) {
-      keyAddresses[layer] = address(keys[layer], 2 * layer);
-    }
-    return keyAddresses[layer];
+    return address(keys[layer], 2 * layer);
   }
 
   /** Address of layer {@code layer}'s values (as {@link #keyAddress}). */
   long valueAddress(int layer) {
-    if (valueAddresses[layer] == 0) {
-      valueAddresses[layer] = address(values[layer], 2 * layer + 1);
-    }
-    return valueAddresses[layer];
+    return address(values[layer], 2 * layer + 1);
   }
 
   private long address(NDArray a, int slot) {
-    // a freshly made (zeros or gathered) CPU tensor is contiguous: the direct view aliases its storage
-    ByteBuffer b = a.toByteBuffer(true);
-    storage[slot] = b;
-    return CpuKernels.address(b);
+    if (storage[slot] == null) {
+      // a freshly made (zeros or gathered) CPU tensor is contiguous: its storage, not a copy
+      storage[slot] = TensorStorage.of(a);
+      if (storage[slot] == null) {
+        throw new IllegalStateException("the KV cache's storage is not addressable in place: " + a.getShape());
+      }
+    }
+    return storage[slot].address();
   }
 
   public int batch() {
@@ -155,8 +148,6 @@ public final class KvCache implements AutoCloseable {
       values[l] = v;
     }
     idx.close();
-    Arrays.fill(keyAddresses, 0L);
-    Arrays.fill(valueAddresses, 0L);
     Arrays.fill(storage, null);
     boolean[][] r = new boolean[batch][];
     int[] c = new int[batch];

@@ -10,7 +10,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import java.lang.ref.WeakReference;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +22,7 @@ import org.scribe3d.model.cpu.CpuKernels;
 import org.scribe3d.model.cpu.CpuMatrix;
 import org.scribe3d.model.cpu.CpuTeam;
 import org.scribe3d.model.cpu.DirectFloats;
+import org.scribe3d.model.cpu.TensorStorage;
 import org.scribe3d.model.nn.Casts;
 import org.scribe3d.model.nn.Embedding;
 import org.scribe3d.model.nn.Linear;
@@ -167,11 +167,15 @@ public final class RowParallel {
     long[] dims = s.getShape().clone();
     dims[dims.length - 1] = m.rows();
     NDArray y = x.getManager().zeros(new Shape(dims), DataType.FLOAT32);
-    ByteBuffer out = y.toByteBuffer(true); // a fresh tensor: its own storage
+    TensorStorage out = TensorStorage.of(y); // a fresh tensor: written in place
+    if (out == null) {
+      y.close();
+      return null;
+    }
     DirectFloats input = new DirectFloats((int) s.size());
     input.put(0, x.toFloatArray());
-    CpuMatrix.multiply(team(), new CpuMatrix[] {m}, input.address(), in, (int) rows,
-        new long[] {CpuKernels.address(out)}, m.rows());
+    CpuMatrix.multiply(team(), new CpuMatrix[] {m}, input.address(), in, (int) rows, new long[] {out.address()},
+        m.rows());
     return y;
   }
 
