@@ -10,6 +10,7 @@ import org.scribe3d.checkpoint.TensorDType;
 import org.scribe3d.io.AtomicFiles;
 import org.scribe3d.model.llama.LlamaCheckpoint;
 import org.scribe3d.model.llama.LlamaConfig;
+import org.scribe3d.model.multimodal.MultimodalConfig;
 import org.scribe3d.model.multimodal.ReleasedLayouts;
 import org.scribe3d.prompt.Llama3Tokenizer;
 import picocli.CommandLine;
@@ -98,7 +99,7 @@ public final class LmInitCommand implements Callable<Integer> {
     };
     Files.createDirectories(out);
     long t0 = System.nanoTime();
-    err.printf("writing %,d parameters to %s ...%n", LlamaCheckpoint.parameterCount(c), out);
+    err.printf("writing %,d parameters to %s ...%n", MultimodalConfig.llmParameterCount(c), out);
     err.flush();
     LlamaCheckpoint.writeRandom(out, c, st, seed, shardMb * 1_000_000L);
     try {

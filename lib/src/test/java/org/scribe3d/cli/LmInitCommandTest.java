@@ -14,6 +14,7 @@ import org.scribe3d.checkpoint.Safetensors;
 import org.scribe3d.model.llama.LlamaCheckpoint;
 import org.scribe3d.model.llama.LlamaConfig;
 import org.scribe3d.model.llama.LlamaForCausalLM;
+import org.scribe3d.model.multimodal.MultimodalConfig;
 
 class LmInitCommandTest {
   @TempDir Path tmp;
@@ -26,7 +27,7 @@ class LmInitCommandTest {
     assertEquals(0, r.exitCode(), r.err());
     LlamaConfig c = LlamaConfig.load(tmp.resolve("a/config.json"));
     assertEquals("bfloat16", c.torchDtype());
-    assertTrue(r.err().contains(String.format("writing %,d parameters to %s ...", LlamaCheckpoint.parameterCount(c),
+    assertTrue(r.err().contains(String.format("writing %,d parameters to %s ...", MultimodalConfig.llmParameterCount(c),
         tmp.resolve("a"))), r.err());
     assertTrue(r.err().matches("(?s).*done in [0-9.]+ s.*"), r.err());
     // 0 MB shards: one tensor per shard
@@ -34,7 +35,7 @@ class LmInitCommandTest {
     assertTrue(Files.exists(tmp.resolve(String.format("a/model-%05d-of-%05d.safetensors", tensors, tensors))));
     assertTrue(Files.exists(tmp.resolve("a/" + Safetensors.INDEX_FILE)));
     try (NDManager m = NDManager.newBaseManager()) {
-      assertEquals(LlamaCheckpoint.parameterCount(c), LlamaForCausalLM.load(tmp.resolve("a"), m, DataType.FLOAT32)
+      assertEquals(MultimodalConfig.llmParameterCount(c), LlamaForCausalLM.load(tmp.resolve("a"), m, DataType.FLOAT32)
           .parameterCount());
     }
     assertEquals(0, run(tmp.resolve("b"), args).exitCode());

@@ -60,11 +60,6 @@ public final class LlamaCheckpoint {
     }
   }
 
-  /** The number of parameters of a model of this config. */
-  public static long parameterCount(LlamaConfig c) {
-    return shapes(c).values().stream().mapToLong(Shape::size).sum();
-  }
-
   /**
    * Writes a Hugging Face directory with random weights stored as {@code store} (F32, F16 or BF16), with the
    * statistics of {@link LlamaForCausalLM#LlamaForCausalLM(LlamaConfig, NDManager, DataType, long)}:
