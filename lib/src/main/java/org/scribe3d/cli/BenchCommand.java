@@ -8,7 +8,8 @@ import picocli.CommandLine.Spec;
 /** {@code scribe3d bench ...}: benchmarks (run by hand; figures go to docs/benchmarks.md). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks, run by hand (not tests); see docs/benchmarks.md.",
-    subcommands = {BenchPreprocessCommand.class, BenchTrainCommand.class, BenchMatvecCommand.class})
+    subcommands = {BenchPreprocessCommand.class, BenchTrainCommand.class, BenchMatvecCommand.class,
+        BenchDecodeCommand.class})
 public final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

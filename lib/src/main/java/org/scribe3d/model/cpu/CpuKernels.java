@@ -26,29 +26,31 @@ public final class CpuKernels {
   private static final boolean VECTOR;
   private static final String STATUS;
   private static volatile boolean enabled = true;
+  private static volatile String offReason = "switched off (CpuKernels.setEnabled(false))";
 
   static {
     boolean loaded = false;
     boolean vector = false;
     String status;
-    if (disabledByUser()) {
-      status = "off (scribe3d.cpuKernels=false or SCRIBE3D_CPU_KERNELS=0)";
-    } else {
-      try {
-        Path lib = locate();
-        if (lib == null) {
-          status = "not built (no C compiler when the project was built)";
-        } else {
-          System.load(lib.toString());
-          int level = init();
-          vector = level > 0;
-          loaded = true;
-          status = level == 2 ? "AVX-512 products, AVX2+FMA+F16C elsewhere" : level == 1 ? "AVX2+FMA+F16C"
-              : "portable C (no AVX2/FMA/F16C on this CPU)";
-        }
-      } catch (IOException | UnsatisfiedLinkError | SecurityException e) {
-        status = "not loaded: " + e.getMessage();
+    try {
+      Path lib = locate();
+      if (lib == null) {
+        status = "not built (no C compiler when the project was built)";
+      } else {
+        System.load(lib.toString());
+        int level = init();
+        vector = level > 0;
+        loaded = true;
+        status = level == 2 ? "AVX-512 products, AVX2+FMA+F16C elsewhere" : level == 1 ? "AVX2+FMA+F16C"
+            : "portable C (no AVX2/FMA/F16C on this CPU)";
       }
+    } catch (IOException | UnsatisfiedLinkError | SecurityException e) {
+      status = "not loaded: " + e.getMessage();
+    }
+    if (loaded && disabledByUser()) {
+      // loaded all the same: a benchmark's read pass still uses it, decoding does not
+      enabled = false;
+      offReason = "off (scribe3d.cpuKernels=false or SCRIBE3D_CPU_KERNELS=0)";
     }
     LOADED = loaded;
     VECTOR = vector;
@@ -56,6 +58,11 @@ public final class CpuKernels {
   }
 
   private CpuKernels() {}
+
+  /** Whether the native library is loaded, switched on or not (a benchmark's read pass needs only that). */
+  public static boolean loaded() {
+    return LOADED;
+  }
 
   /** Whether the kernels are loaded and switched on (decoding then uses them where they apply). */
   public static boolean available() {
@@ -67,6 +74,9 @@ public final class CpuKernels {
    * or back on; they are on by default when loaded.
    */
   public static void setEnabled(boolean on) {
+    if (!on) {
+      offReason = "switched off (CpuKernels.setEnabled(false))";
+    }
     enabled = on;
   }
 
@@ -77,7 +87,7 @@ public final class CpuKernels {
 
   /** One line for logs and {@code model-info}: which kernels run, or why none do. */
   public static String status() {
-    return LOADED && !enabled ? "switched off (CpuKernels.setEnabled(false))" : STATUS;
+    return LOADED && !enabled ? offReason : STATUS;
   }
 
   private static boolean disabledByUser() {
@@ -127,6 +137,21 @@ public final class CpuKernels {
    */
   public static native void matvec(long w, boolean half, long x, long y, long cols, int nb, long xStride,
       long yStride, long r0, long r1);
+
+  /**
+   * {@link #matvec} over all {@code rows}, shared out in chunks of about 1 MiB of weights through the 64-bit
+   * counter at {@code cursor}: every thread of a team calls this on the same zeroed counter and takes the next
+   * chunk until none is left.
+   */
+  public static native void matvecShared(long w, boolean half, long x, long y, long cols, int nb, long xStride,
+      long yStride, long rows, long cursor);
+
+  /**
+   * Reads {@code bytes} bytes at {@code address} with wide loads, writing nothing, in chunks of {@code chunk} bytes
+   * (a multiple of 8) shared through the zeroed 64-bit counter at {@code cursor} like {@link #matvecShared}.
+   * Returns the XOR of the little-endian 64-bit words this call read (the last word of the region zero-padded).
+   */
+  public static native long readShared(long address, long bytes, long cursor, long chunk);
 
   /** out = x / sqrt(mean(x²) + eps) · weight over n float32 values (Hugging Face LlamaRMSNorm). */
   public static native void rmsNorm(long x, long weight, long out, int n, float eps);

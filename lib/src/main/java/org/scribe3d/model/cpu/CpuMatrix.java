@@ -51,37 +51,17 @@ public final class CpuMatrix {
   }
 
   /**
-   * y_m = M_m x for several matrices with the same input width, split over the team's threads by rows (blocks of
-   * four), for {@code nb} input vectors at {@code x + 4·b·xStride}; matrix m writes vector b's result at
-   * {@code y[m] + 4·b·yStride}.
+   * y_m = M_m x for several matrices with the same input width, for {@code nb} input vectors at
+   * {@code x + 4·b·xStride}; matrix m writes vector b's result at {@code y[m] + 4·b·yStride}. The team's threads
+   * take chunks of rows as they go ({@link CpuKernels#matvecShared}) and move on to the next matrix without
+   * waiting for each other; only the whole call waits for all.
    */
   public static void multiply(CpuTeam team, CpuMatrix[] ms, long x, long xStride, int nb, long[] y, long yStride) {
-    long total = 0;
-    for (CpuMatrix m : ms) {
-      total += m.rows;
-    }
-    long all = total;
-    team.run((part, parts) -> {
-      long from = blockBound(all, part, parts);
-      long to = blockBound(all, part + 1, parts);
-      long base = 0;
-      for (int i = 0; i < ms.length && from < to; i++) {
+    team.runShared(ms.length, (part, parts, counters) -> {
+      for (int i = 0; i < ms.length; i++) {
         CpuMatrix m = ms[i];
-        long lo = Math.max(from, base) - base;
-        long hi = Math.min(to, base + m.rows) - base;
-        if (lo < hi) {
-          CpuKernels.matvec(m.address, m.half, x, y[i], m.cols, nb, xStride, yStride, lo, hi);
-        }
-        base += m.rows;
+        CpuKernels.matvecShared(m.address, m.half, x, y[i], m.cols, nb, xStride, yStride, m.rows, counters + 8L * i);
       }
     });
-  }
-
-  /** Start of part {@code part}'s rows, on a multiple of four (the kernels' row block). */
-  private static long blockBound(long rows, int part, int parts) {
-    if (part >= parts) {
-      return rows;
-    }
-    return Math.min(rows, (rows * part / parts) & ~3L);
   }
 }

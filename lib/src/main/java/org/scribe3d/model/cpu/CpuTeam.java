@@ -19,8 +19,15 @@ public final class CpuTeam {
   private static final long SPIN_NANOS = 200_000;
   private static volatile CpuTeam shared;
 
+  /** A task whose parts share work through zeroed 64-bit counters (see {@link #runShared}). */
+  @FunctionalInterface
+  public interface SharedTask {
+    void run(int part, int parts, long counters);
+  }
+
   private final Worker[] workers;
   private final int threads;
+  private DirectFloats counters = new DirectFloats(2 * 64);
 
   private CpuTeam(int threads) {
     this.threads = threads;
@@ -79,6 +86,23 @@ public final class CpuTeam {
     if (first != null) {
       throw first;
     }
+  }
+
+  /**
+   * Runs all parts of {@code task} like {@link #run}, handing each the address of {@code n} 64-bit counters that
+   * are zero when the parts start: the kernels' shared calls ({@link CpuKernels#matvecShared}) take their chunks
+   * of work through them.
+   */
+  public synchronized void runShared(int n, SharedTask task) {
+    if (2 * n > counters.length()) {
+      counters = new DirectFloats(2 * n);
+    }
+    java.nio.ByteBuffer c = counters.bytes();
+    for (int i = 0; i < 8 * n; i += 8) {
+      c.putLong(i, 0L);
+    }
+    long address = counters.address();
+    run((part, parts) -> task.run(part, parts, address)); // the workers see the zeros: run publishes the task
   }
 
   private void stop() {

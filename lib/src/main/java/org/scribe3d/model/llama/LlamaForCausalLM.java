@@ -194,6 +194,24 @@ public final class LlamaForCausalLM extends Module {
     return lmHead;
   }
 
+  /**
+   * Every weight matrix one decoding step reads in full: each layer's seven projections (q, k, v, o, gate, up,
+   * down), then the head (lm_head, or the embedding table when tied). Their bytes are what bounds decoding speed.
+   */
+  public List<NDArray> decodeMatrices() {
+    List<NDArray> out = new ArrayList<>();
+    for (DecoderLayer layer : model.layers) {
+      Attention at = layer.selfAttn();
+      Mlp mlp = layer.mlp();
+      for (Linear lin : new Linear[] {at.qProj(), at.kProj(), at.vProj(), at.oProj(), mlp.gateProj(), mlp.upProj(),
+          mlp.downProj()}) {
+        out.add(lin.weight().array());
+      }
+    }
+    out.add(lmHead != null ? lmHead.weight().array() : model.embedTokens.weight().array());
+    return out;
+  }
+
   /** Token ids [B, T] → embeddings [B, T, H], of the activations' type. */
   public NDArray embed(NDArray ids) {
     return Casts.withGrad(model.embedTokens.forward(ids), activations);

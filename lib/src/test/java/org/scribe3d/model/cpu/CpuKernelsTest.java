@@ -118,6 +118,110 @@ class CpuKernelsTest {
     }
   }
 
+  /**
+   * Two matrices in one team call, each over several ~1 MiB chunks shared by two threads (the last chunk partial,
+   * its rows not a multiple of four): every row of every vector equals its double sum, float32 and float16.
+   */
+  @Test
+  void sharedChunksCoverEveryRowOnce() {
+    Random r = new Random(11);
+    int cols = 700;
+    int[] rows = {1203, 37};
+    int nb = 2;
+    DirectFloats x = new DirectFloats(nb * cols);
+    float[] xs = new float[nb * cols];
+    for (int i = 0; i < xs.length; i++) {
+      xs[i] = (float) r.nextGaussian();
+    }
+    x.put(0, xs);
+    CpuTeam team = CpuTeam.of(2);
+    for (boolean half : new boolean[] {false, true}) {
+      float[][] wf = new float[rows.length][];
+      long[] wa = new long[rows.length];
+      DirectFloats[] y = new DirectFloats[rows.length];
+      ByteBuffer[] keep = new ByteBuffer[rows.length];
+      for (int m = 0; m < rows.length; m++) {
+        wf[m] = new float[rows[m] * cols];
+        keep[m] = ByteBuffer.allocateDirect(rows[m] * cols * (half ? 2 : 4)).order(ByteOrder.nativeOrder());
+        for (int i = 0; i < wf[m].length; i++) {
+          wf[m][i] = (r.nextInt(2048) - 1024) / 256f;
+          if (half) {
+            keep[m].putShort(2 * i, toHalf(wf[m][i]));
+          } else {
+            keep[m].putFloat(4 * i, wf[m][i]);
+          }
+        }
+        wa[m] = CpuKernels.address(keep[m]);
+        y[m] = new DirectFloats(nb * rows[m]);
+        y[m].put(0, filled(nb * rows[m], Float.NaN)); // a row no chunk wrote stays NaN
+      }
+      team.runShared(rows.length, (part, parts, counters) -> {
+        for (int m = 0; m < rows.length; m++) {
+          CpuKernels.matvecShared(wa[m], half, x.address(), y[m].address(), cols, nb, cols, rows[m], rows[m],
+              counters + 8L * m);
+        }
+      });
+      for (int m = 0; m < rows.length; m++) {
+        float[] got = new float[nb * rows[m]];
+        y[m].get(0, got);
+        for (int b = 0; b < nb; b++) {
+          for (int row = 0; row < rows[m]; row++) {
+            double want = 0;
+            double scale = 0;
+            for (int c = 0; c < cols; c++) {
+              double p = (double) wf[m][row * cols + c] * xs[b * cols + c];
+              want += p;
+              scale += Math.abs(p);
+            }
+            assertEquals(want, got[b * rows[m] + row], 1e-6 * scale + 1e-7,
+                (half ? "float16" : "float32") + " matrix " + m + " row " + row + " vector " + b);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * A read pass over regions of odd lengths (over several shared chunks, and under one vector block) returns the
+   * XOR of every little-endian 64-bit word of them, the last word of each zero-padded, computed here in Java.
+   */
+  @Test
+  void readPassReadsEveryByteOnce() {
+    Random r = new Random(5);
+    int[] lengths = {(3 << 20) + 13, 100, 5};
+    long want = 0;
+    long[] address = new long[lengths.length];
+    ByteBuffer[] keep = new ByteBuffer[lengths.length];
+    for (int i = 0; i < lengths.length; i++) {
+      byte[] b = new byte[lengths[i]];
+      r.nextBytes(b);
+      keep[i] = ByteBuffer.allocateDirect(b.length).order(ByteOrder.LITTLE_ENDIAN).put(0, b);
+      address[i] = CpuKernels.address(keep[i]);
+      for (int at = 0; at < b.length; at += 8) {
+        long word = 0;
+        for (int k = 0; k < 8 && at + k < b.length; k++) {
+          word |= (b[at + k] & 0xffL) << (8 * k);
+        }
+        want ^= word;
+      }
+    }
+    long[] parts = new long[2];
+    CpuTeam.of(2).runShared(lengths.length, (part, n, counters) -> {
+      long got = 0;
+      for (int i = 0; i < lengths.length; i++) {
+        got ^= CpuKernels.readShared(address[i], lengths[i], counters + 8L * i, 1 << 20);
+      }
+      parts[part] = got;
+    });
+    assertEquals(want, parts[0] ^ parts[1]);
+  }
+
+  private static float[] filled(int n, float v) {
+    float[] a = new float[n];
+    java.util.Arrays.fill(a, v);
+    return a;
+  }
+
   @Test
   void teamRunsEveryPartAndRethrows() {
     CpuTeam team = CpuTeam.of(2);
