@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Greedy decoding speed per weight type, side by side in one script: Scribe3D (`lm generate --weights
-# float32|float16`, decoding on its CPU kernels, and on DJL's engine alone with SCRIBE3D_CPU_KERNELS=0) and Jlama 0.8.4 (jlama-core on JDK 25 with the Vector API, F32 working memory) on the
-# same random-weight checkpoints (one stored F32, one stored F16, same dimensions), against the machine's
-# memory-bandwidth limit: bytes of weights read per token ÷ measured read bandwidth (BANDWIDTH_GBS, default
-# 67 GB/s with 2 threads). Runs alternate (each a fresh JVM) so all see similar machine load; prints one line
-# per run and the medians.
+# Greedy decoding speed per weight type, side by side in one script: Scribe3D on its CPU kernels and on DJL's
+# engine alone (SCRIBE3D_CPU_KERNELS=0), both through `bench decode`, which times every decoding step beside a read
+# pass over the same weights (the bandwidth limit measured at that moment, on the same memory), plus a plain
+# `lm generate` run on the kernels as a check that the interleaved passes do not flatter the rate; and Jlama 0.8.4
+# (jlama-core on JDK 25 with the Vector API, F32 working memory) on the same random-weight checkpoints (one stored
+# F32, one stored F16, same dimensions). Jlama's share of the limit uses the limit its neighbouring Scribe3D run
+# measured. Also printed against a fixed bandwidth (BANDWIDTH_GBS, default 67 GB/s). Runs alternate (each a fresh
+# JVM) so all see similar machine load; prints one line per run and the medians.
 #   usage: docs/bench/decode_weights.sh [PRESET] [NEW_TOKENS] [ROUNDS]
 #   PRESET: an `lm init` preset (default llama-3.2-1b); checkpoints go to /tmp/decode-bench-PRESET-{f32,f16}
 set -euo pipefail
@@ -48,7 +50,11 @@ L32=$("$PY" -c "print($BW * 1e9 / $B32)"); L16=$("$PY" -c "print($BW * 1e9 / $B1
 printf "weights read per token: float32 %.2f GB, float16 %.2f GB; limit at %s GB/s: %.2f / %.2f tok/s\n" \
   "$("$PY" -c "print($B32/1e9)")" "$("$PY" -c "print($B16/1e9)")" "$BW" "$L32" "$L16"
 
-ours() { # $1 weights, $2 dir (SCRIBE3D_CPU_KERNELS=0 in the environment: the engine alone)
+bench() { # $1 weights, $2 dir (SCRIBE3D_CPU_KERNELS=0 in the environment: the engine alone); prints "tok/s limit"
+  "$ROOT/scribe3d" bench decode --model "$2" --weights "$1" --prompt "$PROMPT" --tokens "$N" --json 2>/dev/null \
+    | "$PY" -c "import json,sys; d=json.loads(sys.stdin.read().strip().splitlines()[-1]); print(d['decode_tokens_per_second'], d['limit_tokens_per_second'])"
+}
+plain() { # $1 weights, $2 dir
   "$ROOT/scribe3d" lm generate --model "$2" --weights "$1" --prompt "$PROMPT" --max-new-tokens "$N" --ignore-eos \
     --json 2>/dev/null | field decode_tokens_per_second
 }
@@ -58,26 +64,34 @@ jlama() { # $1 dir
     | field decode_tokens_per_second
 }
 
-printf "%-6s %-6s %-10s %-10s %-10s %-10s %-10s %-10s\n" round load "ours f32" "engine f32" "jlama f32" \
-  "ours f16" "engine f16" "jlama f16"
-S32=(); E32=(); J32=(); S16=(); E16=(); J16=()
+# each line: round weights "ours limit" "engine limit" plain jlama (tok/s; limit = read-pass limit of that run)
+RUNS=$(mktemp)
+printf "%-5s %-8s %-9s %-9s %-9s %-9s %-9s %-9s\n" round weights ours "(limit)" engine "(limit)" plain jlama
 for r in $(seq 1 "$ROUNDS"); do
-  load=$(cut -d' ' -f1 /proc/loadavg)
-  a=$(ours float32 "$BASE-f32"); e=$(SCRIBE3D_CPU_KERNELS=0 ours float32 "$BASE-f32"); b=$(jlama "$BASE-f32" || echo nan)
-  c=$(ours float16 "$BASE-f16"); f=$(SCRIBE3D_CPU_KERNELS=0 ours float16 "$BASE-f16"); d=$(jlama "$BASE-f16" || echo nan)
-  S32+=("$a"); E32+=("$e"); J32+=("$b"); S16+=("$c"); E16+=("$f"); J16+=("$d")
-  printf "%-6s %-6s %-10.3f %-10.3f %-10.3f %-10.3f %-10.3f %-10.3f\n" "$r" "$load" "$a" "$e" "$b" "$c" "$f" "$d"
+  for w in float32 float16; do
+    dir="$BASE-f${w#float}"
+    o=$(bench "$w" "$dir"); e=$(SCRIBE3D_CPU_KERNELS=0 bench "$w" "$dir"); p=$(plain "$w" "$dir")
+    j=$(jlama "$dir" || echo nan)
+    echo "$r $w $o $e $p $j" >> "$RUNS"
+    printf "%-5s %-8s %-9.3f %-9.3f %-9.3f %-9.3f %-9.3f %-9.3f\n" "$r" "$w" $o $e "$p" "$j"
+  done
 done
-"$PY" - "${S32[*]}" "${E32[*]}" "${J32[*]}" "${S16[*]}" "${E16[*]}" "${J16[*]}" "$L32" "$L16" <<'PYEOF'
+"$PY" - "$RUNS" "$L32" "$L16" "$BW" <<'PYEOF'
 import math, statistics, sys
-def med(s):
-    v = [float(x) for x in s.split() if x != "nan"]
+rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
+fixed = {"float32": float(sys.argv[2]), "float16": float(sys.argv[3])}
+def med(v):
+    v = [x for x in v if not math.isnan(x)]
     return statistics.median(v) if v else math.nan
-s32, e32, j32, s16, e16, j16 = (med(a) for a in sys.argv[1:7])
-l32, l16 = float(sys.argv[7]), float(sys.argv[8])
-for name, s, e, j, l in (("float32", s32, e32, j32, l32), ("float16", s16, e16, j16, l16)):
-    print("median decode tok/s, %s: scribe3d %.3f (%.0f%% of limit), engine alone %.3f (%.0f%%), jlama %.3f (%.0f%%);"
-          " scribe3d / jlama %.2f, scribe3d / engine %.2f"
-          % (name, s, 100 * s / l, e, 100 * e / l, j, 100 * j / l, s / j, s / e))
-print("float16 / float32 (scribe3d): %.2f" % (s16 / s32))
+for w in ("float32", "float16"):
+    R = [[float(x) for x in r[2:]] for r in rows if r[1] == w]
+    ours, olim, eng, elim, plain, jl = (list(c) for c in zip(*R))
+    ours_share = med([a / b for a, b in zip(ours, olim)])
+    eng_share = med([a / b for a, b in zip(eng, elim)])
+    jl_share = med([j / ((a + b) / 2) for j, a, b in zip(jl, olim, elim)])
+    print("%s medians: scribe3d %.2f tok/s (%.0f%% of the measured limit, %.0f%% of %s GB/s), plain generate %.2f;"
+          " engine alone %.2f (%.0f%%); jlama %.2f (%.0f%%); measured limit %.2f tok/s; scribe3d / jlama %.2f"
+          % (w, med(ours), 100 * ours_share, 100 * med(ours) / fixed[w], sys.argv[4], med(plain), med(eng),
+             100 * eng_share, med(jl), 100 * jl_share, med(olim), med(ours) / med(jl)))
 PYEOF
+rm -f "$RUNS"

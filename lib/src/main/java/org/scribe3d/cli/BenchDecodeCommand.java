@@ -70,25 +70,30 @@ public final class BenchDecodeCommand implements Callable<Integer> {
         RowParallel.disable();
       }
       if (json) {
+        // the whole run's figures first (as lm generate's decode rate), then the medians of single steps
         JsonObject o = new JsonObject();
         o.addProperty("weights", weights);
         o.addProperty("weight_bytes_per_token", r.weightBytes());
         o.addProperty("steps", r.steps());
-        o.addProperty("decode_tokens_per_second", r.tokensPerSecond());
-        o.addProperty("read_gb_per_second", r.readGigabytesPerSecond());
-        o.addProperty("limit_tokens_per_second", r.limitTokensPerSecond());
-        o.addProperty("percent_of_limit", 100 * r.shareOfLimit());
+        o.addProperty("decode_tokens_per_second", r.meanTokensPerSecond());
+        o.addProperty("limit_tokens_per_second", r.meanLimitTokensPerSecond());
+        o.addProperty("percent_of_limit", 100 * r.meanShareOfLimit());
+        o.addProperty("read_gb_per_second", r.weightBytes() / r.meanReadSeconds() / 1e9);
+        o.addProperty("median_decode_tokens_per_second", r.tokensPerSecond());
+        o.addProperty("median_limit_tokens_per_second", r.limitTokensPerSecond());
+        o.addProperty("median_percent_of_limit", 100 * r.shareOfLimit());
+        o.addProperty("median_read_gb_per_second", r.readGigabytesPerSecond());
         o.addProperty("cpu_kernels", CpuKernels.status());
         out.println(o);
       } else {
-        out.printf(Locale.ROOT, "weights %s: %.3f GB read per token; %d steps, medians%n", weights,
-            r.weightBytes() / 1e9, r.steps());
-        out.printf(Locale.ROOT, "decode     %8.2f tokens/s (%.1f ms/token)%n", r.tokensPerSecond(),
-            1e3 * r.stepSeconds());
-        out.printf(Locale.ROOT, "read pass  %8.2f GB/s: limit %.2f tokens/s (%.1f ms/token)%n",
-            r.readGigabytesPerSecond(), r.limitTokensPerSecond(), 1e3 * r.readSeconds());
-        out.printf(Locale.ROOT, "share of the limit: %.1f%%  (cpu kernels: %s)%n", 100 * r.shareOfLimit(),
-            CpuKernels.status());
+        out.printf(Locale.ROOT, "weights %s: %.3f GB read per token, %d steps; cpu kernels: %s%n", weights,
+            r.weightBytes() / 1e9, r.steps(), CpuKernels.status());
+        out.printf(Locale.ROOT, "%-14s %12s %12s %12s %10s%n", "", "decode tok/s", "read GB/s", "limit tok/s",
+            "% of limit");
+        out.printf(Locale.ROOT, "%-14s %12.2f %12.2f %12.2f %10.1f%n", "whole run", r.meanTokensPerSecond(),
+            r.weightBytes() / r.meanReadSeconds() / 1e9, r.meanLimitTokensPerSecond(), 100 * r.meanShareOfLimit());
+        out.printf(Locale.ROOT, "%-14s %12.2f %12.2f %12.2f %10.1f%n", "median step", r.tokensPerSecond(),
+            r.readGigabytesPerSecond(), r.limitTokensPerSecond(), 100 * r.shareOfLimit());
       }
       out.flush();
       return 0;

@@ -25,19 +25,38 @@ public final class DecodeBenchmark {
   private DecodeBenchmark() {}
 
   /**
-   * What a run measured; times are medians over the decoding steps (the last step has no following pass to end
-   * its time, so it is not counted).
+   * What a run measured over its decoding steps (the last step has no following pass to end its time, so it is not
+   * counted). Medians show the machine's steady rate; means include its slow spells (here, every half second or
+   * so, both steps and passes run 2-3x slower for ~100 ms), as a long generation meets them.
    *
    * @param weightBytes bytes of weights one step reads
    * @param steps timed decoding steps
    * @param stepSeconds median time of one decoding step
    * @param readSeconds median time of one read pass over the same bytes
    * @param shareOfLimit median over steps of read time ÷ step time
+   * @param meanStepSeconds mean time of one decoding step
+   * @param meanReadSeconds mean time of one read pass
    */
-  public record Result(long weightBytes, int steps, double stepSeconds, double readSeconds, double shareOfLimit) {
-    /** Decoding tokens per second (one per step, batch of one). */
+  public record Result(long weightBytes, int steps, double stepSeconds, double readSeconds, double shareOfLimit,
+      double meanStepSeconds, double meanReadSeconds) {
+    /** Decoding tokens per second at the median step (one token per step, batch of one). */
     public double tokensPerSecond() {
       return 1 / stepSeconds;
+    }
+
+    /** Decoding tokens per second over all steps (total time). */
+    public double meanTokensPerSecond() {
+      return 1 / meanStepSeconds;
+    }
+
+    /** Tokens per second over all steps if a step cost only its read pass. */
+    public double meanLimitTokensPerSecond() {
+      return 1 / meanReadSeconds;
+    }
+
+    /** Total read time ÷ total step time: the share of the limit over the whole run. */
+    public double meanShareOfLimit() {
+      return meanReadSeconds / meanStepSeconds;
     }
 
     /** Tokens per second if a step cost only reading its weights at the measured bandwidth. */
@@ -109,7 +128,15 @@ public final class DecodeBenchmark {
       step[i] = (passStarts.get(i + 1) - passEnds.get(i)) / 1e9;
       share[i] = read[i] / step[i];
     }
-    return new Result(pass.bytes(), n, median(step), median(read), median(share));
+    return new Result(pass.bytes(), n, median(step), median(read), median(share), mean(step), mean(read));
+  }
+
+  private static double mean(double[] v) {
+    double s = 0;
+    for (double x : v) {
+      s += x;
+    }
+    return s / v.length;
   }
 
   private static double median(double[] v) {
