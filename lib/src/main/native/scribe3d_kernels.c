@@ -292,8 +292,8 @@ static void rows_times_batch(const void *w, int half, int64_t gap, const float *
  * Rows per chunk: about 1 MiB of weights, a multiple of four. Within a chunk the four rows of a block
  * are a quarter of the chunk apart, so the four weight streams run ~256 KiB apart. Measured on this
  * machine's EPYC (float16, 2048 columns, two threads): 67-70 GB/s, as fast as a plain read of the same
- * bytes, against 42-45 GB/s with four adjacent rows per block (streams 4 KiB apart) and 45 GB/s with
- * 64 KiB chunks.
+ * bytes, against 42-45 GB/s with four adjacent rows per block (streams 4 KiB apart). Smaller chunks
+ * read slower (a plain read in 64 KiB chunks: 45 GB/s).
  */
 static int64_t chunk_rows(int64_t cols, int half) {
   int64_t row = cols * (half ? 2 : 4);
