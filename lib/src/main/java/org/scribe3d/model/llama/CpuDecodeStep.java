@@ -29,7 +29,7 @@ import org.scribe3d.model.nn.Linear;
  */
 final class CpuDecodeStep {
   private static final Map<LlamaForCausalLM, CpuDecodeStep> PLANS = new WeakHashMap<>();
-  /** Per layer, {@link #weights} lists the seven matrices (q, k, v, o, gate, up, down), then the two norms. */
+  /** Per layer, {@link #weights} lists the seven matrices ({@code DecoderLayer.projections()}), then the two norms. */
   private static final int MATRICES = 7;
   private static final int PER_LAYER = MATRICES + 2;
   private static final AtomicLong STEPS = new AtomicLong();
@@ -129,10 +129,7 @@ final class CpuDecodeStep {
     NDArray[] a = new NDArray[PER_LAYER * n + 1];
     int i = 0;
     for (LlamaForCausalLM.DecoderLayer layer : lm.layers()) {
-      LlamaForCausalLM.Attention at = layer.selfAttn();
-      LlamaForCausalLM.Mlp mlp = layer.mlp();
-      for (Linear lin : new Linear[] {at.qProj(), at.kProj(), at.vProj(), at.oProj(), mlp.gateProj(),
-          mlp.upProj(), mlp.downProj()}) {
+      for (Linear lin : layer.projections()) {
         if (lin.bias() != null || lin.adapter() != null && !lin.adapter().merged() || lin.isTraining()) {
           return null;
         }

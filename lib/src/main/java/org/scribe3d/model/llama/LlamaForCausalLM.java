@@ -203,10 +203,7 @@ public final class LlamaForCausalLM extends Module {
   public List<NDArray> decodeMatrices() {
     List<NDArray> out = new ArrayList<>();
     for (DecoderLayer layer : model.layers) {
-      Attention at = layer.selfAttn();
-      Mlp mlp = layer.mlp();
-      for (Linear lin : new Linear[] {at.qProj(), at.kProj(), at.vProj(), at.oProj(), mlp.gateProj(), mlp.upProj(),
-          mlp.downProj()}) {
+      for (Linear lin : layer.projections()) {
         out.add(lin.weight().array());
       }
     }
@@ -439,6 +436,12 @@ public final class LlamaForCausalLM extends Module {
 
     public Mlp mlp() {
       return mlp;
+    }
+
+    /** The layer's seven projections in the order a decoding step runs them: q, k, v, o, gate, up, down. */
+    public Linear[] projections() {
+      return new Linear[] {selfAttn.qProj(), selfAttn.kProj(), selfAttn.vProj(), selfAttn.oProj(), mlp.gateProj(),
+          mlp.upProj(), mlp.downProj()};
     }
 
     public RmsNorm inputLayernorm() {
