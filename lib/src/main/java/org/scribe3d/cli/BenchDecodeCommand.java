@@ -78,7 +78,7 @@ public final class BenchDecodeCommand implements Callable<Integer> {
         o.addProperty("decode_tokens_per_second", r.meanTokensPerSecond());
         o.addProperty("limit_tokens_per_second", r.meanLimitTokensPerSecond());
         o.addProperty("percent_of_limit", 100 * r.meanShareOfLimit());
-        o.addProperty("read_gb_per_second", r.weightBytes() / r.meanReadSeconds() / 1e9);
+        o.addProperty("read_gb_per_second", r.meanReadGigabytesPerSecond());
         o.addProperty("median_decode_tokens_per_second", r.tokensPerSecond());
         o.addProperty("median_limit_tokens_per_second", r.limitTokensPerSecond());
         o.addProperty("median_percent_of_limit", 100 * r.shareOfLimit());
@@ -91,7 +91,7 @@ public final class BenchDecodeCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%-14s %12s %12s %12s %10s%n", "", "decode tok/s", "read GB/s", "limit tok/s",
             "% of limit");
         out.printf(Locale.ROOT, "%-14s %12.2f %12.2f %12.2f %10.1f%n", "whole run", r.meanTokensPerSecond(),
-            r.weightBytes() / r.meanReadSeconds() / 1e9, r.meanLimitTokensPerSecond(), 100 * r.meanShareOfLimit());
+            r.meanReadGigabytesPerSecond(), r.meanLimitTokensPerSecond(), 100 * r.meanShareOfLimit());
         out.printf(Locale.ROOT, "%-14s %12.2f %12.2f %12.2f %10.1f%n", "median step", r.tokensPerSecond(),
             r.readGigabytesPerSecond(), r.limitTokensPerSecond(), 100 * r.shareOfLimit());
       }

@@ -79,13 +79,10 @@ public final class BenchMatvecCommand implements Callable<Integer> {
       if (team != null) {
         ReadPass pass = ReadPass.of(List.of(TensorStorage.of(w32)));
         readMs = timeKernel(() -> pass.run(team));
-        limitGbs = bandwidth != null ? bandwidth : rows * (double) cols * 4 / (readMs / 1e3) / 1e9;
-      } else {
-        limitGbs = bandwidth != null ? bandwidth : 67.0;
-        if (bandwidth == null) {
-          out.println("no read pass (" + CpuKernels.status() + "): % of limit against 67 GB/s");
-        }
+      } else if (bandwidth == null) {
+        out.println("no read pass (" + CpuKernels.status() + "): % of limit against 67 GB/s");
       }
+      limitGbs = bandwidth != null ? bandwidth : team != null ? rows * (double) cols * 4 / (readMs / 1e3) / 1e9 : 67.0;
       out.printf(Locale.ROOT, "%-8s %-8s %10s %12s %12s %10s%n", "weights", "path", "MB", "ms/product", "GB/s read",
           "% of limit");
       if (team != null) {

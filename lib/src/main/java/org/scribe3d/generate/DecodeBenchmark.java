@@ -54,6 +54,11 @@ public final class DecodeBenchmark {
       return 1 / meanReadSeconds;
     }
 
+    /** The read passes' bandwidth over the whole run, GB/s. */
+    public double meanReadGigabytesPerSecond() {
+      return weightBytes / meanReadSeconds / 1e9;
+    }
+
     /** Total read time ÷ total step time: the share of the limit over the whole run. */
     public double meanShareOfLimit() {
       return meanReadSeconds / meanStepSeconds;

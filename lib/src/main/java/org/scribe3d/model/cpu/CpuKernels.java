@@ -26,7 +26,8 @@ public final class CpuKernels {
   private static final boolean VECTOR;
   private static final String STATUS;
   private static volatile boolean enabled = true;
-  private static volatile String offReason = "switched off (CpuKernels.setEnabled(false))";
+  private static final String SWITCHED_OFF = "switched off (CpuKernels.setEnabled(false))";
+  private static volatile String offReason = SWITCHED_OFF;
 
   static {
     boolean loaded = false;
@@ -75,7 +76,7 @@ public final class CpuKernels {
    */
   public static void setEnabled(boolean on) {
     if (!on) {
-      offReason = "switched off (CpuKernels.setEnabled(false))";
+      offReason = SWITCHED_OFF;
     }
     enabled = on;
   }

@@ -10,19 +10,17 @@ import java.util.List;
  * matters on a machine whose bandwidth moves by tens of percent within minutes.
  */
 public final class ReadPass {
-  /** Bytes per shared chunk, as the products' ({@link CpuMatrix}): a multiple of 8, as the kernel needs. */
+  /** Bytes per shared chunk, as the products' (the kernels' chunk_rows): a multiple of 8, as the kernel needs. */
   private static final long CHUNK_BYTES = 1 << 20;
 
-  private final long[] addresses;
-  private final long[] lengths;
+  private final TensorStorage[] storages; // their views keep the addresses valid
   private final long bytes;
 
-  private ReadPass(long[] addresses, long[] lengths) {
-    this.addresses = addresses;
-    this.lengths = lengths;
+  private ReadPass(TensorStorage[] storages) {
+    this.storages = storages;
     long total = 0;
-    for (long n : lengths) {
-      total += n;
+    for (TensorStorage t : storages) {
+      total += t.bytes();
     }
     this.bytes = total;
   }
@@ -32,13 +30,7 @@ public final class ReadPass {
     if (!CpuKernels.loaded()) {
       throw new IllegalStateException("the CPU kernels are not loaded: " + CpuKernels.status());
     }
-    long[] a = new long[storages.size()];
-    long[] n = new long[storages.size()];
-    for (int i = 0; i < a.length; i++) {
-      a[i] = storages.get(i).address();
-      n[i] = storages.get(i).bytes();
-    }
-    return new ReadPass(a, n);
+    return new ReadPass(storages.toArray(new TensorStorage[0]));
   }
 
   /** The bytes one pass reads. */
@@ -49,10 +41,10 @@ public final class ReadPass {
   /** Reads every byte once, split over the team's threads; returns the XOR of all 64-bit words read. */
   public long run(CpuTeam team) {
     long[] parts = new long[team.threads()];
-    team.runShared(addresses.length, (part, n, counters) -> {
+    team.runShared(storages.length, (part, n, counters) -> {
       long x = 0;
-      for (int i = 0; i < addresses.length; i++) {
-        x ^= CpuKernels.readShared(addresses[i], lengths[i], counters + 8L * i, CHUNK_BYTES);
+      for (int i = 0; i < storages.length; i++) {
+        x ^= CpuKernels.readShared(storages[i].address(), storages[i].bytes(), counters + 8L * i, CHUNK_BYTES);
       }
       parts[part] = x;
     });
