@@ -403,10 +403,10 @@ static uint64_t xor_words(const uint8_t *p, int64_t n) {
 /*
  * Reads `bytes` bytes at `address` as fast as the core can (wide loads in four streams a quarter of a
  * chunk apart, as the products read, nothing written), in chunks of `chunk` bytes shared through the
- * counter at `cursor` (counting bytes) as matvecShared shares rows: a team calling this measures the read bandwidth a product's weights can
- * have at best. `chunk` is a multiple of 8, so chunks split no word. Returns the XOR of the
- * little-endian 64-bit words read, the last zero-padded (so the loads cannot be dropped, and a test
- * can check that every byte was read).
+ * counter at `cursor` (counting bytes) as matvecShared shares rows: a team calling this measures the
+ * read bandwidth a product's weights can have at best. `chunk` is a multiple of 8, so chunks split no
+ * word. Returns the XOR of the little-endian 64-bit words read, the last zero-padded (so the loads
+ * cannot be dropped, and a test can check that every byte was read).
  */
 JNIEXPORT jlong JNICALL Java_org_scribe3d_model_cpu_CpuKernels_readShared(JNIEnv *env, jclass cls, jlong address,
     jlong bytes, jlong cursor, jlong chunk) {
